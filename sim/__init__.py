@@ -1,0 +1,62 @@
+"""sim: simulate diplomatic negotiations as games.
+
+The public surface is small and listed in ``__all__``. Names are imported on
+first use so that ``import sim`` (and ``sim --help``) stays fast.
+
+Examples
+--------
+>>> import sim
+>>> game = sim.NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+>>> solution = sim.solve(game)
+>>> [eq.strategies for eq in solution]
+[(array([0., 1.]), array([0., 1.]))]
+>>> solution.complete
+True
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Equilibrium",
+    "GameBatch",
+    "NormalFormGame",
+    "SimError",
+    "Solution",
+    "__version__",
+    "load_game",
+    "solve",
+]
+
+_LAZY = {
+    "Equilibrium": "sim.solvers.solution",
+    "GameBatch": "sim.games.normal_form",
+    "NormalFormGame": "sim.games.normal_form",
+    "SimError": "sim.errors",
+    "Solution": "sim.solvers.solution",
+    "load_game": "sim.formats",
+    "solve": "sim.solvers",
+}
+
+if TYPE_CHECKING:
+    from sim.errors import SimError
+    from sim.formats import load_game
+    from sim.games.normal_form import GameBatch, NormalFormGame
+    from sim.solvers import solve
+    from sim.solvers.solution import Equilibrium, Solution
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,214 @@
+"""The ``sim`` command: argument parsing and printing only.
+
+Exit status: 0 on success, 2 for bad input or usage, 1 for an internal error.
+Errors are one line on stderr, never a traceback. Heavy modules (numpy, scipy,
+matplotlib) are imported inside the commands so that ``sim --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors raise instead of exiting, so main() owns exit codes."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        from sim.errors import UsageError
+
+        raise UsageError(message)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="sim",
+        description="Simulate diplomatic negotiations as games: solve, convert and check games.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    solve = commands.add_parser(
+        "solve",
+        help="find the equilibria of a game",
+        description="Find the equilibria of a game file.",
+    )
+    solve.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+    solve.add_argument(
+        "--concept",
+        default="nash",
+        choices=["nash", "pure-nash"],
+        help="solution concept (default: nash)",
+    )
+    solve.add_argument(
+        "--method",
+        default="auto",
+        help="algorithm, or 'auto' to choose by game shape (see 'sim methods')",
+    )
+    solve.add_argument(
+        "--all",
+        action="store_true",
+        dest="require_all",
+        help="insist on a method that lists every equilibrium",
+    )
+    solve.add_argument(
+        "--format",
+        default="table",
+        choices=["table", "json"],
+        help="output format (default: table)",
+    )
+
+    convert = commands.add_parser(
+        "convert",
+        help="write a game in another Gambit format",
+        description="Convert a game file to .nfg or .efg.",
+    )
+    convert.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+    convert.add_argument("--to", required=True, choices=["nfg", "efg"], help="target format")
+    convert.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write here instead of standard output (written whole or not at all)",
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="check that a game file is well formed",
+        description="Check that a game file reads cleanly.",
+    )
+    validate.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+
+    commands.add_parser(
+        "methods", help="list the solvers and what they guarantee", description="List the solvers."
+    )
+    return parser
+
+
+def _solve(args: argparse.Namespace) -> str:
+    import json
+
+    from sim.formats import load_game
+    from sim.report import solution_table, solution_to_dict
+    from sim.solvers import solve
+
+    game = load_game(args.path)
+    solution = solve(game, args.concept, args.method, require_all=args.require_all)
+    if args.format == "json":
+        return json.dumps(solution_to_dict(game, solution), indent=2)
+    return solution_table(game, solution)
+
+
+def _convert(args: argparse.Namespace) -> str:
+    from sim.formats import load_game
+    from sim.formats.efg import write_efg
+    from sim.formats.nfg import write_nfg
+    from sim.games.extensive_form import ExtensiveFormGame
+
+    game = load_game(args.path)
+    if args.to == "nfg":
+        normal = game.reduced_normal_form() if isinstance(game, ExtensiveFormGame) else game
+        text = write_nfg(normal)
+    else:
+        tree = (
+            game
+            if isinstance(game, ExtensiveFormGame)
+            else (ExtensiveFormGame.from_normal_form(game))
+        )
+        text = write_efg(tree)
+    if args.out is None:
+        return text.rstrip("\n")
+    _write_atomically(Path(args.out), text)
+    return f"wrote {args.out}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a temporary file renamed into place."""
+    from sim.errors import UsageError
+
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"{path}: the directory {directory} does not exist")
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _validate(args: argparse.Namespace) -> str:
+    from sim.formats import load_game
+
+    game = load_game(args.path)
+    return f"{args.path}: OK ({game!r})"
+
+
+def _methods(args: argparse.Namespace) -> str:
+    from sim.solvers import SOLVERS
+
+    rows = [f"{'method':<28} {'concept':<10} {'players':<8} {'finds':<6} summary"]
+    rows += [
+        f"{s.name:<28} {s.concept:<10} {s.players:<8} {s.finds:<6} {s.summary}"
+        for s in SOLVERS.values()
+    ]
+    return "\n".join(rows)
+
+
+COMMANDS = {"solve": _solve, "convert": _convert, "validate": _validate, "methods": _methods}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``sim`` command line; return the exit status.
+
+    Examples
+    --------
+    >>> main(["validate", "no-such-file.nfg"])
+    2
+    """
+    parser = _build_parser()
+    try:
+        from sim.errors import InputError, SimError
+
+        args = parser.parse_args(argv)
+        if args.version:
+            from sim import __version__
+
+            print(f"sim {__version__}")
+            return EXIT_OK
+        if args.command is None:
+            parser.print_help()
+            return EXIT_INPUT
+        print(COMMANDS[args.command](args))
+        return EXIT_OK
+    except InputError as exc:
+        print(f"sim: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except SimError as exc:
+        print(f"sim: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("sim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        print(
+            f"sim: internal error: {type(exc).__name__}: {exc} "
+            "(please report this with the command you ran)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

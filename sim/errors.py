@@ -1,0 +1,69 @@
+"""The exceptions sim raises on purpose.
+
+Every error that a user can cause by what they pass in derives from
+:class:`InputError`; the command line turns it into one line on stderr and
+exit status 2. Anything else is a bug and exits with status 1.
+
+::
+
+    SimError
+    ├── InputError              bad input: exit status 2
+    │   ├── FormatError         a game file that cannot be read (file, line)
+    │   ├── GameError           a game that is not well formed
+    │   └── UsageError          an option or argument that makes no sense
+    └── SolverError             a solver failed for a reason that is not the input's
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["FormatError", "GameError", "InputError", "SimError", "SolverError", "UsageError"]
+
+
+class SimError(Exception):
+    """Base of every exception sim raises on purpose."""
+
+
+class InputError(SimError):
+    """The input (a file, a game, an argument) is not what was expected."""
+
+
+class GameError(InputError):
+    """A game's structure or payoffs are not well formed."""
+
+
+class UsageError(InputError):
+    """A command-line option or API argument is invalid."""
+
+
+class SolverError(SimError):
+    """A solver could not finish for a reason other than bad input."""
+
+
+class FormatError(InputError):
+    """A game file cannot be read.
+
+    Parameters
+    ----------
+    path
+        The file, or ``None`` for text that did not come from a file.
+    line
+        The 1-based line where the problem was found, if known.
+    message
+        What was found and what was expected.
+
+    Examples
+    --------
+    >>> str(FormatError("game.nfg", 3, "expected a number; got 'x'"))
+    "game.nfg:3: expected a number; got 'x'"
+    """
+
+    def __init__(self, path: str | Path | None, line: int | None, message: str) -> None:
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.message = message
+        where = self.path or "<text>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")

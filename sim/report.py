@@ -1,0 +1,185 @@
+"""Solutions as the JSON object of the command-line contract, and as readable tables.
+
+The JSON shape is fixed by ``design.md`` (section 3); other tools rely on it.
+Tables are for students: action labels, probabilities as simple fractions where
+they are exact, payoffs, and whether the list is complete.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from sim.games.extensive_form import ExtensiveFormGame
+from sim.games.normal_form import NormalFormGame
+from sim.solvers.solution import Equilibrium, Solution
+
+__all__ = ["fraction_text", "outcomes", "solution_table", "solution_to_dict"]
+
+#: Outcomes less likely than this are left out of reports.
+OUTCOME_CUTOFF = 1e-12
+
+
+def fraction_text(value: float, *, max_denominator: int = 1000, tol: float = 1e-9) -> str:
+    """A number as a simple fraction when it is one, else as a short decimal.
+
+    Examples
+    --------
+    >>> fraction_text(0.75), fraction_text(1 / 3), fraction_text(2.0), fraction_text(0.123456789)
+    ('3/4', '1/3', '2', '0.1235')
+    """
+    fraction = Fraction(value).limit_denominator(max_denominator)
+    if abs(float(fraction) - value) <= tol:
+        return str(fraction)
+    return f"{value:.4g}"
+
+
+def outcomes(
+    game: NormalFormGame | ExtensiveFormGame, equilibrium: Equilibrium
+) -> list[tuple[float, dict[str, str]]]:
+    """The distribution over play that an equilibrium induces, most likely first.
+
+    For a normal-form game each player's single move is named after the player;
+    for an extensive-form game the moves are those along each play path.
+
+    Examples
+    --------
+    >>> from sim.solvers.solution import make_equilibrium
+    >>> g = NormalFormGame.from_matrices([[1, 0], [0, 1]], [[1, 0], [0, 1]],
+    ...                                  players=["Seoul", "Tokyo"])
+    >>> eq = make_equilibrium(g, [[1, 0], [0.5, 0.5]], concept="nash", method="x")
+    >>> outcomes(g, eq)
+    [(0.5, {'Seoul': '1', 'Tokyo': '1'}), (0.5, {'Seoul': '1', 'Tokyo': '2'})]
+    """
+    if isinstance(game, ExtensiveFormGame):
+        return [
+            (p, path)
+            for p, path in game.play_distribution(equilibrium.strategies)
+            if p > OUTCOME_CUTOFF
+        ]
+    joint = equilibrium.strategies[0]
+    for strategy in equilibrium.strategies[1:]:
+        joint = np.multiply.outer(joint, strategy)
+    cells = np.argwhere(joint > OUTCOME_CUTOFF)
+    order = sorted(range(len(cells)), key=lambda k: (-joint[tuple(cells[k])], k))
+    return [
+        (
+            float(joint[tuple(cells[k])]),
+            {
+                player: actions[a]
+                for player, actions, a in zip(game.players, game.actions, cells[k], strict=True)
+            },
+        )
+        for k in order
+    ]
+
+
+def solution_to_dict(
+    game: NormalFormGame | ExtensiveFormGame, solution: Solution
+) -> dict[str, Any]:
+    """The JSON object that ``sim solve --format json`` prints.
+
+    ``game`` is what was solved (for an extensive-form game, the tree; the
+    solution's strategies are over its reduced normal form).
+
+    Examples
+    --------
+    >>> from sim.solvers import solve
+    >>> g = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]], title="PD")
+    >>> report = solution_to_dict(g, solve(g))
+    >>> report["complete"], report["equilibria"][0]["outcomes"]
+    (True, [{'probability': 1.0, 'actions': {'Player 1': '2', 'Player 2': '2'}}])
+    """
+    normal = solution.game
+    return {
+        "game": {
+            "title": normal.title,
+            "players": [
+                {"name": p, "actions": list(a)}
+                for p, a in zip(normal.players, normal.actions, strict=True)
+            ],
+        },
+        "equilibria": [
+            {
+                "concept": eq.concept,
+                "method": eq.method,
+                "strategies": [[float(p) for p in s] for s in eq.strategies],
+                "payoffs": [float(v) for v in eq.payoffs],
+                "max_regret": float(eq.max_regret),
+                "pure": eq.pure,
+                "outcomes": [{"probability": p, "actions": path} for p, path in outcomes(game, eq)],
+            }
+            for eq in solution
+        ],
+        "complete": solution.complete,
+    }
+
+
+def _strategy_text(actions: tuple[str, ...], strategy: np.ndarray) -> str:
+    """``"attend"`` for a pure strategy, ``"attend 1/3, skip 2/3"`` for a mixed one."""
+    if np.isclose(strategy.max(), 1.0, atol=1e-12):
+        return actions[int(np.argmax(strategy))]
+    return ", ".join(
+        f"{a} {fraction_text(float(p))}"
+        for a, p in zip(actions, strategy, strict=True)
+        if p > 1e-12
+    )
+
+
+def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution) -> str:
+    """A plain-text report of a solution for a person to read.
+
+    Examples
+    --------
+    >>> from sim.solvers import solve
+    >>> g = NormalFormGame.from_matrices([[1, -1], [-1, 1]], [[-1, 1], [1, -1]],
+    ...     players=["Seoul", "Tokyo"], actions=[["hold", "yield"], ["hold", "yield"]],
+    ...     title="Matching pennies")
+    >>> print(solution_table(g, solve(g)))
+    Matching pennies: 2 players, 2 x 2
+    Concept: nash, method: vertex_enumeration
+    <BLANKLINE>
+    Equilibrium 1 (mixed)
+      Seoul  hold 1/2, yield 1/2  payoff 0
+      Tokyo  hold 1/2, yield 1/2  payoff 0
+      max regret 0
+    <BLANKLINE>
+    1 equilibrium; the list is complete.
+    """
+    normal = solution.game
+    title = normal.title or "Untitled game"
+    dims = " x ".join(map(str, normal.shape))
+    lines = [
+        f"{title}: {normal.n_players} players, {dims}",
+        f"Concept: {solution.concept}, method: {solution.method}",
+        "",
+    ]
+    width = max(len(p) for p in normal.players)
+    for k, eq in enumerate(solution, start=1):
+        lines.append(f"Equilibrium {k} ({'pure' if eq.pure else 'mixed'})")
+        played = [
+            _strategy_text(actions, strategy)
+            for actions, strategy in zip(normal.actions, eq.strategies, strict=True)
+        ]
+        column = max(len(text) for text in played)
+        for player, text, payoff in zip(normal.players, played, eq.payoffs, strict=True):
+            lines.append(
+                f"  {player:<{width}}  {text:<{column}}  payoff {fraction_text(float(payoff))}"
+            )
+        if isinstance(game, ExtensiveFormGame):
+            for p, path in outcomes(game, eq)[:5]:
+                steps = "; ".join(f"{move}={action}" for move, action in path.items())
+                lines.append(f"  path {fraction_text(p)}: {steps}")
+        lines.append(f"  max regret {eq.max_regret:.2g}")
+        lines.append("")
+    count = f"{len(solution)} equilibri{'um' if len(solution) == 1 else 'a'}"
+    status = (
+        "the list is complete."
+        if solution.complete
+        else "the method does not guarantee that this list is complete."
+    )
+    lines.append(f"{count}; {status}")
+    lines.extend(f"Note: {note}" for note in solution.notes)
+    return "\n".join(lines)

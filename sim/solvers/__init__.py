@@ -1,0 +1,173 @@
+"""Solvers: one module per family, one registry, one dispatcher.
+
+Every solver in :data:`SOLVERS` is a function ``(game, *, tol=...) -> Solution``
+(stochastic ones also take ``rng``). :func:`solve` only chooses one by concept
+and game shape and calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.errors import UsageError
+
+if TYPE_CHECKING:
+    from sim.games.extensive_form import ExtensiveFormGame
+    from sim.games.normal_form import NormalFormGame
+    from sim.solvers.solution import Solution
+
+__all__ = ["CONCEPTS", "SOLVERS", "SolverInfo", "choose_method", "solve"]
+
+#: The solution concepts :func:`solve` understands.
+CONCEPTS = ("nash", "pure-nash")
+
+#: Above this many actions for *both* players, listing every vertex is too slow.
+VERTEX_ENUMERATION_LIMIT = 18
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    """What a registered solver does and where it lives."""
+
+    name: str
+    concept: str
+    module: str
+    players: str  # "2" or "any"
+    finds: str  # "all" or "one"
+    summary: str
+
+    def load(self) -> Callable[..., Solution]:
+        """Import the solver's module and return the function (imports stay lazy)."""
+        from importlib import import_module
+
+        function: Callable[..., Solution] = getattr(import_module(self.module), self.name)
+        return function
+
+
+SOLVERS: dict[str, SolverInfo] = {
+    info.name: info
+    for info in (
+        SolverInfo(
+            "pure_nash",
+            "pure-nash",
+            "sim.solvers.pure_nash",
+            "any",
+            "all",
+            "every pure-strategy equilibrium, by checking each profile (vectorised)",
+        ),
+        SolverInfo(
+            "vertex_enumeration",
+            "nash",
+            "sim.solvers.vertex_enumeration",
+            "2",
+            "all",
+            "every extreme equilibrium, degenerate games included",
+        ),
+        SolverInfo(
+            "lemke_howson",
+            "nash",
+            "sim.solvers.lemke_howson",
+            "2",
+            "one",
+            "one equilibrium by complementary pivoting; fast on large games",
+        ),
+        SolverInfo(
+            "nashpy_support_enumeration",
+            "nash",
+            "sim.solvers.nashpy_adapter",
+            "2",
+            "all",
+            "nashpy's support enumeration; complete only for nondegenerate games",
+        ),
+        SolverInfo(
+            "support_enumeration",
+            "nash",
+            "sim.solvers.support_enumeration",
+            "any",
+            "all",
+            "every isolated equilibrium, by polynomial homotopy on each support",
+        ),
+    )
+}
+
+
+def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = False) -> str:
+    """The solver :func:`solve` uses for ``method="auto"``.
+
+    Examples
+    --------
+    >>> from sim.games import NormalFormGame
+    >>> choose_method(NormalFormGame.from_matrices([[1]], [[1]]), "nash")
+    'vertex_enumeration'
+    """
+    if concept not in CONCEPTS:
+        raise UsageError(f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}")
+    if concept == "pure-nash":
+        return "pure_nash"
+    if game.n_players == 2:
+        if min(game.shape) <= VERTEX_ENUMERATION_LIMIT:
+            return "vertex_enumeration"
+        if require_all:
+            raise UsageError(
+                f"a {game.shape[0]} x {game.shape[1]} game is too large to list every "
+                "equilibrium; drop --all to compute one with lemke_howson"
+            )
+        return "lemke_howson"
+    return "support_enumeration"
+
+
+def solve(
+    game: NormalFormGame | ExtensiveFormGame,
+    concept: str = "nash",
+    method: str = "auto",
+    *,
+    require_all: bool = False,
+    tol: float = 1e-9,
+) -> Solution:
+    """Find equilibria of a game.
+
+    Parameters
+    ----------
+    game
+        A normal-form game, or an extensive-form game (solved through its reduced
+        normal form; the solution's strategies are reduced strategies).
+    concept
+        ``"nash"`` (mixed equilibria) or ``"pure-nash"``.
+    method
+        A name from :data:`SOLVERS`, or ``"auto"`` to choose by game shape.
+    require_all
+        With ``method="auto"``, insist on a method that lists every equilibrium
+        and fail with :class:`~sim.errors.UsageError` if the game is too large.
+    tol
+        Numerical tolerance passed to the solver.
+
+    Returns
+    -------
+    Solution
+        Its ``method`` says which algorithm ran; ``complete`` whether the list is
+        guaranteed to hold every equilibrium.
+
+    Examples
+    --------
+    >>> from sim.games import NormalFormGame
+    >>> chicken = NormalFormGame.from_matrices([[6, 2], [7, 0]], [[6, 7], [2, 0]])
+    >>> solution = solve(chicken)
+    >>> solution.method, len(solution), solution.complete
+    ('vertex_enumeration', 3, True)
+    """
+    from sim.games.normal_form import NormalFormGame
+
+    normal = game if isinstance(game, NormalFormGame) else game.reduced_normal_form()
+    name = choose_method(normal, concept, require_all=require_all) if method == "auto" else method
+    info = SOLVERS.get(name)
+    if info is None:
+        raise UsageError(f"unknown method {name!r}; expected one of {', '.join(SOLVERS)}")
+    if info.concept != concept:
+        raise UsageError(f"method {name!r} computes {info.concept!r}, not {concept!r}")
+    if info.players == "2" and normal.n_players != 2:
+        raise UsageError(f"{name}: 2-player games only; got {normal.n_players} players")
+    if require_all and info.finds != "all":
+        raise UsageError(f"{name} finds one equilibrium; --all needs a method that lists them all")
+    return info.load()(normal, tol=tol)

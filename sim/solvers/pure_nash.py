@@ -1,0 +1,94 @@
+"""Pure-strategy Nash equilibria of N-player games, vectorised over whole batches.
+
+A pure profile is an equilibrium when every player's action attains the maximum
+of that player's payoff along their own axis. This is one comparison per
+player over the payoff array, so a batch of a million games is solved with a
+handful of numpy operations and no Python loop per game.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.games.normal_form import NormalFormGame
+from sim.solvers.solution import Solution, make_equilibrium
+
+__all__ = ["pure_nash", "pure_nash_mask"]
+
+#: Payoffs closer than this (relative to the largest absolute payoff) count as equal.
+RELATIVE_TIE_TOLERANCE = 1e-12
+
+
+def pure_nash_mask(
+    payoffs: npt.ArrayLike, *, batch_ndim: int = 0, rtol: float = RELATIVE_TIE_TOLERANCE
+) -> npt.NDArray[np.bool_]:
+    """Mark the pure Nash equilibria of one game or of a batch of games.
+
+    Parameters
+    ----------
+    payoffs
+        Shape ``(*batch, n_players, n_1, ..., n_N)`` with ``batch_ndim`` leading axes.
+    batch_ndim
+        How many leading axes index parameter points (0 for a single game).
+    rtol
+        Payoffs within ``rtol`` times the game's largest absolute payoff (at least 1)
+        count as equal, so round-off cannot hide a tie.
+
+    Returns
+    -------
+    Boolean array of shape ``(*batch, n_1, ..., n_N)``, true at equilibria.
+
+    Examples
+    --------
+    The prisoner's dilemma has one equilibrium, mutual defection:
+
+    >>> pd = [[[3, 0], [5, 1]], [[3, 5], [0, 1]]]
+    >>> pure_nash_mask(pd)
+    array([[False, False],
+           [False,  True]])
+    """
+    array = np.asarray(payoffs, dtype=np.float64)
+    n = array.shape[batch_ndim]
+    scale = np.abs(array).max(axis=tuple(range(batch_ndim, array.ndim)))
+    tol = (rtol * np.maximum(scale, 1.0)).reshape(scale.shape + (1,) * n)
+    mask = np.ones(array.shape[:batch_ndim] + array.shape[batch_ndim + 1 :], dtype=bool)
+    for i in range(n):
+        own = np.take(array, i, axis=batch_ndim)
+        best = own.max(axis=batch_ndim + i, keepdims=True)
+        mask &= own >= best - tol
+    return mask
+
+
+def pure_nash(game: NormalFormGame, *, tol: float = RELATIVE_TIE_TOLERANCE) -> Solution:
+    """All pure-strategy Nash equilibria of a game.
+
+    The list is always complete: every pure profile is checked.
+
+    Parameters
+    ----------
+    game
+        The game. For a :class:`~sim.games.GameBatch` use
+        ``pure_nash_mask(batch.payoffs, batch_ndim=1)``.
+    tol
+        Relative tolerance for payoff ties, as ``rtol`` in :func:`pure_nash_mask`.
+
+    Examples
+    --------
+    Battle of the sexes has two pure equilibria:
+
+    >>> from sim.games import NormalFormGame
+    >>> bos = NormalFormGame.from_matrices([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> [tuple(int(s.argmax()) for s in eq.strategies) for eq in pure_nash(bos)]
+    [(0, 0), (1, 1)]
+    """
+    mask = pure_nash_mask(game.payoffs, rtol=tol)
+    equilibria = []
+    for index in np.argwhere(mask):
+        strategies = [np.eye(n)[a] for a, n in zip(index, game.shape, strict=True)]
+        equilibria.append(
+            make_equilibrium(game, strategies, concept="pure-nash", method="pure_enumeration")
+        )
+    return Solution(
+        game, tuple(equilibria), concept="pure-nash", method="pure_enumeration", complete=True
+    )

@@ -1,0 +1,154 @@
+"""The one result type every solver returns.
+
+A :class:`Solution` is a tuple of :class:`Equilibrium` records plus a
+``complete`` flag that is true only when the method *guarantees* that it listed
+every equilibrium (every extreme equilibrium, for degenerate two-player games).
+Each equilibrium carries its maximum regret, recomputed from the payoffs by
+:mod:`sim.games.profiles`, which shares no code with any solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.games.normal_form import NormalFormGame
+from sim.games.profiles import Profile, expected_payoffs, max_regret
+
+__all__ = ["Equilibrium", "Solution", "deduplicate", "make_equilibrium"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Equilibrium:
+    """One solution point of a game.
+
+    Attributes
+    ----------
+    strategies
+        One probability vector per player, in the game's player order.
+    payoffs
+        Each player's expected payoff.
+    concept
+        The solution concept, e.g. ``"nash"``.
+    method
+        The algorithm that found it, e.g. ``"vertex_enumeration"``.
+    max_regret
+        The largest gain from a unilateral deviation, recomputed independently.
+    """
+
+    strategies: Profile
+    payoffs: FloatArray
+    concept: str
+    method: str
+    max_regret: float
+
+    @property
+    def pure(self) -> bool:
+        """Whether every player plays one action with probability 1."""
+        return all(bool(np.isclose(s.max(), 1.0, atol=1e-9)) for s in self.strategies)
+
+    def __repr__(self) -> str:
+        shown = "; ".join("(" + ", ".join(f"{p:.4g}" for p in s) + ")" for s in self.strategies)
+        return f"Equilibrium({shown}; regret={self.max_regret:.1e})"
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """What a solver found, and whether the list is known to be complete.
+
+    Attributes
+    ----------
+    game
+        The normal-form game the strategies refer to.
+    equilibria
+        The equilibria found, without duplicates.
+    concept, method
+        The solution concept and the algorithm used.
+    complete
+        True only when the method guarantees every equilibrium was listed.
+    notes
+        Plain-language remarks, e.g. why ``complete`` is false.
+    """
+
+    game: NormalFormGame
+    equilibria: tuple[Equilibrium, ...]
+    concept: str
+    method: str
+    complete: bool
+    notes: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self) -> Iterator[Equilibrium]:
+        return iter(self.equilibria)
+
+    def __getitem__(self, index: int) -> Equilibrium:
+        return self.equilibria[index]
+
+    def __repr__(self) -> str:
+        status = "complete" if self.complete else "not known to be complete"
+        return f"<Solution: {len(self)} {self.concept} equilibria by {self.method}, {status}>"
+
+
+def _clean(strategy: npt.ArrayLike) -> FloatArray:
+    """Clip round-off below zero and renormalise, so a profile is exactly a distribution."""
+    x = np.clip(np.asarray(strategy, dtype=np.float64), 0.0, None)
+    x[x < 1e-13] = 0.0
+    total = x.sum()
+    if not total > 0:
+        raise ValueError("a strategy must put positive weight on some action")
+    return np.asarray(x / total, dtype=np.float64)
+
+
+def make_equilibrium(
+    game: NormalFormGame,
+    strategies: Sequence[npt.ArrayLike],
+    *,
+    concept: str,
+    method: str,
+) -> Equilibrium:
+    """Build an :class:`Equilibrium`, recomputing payoffs and regret from the game.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_matrices([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> eq = make_equilibrium(g, [[0.5, 0.5], [0.5, 0.5]], concept="nash", method="by hand")
+    >>> eq.max_regret, eq.pure
+    (0.0, False)
+    """
+    profile = tuple(_clean(s) for s in strategies)
+    return Equilibrium(
+        strategies=profile,
+        payoffs=expected_payoffs(game, profile),
+        concept=concept,
+        method=method,
+        max_regret=max_regret(game, profile),
+    )
+
+
+def deduplicate(
+    equilibria: Sequence[Equilibrium], *, atol: float = 1e-8
+) -> tuple[Equilibrium, ...]:
+    """Drop equilibria whose strategies all lie within ``atol`` of an earlier one.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_matrices([[1, 0], [0, 1]], [[1, 0], [0, 1]])
+    >>> e = make_equilibrium(g, [[1, 0], [1, 0]], concept="nash", method="x")
+    >>> len(deduplicate([e, e]))
+    1
+    """
+    kept: list[Equilibrium] = []
+    flat_kept: list[FloatArray] = []
+    for eq in equilibria:
+        flat = np.concatenate(eq.strategies)
+        if all(np.abs(flat - other).max() > atol for other in flat_kept):
+            kept.append(eq)
+            flat_kept.append(flat)
+    return tuple(kept)

@@ -1,0 +1,255 @@
+"""All extreme Nash equilibria of two-player games, by vertex enumeration.
+
+Method (Mangasarian 1964; Avis, Rosenberg, Savani & von Stengel 2010, section 3;
+Nisan et al. 2007, *Algorithmic Game Theory*, ch. 3): with payoffs shifted to be
+positive, the best-response polytopes are
+
+    P = {x >= 0 : B^T x <= 1}    labels: i where x_i = 0, m + j where (B^T x)_j = 1
+    Q = {y >= 0 : A y <= 1}      labels: i where (A y)_i = 1, m + j where y_j = 0
+
+and the extreme Nash equilibria are exactly the completely labelled vertex pairs
+``(x, y) != (0, 0)``, normalised. The vertices of each polytope are found as the
+facets of its polar (``scipy.spatial.ConvexHull``, i.e. Qhull).
+
+Degenerate games need care. A degenerate vertex has more tight constraints than
+the dimension, Qhull splits its facet into several simplices, and the labels of
+any one simplex are a subset of the vertex's labels. So the labels are not taken
+from Qhull: each distinct vertex is recovered from its facet hyperplane and its
+label set is recomputed from *all* constraints, and vertex pairs are matched by
+the superset test ``L(x) | L(y) == all labels``, not by exact complements. Every
+extreme equilibrium is then listed exactly once; for a degenerate game these are
+the extreme points of the (possibly infinite) equilibrium components.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.errors import UsageError
+from sim.games.normal_form import NormalFormGame
+from sim.solvers.solution import Equilibrium, Solution, deduplicate, make_equilibrium
+
+__all__ = ["vertex_enumeration"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+METHOD = "vertex_enumeration"
+
+#: A constraint counts as tight when its slack is below this (payoffs are scaled to [1, 2]).
+LABEL_TOLERANCE = 1e-9
+
+#: Above this many actions per player the polytopes have too many vertices to list.
+MAX_ACTIONS = 40
+
+
+def _vertices(constraints: FloatArray, bounds: FloatArray) -> tuple[FloatArray, BoolArray]:
+    """Vertices of ``{z : constraints @ z <= bounds}`` and, for each, which rows are tight.
+
+    The polytope must be bounded with a nonempty interior; row ``k`` of the
+    constraints carries label ``k``. A vertex is the unique point where its tight
+    constraints meet, so its set of tight rows identifies it.
+    """
+    dim = constraints.shape[1]
+    if dim == 1:
+        # Qhull needs dimension >= 2; an interval's ends are direct.
+        coef = constraints[:, 0]
+        lo = (bounds[coef < 0] / coef[coef < 0]).max()
+        hi = (bounds[coef > 0] / coef[coef > 0]).min()
+        points = np.array([[lo], [hi]])
+    else:
+        from scipy.spatial import ConvexHull
+
+        # An interior point, then the polar: the points g_k / (b_k - g_k . c).
+        center = _interior_point(constraints, bounds)
+        slack = bounds - constraints @ center
+        hull = ConvexHull(constraints / slack[:, None])
+        # Facet {p : normal . p + offset = 0} of the polar is the vertex -normal/offset.
+        points = center - hull.equations[:, :-1] / hull.equations[:, -1:]
+    tight = np.abs(points @ constraints.T - bounds) <= LABEL_TOLERANCE
+    # Qhull splits a degenerate vertex's facet into simplices: merge the copies.
+    _, first = np.unique(np.packbits(tight, axis=1), axis=0, return_index=True)
+    first.sort()
+    return points[first], tight[first]
+
+
+def _interior_point(constraints: FloatArray, bounds: FloatArray) -> FloatArray:
+    """A point strictly inside ``{x >= 0 : M x <= 1}`` for the positive payoff polytopes."""
+    payoff_rows = constraints[bounds > 0]
+    scale = payoff_rows.sum(axis=1).max()
+    return np.full(constraints.shape[1], 0.5 / scale)
+
+
+def _polytope(payoffs: FloatArray, *, own_first: bool) -> tuple[FloatArray, FloatArray]:
+    """Constraint rows of a best-response polytope in the label order of the module docstring."""
+    k = payoffs.shape[1]
+    nonneg = -np.eye(k)
+    if own_first:
+        return np.vstack([nonneg, payoffs]), np.concatenate([np.zeros(k), np.ones(len(payoffs))])
+    return np.vstack([payoffs, nonneg]), np.concatenate([np.ones(len(payoffs)), np.zeros(k)])
+
+
+def _partners(a: FloatArray, x_tight: BoolArray) -> tuple[FloatArray, BoolArray] | None:
+    """For each nondegenerate vertex x of P, the unique y in Q completing its labels.
+
+    Labels missing from x must be labels of y: ``(A y)_i = 1`` for the missing
+    i < m and ``y_j = 0`` for the missing m + j. That is one square linear system
+    per vertex, solved in batches grouped by size. Returns ``(y, found)``, or
+    ``None`` when some system is singular (a degenerate Q), in which case the
+    caller enumerates Q's vertices as well.
+    """
+    m, n = a.shape
+    y = np.zeros((len(x_tight), n))
+    found = np.zeros(len(x_tight), dtype=bool)
+    need_rows = ~x_tight[:, :m]  # (A y)_i = 1 required
+    support = x_tight[:, m:]  # y_j may be positive where m + j is a label of x
+    sizes = support.sum(axis=1)
+    for size in np.unique(sizes):
+        if size == 0:
+            continue
+        group = np.flatnonzero(sizes == size)
+        rows = np.nonzero(need_rows[group])[1].reshape(len(group), size)
+        cols = np.nonzero(support[group])[1].reshape(len(group), size)
+        systems = a[rows[:, :, None], cols[:, None, :]]
+        if np.any(np.abs(np.linalg.det(systems)) < 1e-12):
+            return None
+        values = np.linalg.solve(systems, np.ones((len(group), size, 1)))[..., 0]
+        candidate = np.zeros((len(group), n))
+        np.put_along_axis(candidate, cols, values, axis=1)
+        feasible = (values.min(axis=1) >= -LABEL_TOLERANCE) & (
+            (candidate @ a.T).max(axis=1) <= 1 + LABEL_TOLERANCE
+        )
+        y[group] = candidate
+        found[group] = feasible
+    return y, found
+
+
+def _match_all(x_tight: BoolArray, y_tight: BoolArray, m: int) -> list[tuple[int, int]]:
+    """Completely labelled pairs of vertices, allowing degenerate vertices on both sides.
+
+    A nondegenerate x (exactly m labels) pairs with a nondegenerate y only if the
+    label sets are exact complements, which a dictionary finds; only the few
+    degenerate vertices need the superset test against every vertex of the
+    other polytope.
+    """
+    n = x_tight.shape[1] - m
+    x_degenerate = x_tight.sum(axis=1) > m
+    y_degenerate = y_tight.sum(axis=1) > n
+    by_labels: dict[bytes, list[int]] = {}
+    for k in map(int, np.flatnonzero(~y_degenerate)):
+        by_labels.setdefault(np.packbits(y_tight[k]).tobytes(), []).append(k)
+    pairs: set[tuple[int, int]] = set()
+    for i in np.flatnonzero(~x_degenerate):
+        for k in by_labels.get(np.packbits(~x_tight[i]).tobytes(), ()):
+            pairs.add((int(i), int(k)))
+    for y_index in map(int, np.flatnonzero(y_degenerate)):
+        covered = (x_tight | y_tight[y_index]).all(axis=1)
+        pairs.update((int(i), y_index) for i in np.flatnonzero(covered))
+    for x_index in map(int, np.flatnonzero(x_degenerate)):
+        covered = (y_tight | x_tight[x_index]).all(axis=1)
+        pairs.update((x_index, int(k)) for k in np.flatnonzero(covered))
+    return sorted(pairs)
+
+
+def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
+    """Every extreme Nash equilibrium of a two-player game.
+
+    The result is complete: for a nondegenerate game these are all its
+    equilibria; for a degenerate game they are the extreme points of its
+    equilibrium components (every equilibrium is a convex combination of
+    extreme ones within a component), and a note says the game is degenerate.
+
+    Parameters
+    ----------
+    game
+        A two-player normal-form game.
+    tol
+        Equilibria whose independently recomputed regret exceeds ``tol`` times the
+        payoff range are dropped (and noted), which can only happen through round-off.
+
+    Examples
+    --------
+    Stag hunt: two pure equilibria and one mixed.
+
+    >>> from sim.games import NormalFormGame
+    >>> stag = NormalFormGame.from_matrices([[4, 0], [3, 3]], [[4, 3], [0, 3]])
+    >>> solution = vertex_enumeration(stag)
+    >>> sorted(tuple(round(float(p), 3) for p in eq.strategies[0]) for eq in solution)
+    [(0.0, 1.0), (0.75, 0.25), (1.0, 0.0)]
+    """
+    if game.n_players != 2:
+        raise UsageError(f"vertex_enumeration: 2-player games only; got {game.n_players} players")
+    m, n = game.shape
+    if max(m, n) > MAX_ACTIONS:
+        raise UsageError(
+            f"vertex_enumeration: at most {MAX_ACTIONS} actions per player; got {m} x {n} "
+            "(use --method lemke_howson for one equilibrium)"
+        )
+    lo, hi = game.payoffs.min(), game.payoffs.max()
+    spread = hi - lo if hi > lo else 1.0
+    # Scale each player's payoffs into [1, 2]: positive, and tolerances become relative.
+    a = 1.0 + (game.payoffs[0] - game.payoffs[0].min()) / spread
+    b = 1.0 + (game.payoffs[1] - game.payoffs[1].min()) / spread
+
+    if m > n:  # enumerate the lower-dimensional polytope: solve the transposed game
+        swapped = vertex_enumeration(game.permuted([1, 0]), tol=tol)
+        equilibria = [
+            make_equilibrium(game, eq.strategies[::-1], concept="nash", method=METHOD)
+            for eq in swapped
+        ]
+        return Solution(
+            game,
+            _ordered(equilibria),
+            concept="nash",
+            method=METHOD,
+            complete=swapped.complete,
+            notes=swapped.notes,
+        )
+
+    # P: labels 0..m-1 are x_i = 0, m..m+n-1 are (B^T x)_j = 1.
+    x_points, x_tight = _vertices(*_polytope(b.T, own_first=True))
+    keep = x_tight[:, m:].any(axis=1)  # drop x = 0
+    x_points, x_tight = x_points[keep], x_tight[keep]
+    degenerate = bool((x_tight.sum(axis=1) > m).any())
+    partners = None if degenerate else _partners(a, x_tight)
+    if partners is not None:
+        y_points, found = partners
+        pairs = [(int(i), int(i)) for i in np.flatnonzero(found)]
+    else:
+        degenerate = True
+        # Q: labels 0..m-1 are (A y)_i = 1, m..m+n-1 are y_j = 0.
+        y_points, y_tight = _vertices(*_polytope(a, own_first=False))
+        keep = y_tight[:, :m].any(axis=1)  # drop y = 0
+        y_points, y_tight = y_points[keep], y_tight[keep]
+        pairs = _match_all(x_tight, y_tight, m)
+
+    equilibria = []
+    rejected = 0
+    for i, k in pairs:
+        x, y = x_points[i], y_points[k]
+        eq = make_equilibrium(game, [x / x.sum(), y / y.sum()], concept="nash", method=METHOD)
+        if eq.max_regret <= max(tol, 1e-12) * spread * 10:
+            equilibria.append(eq)
+        else:
+            rejected += 1
+    notes = []
+    if degenerate:
+        notes.append(
+            "the game is degenerate: listed are the extreme equilibria, and any convex "
+            "combination of extreme equilibria in one component is an equilibrium too"
+        )
+    if rejected:
+        notes.append(f"{rejected} candidate pairs failed the regret check and were dropped")
+    return Solution(
+        game,
+        _ordered(equilibria),
+        concept="nash",
+        method=METHOD,
+        complete=not rejected,
+        notes=tuple(notes),
+    )
+
+
+def _ordered(equilibria: list[Equilibrium]) -> tuple[Equilibrium, ...]:
+    """Deduplicated, in a fixed order: lexicographically by strategies, pure first."""
+    return deduplicate(sorted(equilibria, key=lambda e: [-p for s in e.strategies for p in s]))
