@@ -117,6 +117,13 @@ def solution_to_dict(
     }
 
 
+def _regret_text(regret: float) -> str:
+    """Regret as printed: exactly 0, below round-off level, or two significant digits."""
+    if regret == 0:
+        return "0"
+    return "< 1e-12" if regret < 1e-12 else f"{regret:.2g}"
+
+
 def _strategy_text(actions: tuple[str, ...], strategy: np.ndarray) -> str:
     """``"attend"`` for a pure strategy, ``"attend 1/3, skip 2/3"`` for a mixed one."""
     if np.isclose(strategy.max(), 1.0, atol=1e-12):
@@ -172,7 +179,7 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
             for p, path in outcomes(game, eq)[:5]:
                 steps = "; ".join(f"{move}={action}" for move, action in path.items())
                 lines.append(f"  path {fraction_text(p)}: {steps}")
-        lines.append(f"  max regret {eq.max_regret:.2g}")
+        lines.append(f"  max regret {_regret_text(eq.max_regret)}")
         lines.append("")
     count = f"{len(solution)} equilibri{'um' if len(solution) == 1 else 'a'}"
     status = (

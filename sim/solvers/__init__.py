@@ -35,7 +35,7 @@ class SolverInfo:
     concept: str
     module: str
     players: str  # "2" or "any"
-    finds: str  # "all" or "one"
+    finds: str  # "all", "one" or "some"
     summary: str
 
     def load(self) -> Callable[..., Solution]:
@@ -157,8 +157,12 @@ def solve(
     >>> solution.method, len(solution), solution.complete
     ('vertex_enumeration', 3, True)
     """
+    import math
+
     from sim.games.normal_form import NormalFormGame
 
+    if not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
+        raise UsageError(f"tol must be a positive finite number; got {tol!r}")
     normal = game if isinstance(game, NormalFormGame) else game.reduced_normal_form()
     name = choose_method(normal, concept, require_all=require_all) if method == "auto" else method
     info = SOLVERS.get(name)
@@ -169,5 +173,8 @@ def solve(
     if info.players == "2" and normal.n_players != 2:
         raise UsageError(f"{name}: 2-player games only; got {normal.n_players} players")
     if require_all and info.finds != "all":
-        raise UsageError(f"{name} finds one equilibrium; --all needs a method that lists them all")
+        raise UsageError(
+            f"{name} does not guarantee every equilibrium; --all needs a method "
+            "that does (see 'sim methods')"
+        )
     return info.load()(normal, tol=tol)

@@ -87,8 +87,6 @@ def pure_nash(game: NormalFormGame, *, tol: float = RELATIVE_TIE_TOLERANCE) -> S
     for index in np.argwhere(mask):
         strategies = [np.eye(n)[a] for a, n in zip(index, game.shape, strict=True)]
         equilibria.append(
-            make_equilibrium(game, strategies, concept="pure-nash", method="pure_enumeration")
+            make_equilibrium(game, strategies, concept="pure-nash", method="pure_nash")
         )
-    return Solution(
-        game, tuple(equilibria), concept="pure-nash", method="pure_enumeration", complete=True
-    )
+    return Solution(game, tuple(equilibria), concept="pure-nash", method="pure_nash", complete=True)

@@ -1,0 +1,163 @@
+"""The command line: contract output, exit codes, clear errors, fast start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "sim" / "examples"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_solve_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "solve", str(EXAMPLES / "summit.nfg"), "--format", "json")
+    assert code == 0 and err == ""
+    report = json.loads(out)
+    assert set(report) == {"game", "equilibria", "complete"}
+    assert report["complete"] is True
+    assert [p["name"] for p in report["game"]["players"]] == ["Seoul", "Tokyo"]
+    for eq in report["equilibria"]:
+        assert set(eq) == {
+            "concept",
+            "method",
+            "strategies",
+            "payoffs",
+            "max_regret",
+            "pure",
+            "outcomes",
+        }
+        assert eq["max_regret"] <= 1e-9
+        assert sum(o["probability"] for o in eq["outcomes"]) == pytest.approx(1.0)
+        assert all(set(o["actions"]) == {"Seoul", "Tokyo"} for o in eq["outcomes"])
+
+
+def test_solve_extensive_form_reports_play_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "solve", str(EXAMPLES / "mediation.efg"), "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    first = report["equilibria"][0]
+    assert len(first["strategies"][0]) == len(report["game"]["players"][0]["actions"])
+    assert sum(o["probability"] for o in first["outcomes"]) == pytest.approx(1.0)
+
+
+def test_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "solve", str(EXAMPLES / "summit.nfg"))
+    assert code == 0
+    assert "host 1/3, cancel 2/3" in out
+    assert "the list is complete" in out
+
+
+def test_pure_nash_concept(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "solve", str(EXAMPLES / "summit.nfg"), "--concept", "pure-nash", "--format", "json"
+    )
+    assert code == 0
+    assert all(eq["pure"] for eq in json.loads(out)["equilibria"])
+
+
+BAD_FILES = {
+    "empty.nfg": b"",
+    "binary.nfg": b"\x00\x01\x02NFG",
+    "truncated.nfg": b'NFG 1 R "t" { "A" "B" } { 2 2 }\n\n1 2 3',
+    "header.nfg": b'XYZ 1 R "t" { "A" "B" } { 2 2 }\n',
+    "letters.nfg": b'NFG 1 R "t" { "A" "B" } { 2 2 }\n\n1 2 3 4 5 6 7 x\n',
+    "too_many.nfg": b'NFG 1 R "t" { "A" "B" } { 2 2 }\n\n1 2 3 4 5 6 7 8 9 10\n',
+    "empty.efg": b"",
+    "truncated.efg": (
+        b'EFG 2 R "t" { "A" "B" }\n""\n\np "" 1 1 "" { "a" "b" } 0\nt "" 1 "" { 1, 2 }\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+@pytest.mark.parametrize("command", ["solve", "validate", "convert"])
+def test_bad_files_get_one_clear_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, command: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    out_file = tmp_path / "out.efg"
+    extra = ["--to", "efg", "--out", str(out_file)] if command == "convert" else []
+    code, out, err = run(capsys, command, str(path), *extra)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("sim: error: ")
+    assert str(path) in err
+    assert "Traceback" not in err
+    assert not out_file.exists(), "nothing may be half-written"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "solve")[0] == 2
+    assert run(capsys, "frobnicate")[0] == 2
+    code, _, err = run(capsys, "solve", str(EXAMPLES / "summit.nfg"), "--concept", "bogus")
+    assert code == 2 and "invalid choice" in err
+    code, _, err = run(capsys, "solve", str(EXAMPLES / "summit.nfg"), "--method", "bogus")
+    assert code == 2 and "unknown method" in err
+    code, _, err = run(capsys, "solve", "game.txt")
+    assert code == 2 and ".nfg" in err
+
+
+def test_internal_errors_exit_1_without_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.solvers
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sim.solvers, "solve", broken)
+    code, _, err = run(capsys, "solve", str(EXAMPLES / "summit.nfg"))
+    assert code == 1
+    assert "internal error" in err and "boom" in err and "Traceback" not in err
+
+
+def test_convert_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.formats import load_game
+
+    efg = tmp_path / "summit.efg"
+    assert (
+        run(capsys, "convert", str(EXAMPLES / "summit.nfg"), "--to", "efg", "--out", str(efg))[0]
+        == 0
+    )
+    nfg = tmp_path / "again.nfg"
+    assert run(capsys, "convert", str(efg), "--to", "nfg", "--out", str(nfg))[0] == 0
+    assert load_game(nfg) == load_game(EXAMPLES / "summit.nfg")
+
+
+def test_help_does_not_import_numpy() -> None:
+    code = (
+        "import sys, sim.cli; sim.cli._build_parser().format_help(); "
+        "print(sorted(m for m in ('numpy', 'scipy', 'matplotlib', 'nashpy') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_methods_lists_every_solver(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.solvers import SOLVERS
+
+    code, out, _ = run(capsys, "methods")
+    assert code == 0
+    assert all(name in out for name in SOLVERS)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import sim
+
+    assert run(capsys, "--version")[1].strip() == f"sim {sim.__version__}"

@@ -1,0 +1,96 @@
+"""The contract every registered solver meets (cf. scikit-learn's check_estimator).
+
+A new solver is registered in sim.solvers.SOLVERS only when it passes these.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.errors import UsageError
+from sim.games.normal_form import NormalFormGame
+from sim.games.profiles import max_regret
+from sim.solvers import SOLVERS, choose_method, solve
+from sim.solvers.solution import Solution
+
+GAMES = {
+    "2x3": NormalFormGame(np.random.default_rng(0).integers(0, 5, (2, 2, 3)).astype(float)),
+    "1x1": NormalFormGame(np.zeros((2, 1, 1))),
+    "2x2x2": NormalFormGame(np.random.default_rng(1).integers(0, 5, (3, 2, 2, 2)).astype(float)),
+}
+
+
+def applicable(name: str) -> list[str]:
+    players = SOLVERS[name].players
+    return [g for g, game in GAMES.items() if players == "any" or game.n_players == int(players)]
+
+
+CASES = [(name, game) for name in SOLVERS for game in applicable(name)]
+
+
+@pytest.mark.parametrize(("name", "game_name"), CASES)
+def test_contract(name: str, game_name: str) -> None:
+    game = GAMES[game_name]
+    before = game.payoffs.copy()
+    info = SOLVERS[name]
+    first = solve(game, info.concept, name)
+    second = solve(game, info.concept, name)
+    assert isinstance(first, Solution)
+    assert first.method == name and first.concept == info.concept
+    assert np.array_equal(game.payoffs, before), "the solver changed its input"
+    assert len(first) >= 1, "every finite game has an equilibrium" if info.concept == "nash" else ""
+    for eq, again in zip(first, second, strict=True):
+        for s, n in zip(eq.strategies, game.shape, strict=True):
+            assert s.shape == (n,) and s.min() >= 0 and abs(s.sum() - 1) < 1e-12
+        assert eq.max_regret == pytest.approx(max_regret(game, eq.strategies), abs=1e-15)
+        assert eq.max_regret <= 1e-9
+        assert all(
+            np.array_equal(a, b) for a, b in zip(eq.strategies, again.strategies, strict=True)
+        ), "not deterministic"
+    if info.finds != "all":
+        assert not first.complete
+
+
+@pytest.mark.parametrize("name", list(SOLVERS))
+def test_dominant_strategies_give_the_obvious_answer(name: str) -> None:
+    info = SOLVERS[name]
+    n = 2 if info.players == "2" else 3
+    shape = (2,) * n
+    payoffs = np.zeros((n, *shape))
+    for i in range(n):  # action 0 strictly dominates for everyone
+        index = [slice(None)] * n
+        index[i] = 0
+        payoffs[(i, *index)] = 1.0
+    solution = solve(NormalFormGame(payoffs), info.concept, name)
+    assert len(solution) == 1
+    assert all(s[0] == 1.0 for s in solution[0].strategies)
+
+
+@pytest.mark.parametrize("tol", [0.0, -1.0, float("nan"), float("inf")])
+def test_invalid_tolerance_is_rejected(tol: float) -> None:
+    with pytest.raises(UsageError, match="tol"):
+        solve(GAMES["2x3"], tol=tol)
+
+
+def test_auto_method_choice_is_explained_by_shape() -> None:
+    assert choose_method(GAMES["2x3"], "nash") == "vertex_enumeration"
+    assert choose_method(GAMES["2x2x2"], "nash") == "support_enumeration"
+    assert choose_method(GAMES["2x2x2"], "pure-nash") == "pure_nash"
+    big = NormalFormGame(np.zeros((2, 30, 30)))
+    assert choose_method(big, "nash") == "lemke_howson"
+    with pytest.raises(UsageError, match="too large to list every equilibrium"):
+        choose_method(big, "nash", require_all=True)
+
+
+def test_usage_errors_name_the_problem() -> None:
+    with pytest.raises(UsageError, match="unknown concept"):
+        solve(GAMES["2x3"], "bogus")
+    with pytest.raises(UsageError, match="unknown method 'bogus'"):
+        solve(GAMES["2x3"], method="bogus")
+    with pytest.raises(UsageError, match="2-player games only"):
+        solve(GAMES["2x2x2"], method="vertex_enumeration")
+    with pytest.raises(UsageError, match="computes 'pure-nash', not 'nash'"):
+        solve(GAMES["2x3"], method="pure_nash")
+    with pytest.raises(UsageError, match="does not guarantee every equilibrium"):
+        solve(GAMES["2x3"], method="lemke_howson", require_all=True)
