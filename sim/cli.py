@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"sim {__version__}")
             return EXIT_OK
         if args.command is None:
-            parser.print_help()
+            parser.print_help(sys.stderr)
             return EXIT_INPUT
         print(COMMANDS[args.command](args))
         return EXIT_OK

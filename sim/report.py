@@ -118,9 +118,10 @@ def solution_to_dict(
 
 
 def _regret_text(regret: float) -> str:
-    """Regret as printed: exactly 0, below round-off level, or two significant digits."""
-    if regret == 0:
-        return "0"
+    """Regret as printed: "< 1e-12" at round-off level (exact zero included), else 2 digits.
+
+    Round-off differs between machines, so tiny regrets are not printed digit by digit.
+    """
     return "< 1e-12" if regret < 1e-12 else f"{regret:.2g}"
 
 
@@ -151,7 +152,7 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
     Equilibrium 1 (mixed)
       Seoul  hold 1/2, yield 1/2  payoff 0
       Tokyo  hold 1/2, yield 1/2  payoff 0
-      max regret 0
+      max regret < 1e-12
     <BLANKLINE>
     1 equilibrium; the list is complete.
     """

@@ -58,6 +58,10 @@ def load_game(path: str | Path) -> NormalFormGame | ExtensiveFormGame:
     """
     path = Path(str(path))
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UsageError(
+            f"{path}: is a directory; expected a game file ({', '.join(GAME_SUFFIXES)})"
+        )
     if suffix not in GAME_SUFFIXES:
         raise UsageError(
             f"{path}: cannot read files with suffix {suffix or '(none)'!r}; "

@@ -88,6 +88,8 @@ def action_values(game: NormalFormGame, profile: Sequence[npt.ArrayLike]) -> Pro
     array([0.25, 0.75])
     """
     strategies = [np.asarray(s, dtype=np.float64) for s in profile]
+    if game.n_players == 2:  # the common case, as two matrix-vector products
+        return (game.payoffs[0] @ strategies[1], strategies[0] @ game.payoffs[1])
     values = []
     for i in range(game.n_players):
         table = game.payoffs[i]

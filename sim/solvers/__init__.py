@@ -23,8 +23,9 @@ __all__ = ["CONCEPTS", "SOLVERS", "SolverInfo", "choose_method", "solve"]
 #: The solution concepts :func:`solve` understands.
 CONCEPTS = ("nash", "pure-nash")
 
-#: Above this many actions for *both* players, listing every vertex is too slow.
-VERTEX_ENUMERATION_LIMIT = 18
+#: Above this many actions for *both* players, "auto" does not list every vertex
+#: (16 x 16 takes seconds; each extra action multiplies the work).
+VERTEX_ENUMERATION_LIMIT = 16
 
 
 @dataclass(frozen=True)
@@ -46,50 +47,26 @@ class SolverInfo:
         return function
 
 
+_REGISTRY = [
+    # name, concept, module, players, finds, summary
+    ("pure_nash", "pure-nash", "pure_nash", "any", "all",
+     "every pure-strategy equilibrium, by checking each profile (vectorised)"),
+    ("vertex_enumeration", "nash", "vertex_enumeration", "2", "all",
+     "every extreme equilibrium, degenerate games included"),
+    ("lemke_howson", "nash", "lemke_howson", "2", "one",
+     "one equilibrium by complementary pivoting; fast on large games"),
+    ("nashpy_support_enumeration", "nash", "nashpy_adapter", "2", "some",
+     "nashpy's support enumeration, as a cross-check; can miss equilibria"),
+    ("support_enumeration", "nash", "support_enumeration", "any", "all",
+     "every isolated equilibrium, by polynomial homotopy on each support"),
+    ("logit_path", "nash", "logit", "any", "one",
+     "one equilibrium, the limit of the logit response branch; any size"),
+]  # fmt: skip
+
+#: Every registered solver by name, in the order ``sim methods`` lists them.
 SOLVERS: dict[str, SolverInfo] = {
-    info.name: info
-    for info in (
-        SolverInfo(
-            "pure_nash",
-            "pure-nash",
-            "sim.solvers.pure_nash",
-            "any",
-            "all",
-            "every pure-strategy equilibrium, by checking each profile (vectorised)",
-        ),
-        SolverInfo(
-            "vertex_enumeration",
-            "nash",
-            "sim.solvers.vertex_enumeration",
-            "2",
-            "all",
-            "every extreme equilibrium, degenerate games included",
-        ),
-        SolverInfo(
-            "lemke_howson",
-            "nash",
-            "sim.solvers.lemke_howson",
-            "2",
-            "one",
-            "one equilibrium by complementary pivoting; fast on large games",
-        ),
-        SolverInfo(
-            "nashpy_support_enumeration",
-            "nash",
-            "sim.solvers.nashpy_adapter",
-            "2",
-            "all",
-            "nashpy's support enumeration; complete only for nondegenerate games",
-        ),
-        SolverInfo(
-            "support_enumeration",
-            "nash",
-            "sim.solvers.support_enumeration",
-            "any",
-            "all",
-            "every isolated equilibrium, by polynomial homotopy on each support",
-        ),
-    )
+    name: SolverInfo(name, concept, f"sim.solvers.{module}", players, finds, summary)
+    for name, concept, module, players, finds, summary in _REGISTRY
 }
 
 
@@ -124,7 +101,7 @@ def solve(
     method: str = "auto",
     *,
     require_all: bool = False,
-    tol: float = 1e-9,
+    tol: float | None = None,
 ) -> Solution:
     """Find equilibria of a game.
 
@@ -141,7 +118,7 @@ def solve(
         With ``method="auto"``, insist on a method that lists every equilibrium
         and fail with :class:`~sim.errors.UsageError` if the game is too large.
     tol
-        Numerical tolerance passed to the solver.
+        Numerical tolerance passed to the solver; by default each solver's own.
 
     Returns
     -------
@@ -161,7 +138,7 @@ def solve(
 
     from sim.games.normal_form import NormalFormGame
 
-    if not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
+    if tol is not None and not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
         raise UsageError(f"tol must be a positive finite number; got {tol!r}")
     normal = game if isinstance(game, NormalFormGame) else game.reduced_normal_form()
     name = choose_method(normal, concept, require_all=require_all) if method == "auto" else method
@@ -177,4 +154,5 @@ def solve(
             f"{name} does not guarantee every equilibrium; --all needs a method "
             "that does (see 'sim methods')"
         )
-    return info.load()(normal, tol=tol)
+    solver = info.load()
+    return solver(normal) if tol is None else solver(normal, tol=tol)

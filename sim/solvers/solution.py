@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.games.normal_form import NormalFormGame
-from sim.games.profiles import Profile, expected_payoffs, max_regret
+from sim.games.profiles import Profile, action_values
 
 __all__ = ["Equilibrium", "Solution", "deduplicate", "make_equilibrium"]
 
@@ -93,7 +93,8 @@ class Solution:
 
     def __repr__(self) -> str:
         status = "complete" if self.complete else "not known to be complete"
-        return f"<Solution: {len(self)} {self.concept} equilibria by {self.method}, {status}>"
+        noun = "equilibrium" if len(self) == 1 else "equilibria"
+        return f"<Solution: {len(self)} {self.concept} {noun} by {self.method}, {status}>"
 
 
 def _clean(strategy: npt.ArrayLike) -> FloatArray:
@@ -123,12 +124,15 @@ def make_equilibrium(
     (0.0, False)
     """
     profile = tuple(_clean(s) for s in strategies)
+    values = action_values(game, profile)  # the referee, shared by no solver
+    payoffs = np.array([float(v @ s) for v, s in zip(values, profile, strict=True)])
+    regret = max(0.0, max(float(v.max()) - p for v, p in zip(values, payoffs, strict=True)))
     return Equilibrium(
         strategies=profile,
-        payoffs=expected_payoffs(game, profile),
+        payoffs=payoffs,
         concept=concept,
         method=method,
-        max_regret=max_regret(game, profile),
+        max_regret=regret,
     )
 
 

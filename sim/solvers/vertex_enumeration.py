@@ -23,6 +23,10 @@ the extreme points of the (possibly infinite) equilibrium components.
 
 from __future__ import annotations
 
+from functools import cache
+from itertools import combinations
+from math import comb
+
 import numpy as np
 import numpy.typing as npt
 
@@ -39,8 +43,13 @@ METHOD = "vertex_enumeration"
 #: A constraint counts as tight when its slack is below this (payoffs are scaled to [1, 2]).
 LABEL_TOLERANCE = 1e-9
 
-#: Above this many actions per player the polytopes have too many vertices to list.
-MAX_ACTIONS = 40
+#: Up to this many candidate constraint subsets, vertices are found by batched
+#: linear solves rather than by Qhull (faster in low dimension, no scipy import).
+SUBSET_LIMIT = 300
+
+#: The enumerated polytope has dimension min(m, n); its vertex count grows
+#: exponentially with it, and beyond this listing them takes hours.
+MAX_DIMENSION = 24
 
 
 def _vertices(constraints: FloatArray, bounds: FloatArray) -> tuple[FloatArray, BoolArray]:
@@ -50,13 +59,9 @@ def _vertices(constraints: FloatArray, bounds: FloatArray) -> tuple[FloatArray, 
     constraints carries label ``k``. A vertex is the unique point where its tight
     constraints meet, so its set of tight rows identifies it.
     """
-    dim = constraints.shape[1]
-    if dim == 1:
-        # Qhull needs dimension >= 2; an interval's ends are direct.
-        coef = constraints[:, 0]
-        lo = (bounds[coef < 0] / coef[coef < 0]).max()
-        hi = (bounds[coef > 0] / coef[coef > 0]).min()
-        points = np.array([[lo], [hi]])
+    n_constraints, dim = constraints.shape
+    if comb(n_constraints, dim) <= SUBSET_LIMIT:
+        points = _vertices_by_subsets(constraints, bounds)
     else:
         from scipy.spatial import ConvexHull
 
@@ -67,10 +72,39 @@ def _vertices(constraints: FloatArray, bounds: FloatArray) -> tuple[FloatArray, 
         # Facet {p : normal . p + offset = 0} of the polar is the vertex -normal/offset.
         points = center - hull.equations[:, :-1] / hull.equations[:, -1:]
     tight = np.abs(points @ constraints.T - bounds) <= LABEL_TOLERANCE
-    # Qhull splits a degenerate vertex's facet into simplices: merge the copies.
-    _, first = np.unique(np.packbits(tight, axis=1), axis=0, return_index=True)
+    # A degenerate vertex is found several times (from several subsets, or as
+    # several simplicial facets in Qhull): merge the copies by label set.
+    if tight.shape[1] <= 62:
+        keys = tight @ (np.int64(1) << np.arange(tight.shape[1], dtype=np.int64))
+        _, first = np.unique(keys, return_index=True)
+    else:
+        _, first = np.unique(np.packbits(tight, axis=1), axis=0, return_index=True)
     first.sort()
     return points[first], tight[first]
+
+
+@cache
+def _subsets(n_constraints: int, dim: int) -> npt.NDArray[np.intp]:
+    """Every choice of ``dim`` of ``n_constraints`` row indices (cached: games repeat shapes)."""
+    subsets = np.array(list(combinations(range(n_constraints), dim)), dtype=np.intp)
+    subsets.flags.writeable = False
+    return subsets
+
+
+def _vertices_by_subsets(constraints: FloatArray, bounds: FloatArray) -> FloatArray:
+    """Every vertex, by solving each choice of ``dim`` constraints as equalities.
+
+    A vertex satisfies some ``dim`` linearly independent constraints with
+    equality, so trying every subset (one batched solve) and keeping the
+    feasible solutions finds them all. Cheaper than Qhull in low dimension, and
+    needs only numpy.
+    """
+    subsets = _subsets(*constraints.shape)
+    systems = constraints[subsets]
+    regular = np.abs(np.linalg.det(systems)) > 1e-12
+    points = np.linalg.solve(systems[regular], bounds[subsets[regular]][..., None])[..., 0]
+    feasible = (points @ constraints.T <= bounds + LABEL_TOLERANCE).all(axis=1)
+    return np.asarray(points[feasible], dtype=np.float64)
 
 
 def _interior_point(constraints: FloatArray, bounds: FloatArray) -> FloatArray:
@@ -93,34 +127,21 @@ def _partners(a: FloatArray, x_tight: BoolArray) -> tuple[FloatArray, BoolArray]
     """For each nondegenerate vertex x of P, the unique y in Q completing its labels.
 
     Labels missing from x must be labels of y: ``(A y)_i = 1`` for the missing
-    i < m and ``y_j = 0`` for the missing m + j. That is one square linear system
-    per vertex, solved in batches grouped by size. Returns ``(y, found)``, or
-    ``None`` when some system is singular (a degenerate Q), in which case the
-    caller enumerates Q's vertices as well.
+    i < m and ``y_j = 0`` for the missing m + j. For a nondegenerate x those are
+    exactly n equations, so every vertex's partner comes from one batched n x n
+    solve. Returns ``(y, found)``, or ``None`` when some system is singular (a
+    degenerate Q), in which case the caller enumerates Q's vertices as well.
     """
     m, n = a.shape
-    y = np.zeros((len(x_tight), n))
-    found = np.zeros(len(x_tight), dtype=bool)
-    need_rows = ~x_tight[:, :m]  # (A y)_i = 1 required
-    support = x_tight[:, m:]  # y_j may be positive where m + j is a label of x
-    sizes = support.sum(axis=1)
-    for size in np.unique(sizes):
-        if size == 0:
-            continue
-        group = np.flatnonzero(sizes == size)
-        rows = np.nonzero(need_rows[group])[1].reshape(len(group), size)
-        cols = np.nonzero(support[group])[1].reshape(len(group), size)
-        systems = a[rows[:, :, None], cols[:, None, :]]
-        if np.any(np.abs(np.linalg.det(systems)) < 1e-12):
-            return None
-        values = np.linalg.solve(systems, np.ones((len(group), size, 1)))[..., 0]
-        candidate = np.zeros((len(group), n))
-        np.put_along_axis(candidate, cols, values, axis=1)
-        feasible = (values.min(axis=1) >= -LABEL_TOLERANCE) & (
-            (candidate @ a.T).max(axis=1) <= 1 + LABEL_TOLERANCE
-        )
-        y[group] = candidate
-        found[group] = feasible
+    # Row k of `rows` is equation k: A's rows for labels i < m, identity rows for y_j = 0.
+    rows = np.vstack([a, np.eye(n)])
+    rhs = np.concatenate([np.ones(m), np.zeros(n)])
+    chosen = np.nonzero(~x_tight)[1].reshape(len(x_tight), n)
+    systems = rows[chosen]
+    if np.any(np.abs(np.linalg.det(systems)) < 1e-12):
+        return None
+    y = np.linalg.solve(systems, rhs[chosen][..., None])[..., 0]
+    found = (y.min(axis=1) >= -LABEL_TOLERANCE) & ((y @ a.T).max(axis=1) <= 1 + LABEL_TOLERANCE)
     return y, found
 
 
@@ -180,10 +201,10 @@ def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     if game.n_players != 2:
         raise UsageError(f"vertex_enumeration: 2-player games only; got {game.n_players} players")
     m, n = game.shape
-    if max(m, n) > MAX_ACTIONS:
+    if min(m, n) > MAX_DIMENSION:
         raise UsageError(
-            f"vertex_enumeration: at most {MAX_ACTIONS} actions per player; got {m} x {n} "
-            "(use --method lemke_howson for one equilibrium)"
+            f"vertex_enumeration: one player may have at most {MAX_DIMENSION} actions; got "
+            f"{m} x {n} (use --method lemke_howson for one equilibrium)"
         )
     lo, hi = game.payoffs.min(), game.payoffs.max()
     spread = hi - lo if hi > lo else 1.0
@@ -215,6 +236,12 @@ def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     if partners is not None:
         y_points, found = partners
         pairs = [(int(i), int(i)) for i in np.flatnonzero(found)]
+        # A partner with surplus labels is a degenerate vertex of Q.
+        matched = y_points[found]
+        labels = (np.abs(matched @ a.T - 1) <= LABEL_TOLERANCE).sum(axis=1) + (
+            np.abs(matched) <= LABEL_TOLERANCE
+        ).sum(axis=1)
+        degenerate = bool((labels > n).any())
     else:
         degenerate = True
         # Q: labels 0..m-1 are (A y)_i = 1, m..m+n-1 are y_j = 0.
@@ -235,8 +262,9 @@ def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     notes = []
     if degenerate:
         notes.append(
-            "the game is degenerate: listed are the extreme equilibria, and any convex "
-            "combination of extreme equilibria in one component is an equilibrium too"
+            "the game is degenerate: it may have infinite sets of equilibria, and the "
+            "listed ones are their extreme points (mixtures of extreme equilibria are "
+            "equilibria only when the extreme ones are mutually compatible)"
         )
     if rejected:
         notes.append(f"{rejected} candidate pairs failed the regret check and were dropped")

@@ -1,0 +1,73 @@
+"""The logit branch and the Nash equilibrium at its end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.games.normal_form import NormalFormGame
+from sim.games.profiles import max_regret
+from sim.solvers.logit import logit_branch, logit_path
+from sim.solvers.vertex_enumeration import vertex_enumeration
+from tests.equilibrium_sets import flat, profiles
+from tests.hypothesis_strategies import payoff_games
+
+
+def logit_response(
+    game: NormalFormGame, profile: tuple[np.ndarray, ...], lam: float
+) -> list[np.ndarray]:
+    """The logit best response to a profile, computed directly."""
+    from sim.games.profiles import action_values
+
+    responses = []
+    for v in action_values(game, profile):
+        w = np.exp(lam * (v - v.max()))
+        responses.append(w / w.sum())
+    return responses
+
+
+def test_branch_points_are_logit_equilibria() -> None:
+    game = NormalFormGame(np.random.default_rng(5).integers(0, 10, (3, 2, 3, 2)).astype(float))
+    branch = logit_branch(game, max_lambda=5.0)
+    assert branch.lambdas[0] == 0
+    assert branch.lambdas[-1] >= 5.0
+    for k in range(0, len(branch.lambdas), max(1, len(branch.lambdas) // 10)):
+        profile = branch.profile(k)
+        for got, expected in zip(
+            profile, logit_response(game, profile, branch.lambdas[k]), strict=True
+        ):
+            np.testing.assert_allclose(got, expected, atol=1e-8)
+
+
+def test_lambda_is_in_the_games_payoff_units() -> None:
+    game = NormalFormGame(np.random.default_rng(6).integers(0, 5, (2, 3, 3)).astype(float))
+    scaled = game.with_payoffs(10 * game.payoffs)
+    a = logit_branch(game, max_lambda=2.0)
+    b = logit_branch(scaled, max_lambda=0.2)
+    profile_a = a.profile(len(a.lambdas) - 1)
+    assert b.lambdas[-1] >= 0.2
+    # The QRE at lambda for game equals the QRE at lambda / 10 for 10 x game.
+    np.testing.assert_allclose(
+        logit_response(scaled, profile_a, a.lambdas[-1] / 10)[0],
+        logit_response(game, profile_a, a.lambdas[-1])[0],
+        atol=1e-12,
+    )
+
+
+@settings(max_examples=40)
+@given(payoff_games(n_players=st.integers(2, 4), n_actions=st.integers(1, 3)))
+def test_logit_path_returns_an_equilibrium(game: NormalFormGame) -> None:
+    solution = logit_path(game)
+    assert not solution.complete
+    assert len(solution) == 1
+    assert max_regret(game, solution[0].strategies) <= 1e-9
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_logit_equilibrium_is_one_of_all_equilibria(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    game = NormalFormGame(rng.standard_normal((2, 4, 4)))
+    one = flat(logit_path(game)[0].strategies)
+    assert any(np.abs(one - p).max() < 1e-8 for p in profiles(vertex_enumeration(game)))
