@@ -81,6 +81,11 @@ def test_auto_method_choice_is_explained_by_shape() -> None:
     assert choose_method(big, "nash") == "lemke_howson"
     with pytest.raises(UsageError, match="too large to list every equilibrium"):
         choose_method(big, "nash", require_all=True)
+    assert choose_method(NormalFormGame(np.zeros((3, 3, 3, 6))), "nash") == "support_enumeration"
+    many = NormalFormGame(np.zeros((3, 5, 5, 5)))
+    assert choose_method(many, "nash") == "logit_path"
+    with pytest.raises(UsageError, match="too many to list every equilibrium"):
+        choose_method(many, "nash", require_all=True)
 
 
 def test_usage_errors_name_the_problem() -> None:

@@ -7,6 +7,7 @@ and game shape and calls it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +27,11 @@ CONCEPTS = ("nash", "pure-nash")
 #: Above this many actions for *both* players, "auto" does not list every vertex
 #: (16 x 16 takes seconds; each extra action multiplies the work).
 VERTEX_ENUMERATION_LIMIT = 16
+
+
+#: For three or more players, "auto" lists every equilibrium only up to this many
+#: support profiles (the product over players of 2**n_i - 1): 3 x 3 x 6 has 3,087.
+SUPPORT_ENUMERATION_LIMIT = 5_000
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,16 @@ def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = Fal
                 "equilibrium; drop --all to compute one with lemke_howson"
             )
         return "lemke_howson"
-    return "support_enumeration"
+    support_profiles = math.prod(2**n - 1 for n in game.shape)
+    if support_profiles <= SUPPORT_ENUMERATION_LIMIT:
+        return "support_enumeration"
+    if require_all:
+        raise UsageError(
+            f"a {' x '.join(map(str, game.shape))} game has {support_profiles:,} support "
+            "profiles, too many to list every equilibrium; drop --all to compute one with "
+            "logit_path"
+        )
+    return "logit_path"
 
 
 def solve(
@@ -134,8 +149,6 @@ def solve(
     >>> solution.method, len(solution), solution.complete
     ('vertex_enumeration', 3, True)
     """
-    import math
-
     from sim.games.normal_form import NormalFormGame
 
     if tol is not None and not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):

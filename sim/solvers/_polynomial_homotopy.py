@@ -1,0 +1,612 @@
+"""Batched homotopy continuation for square multilinear polynomial systems (private).
+
+This module knows nothing about games. It tracks, in one numpy batch, many
+solution paths of square systems in unknowns ``x = (x_1, ..., x_N)``, split
+into ``N`` groups of sizes ``n_1, ..., n_N`` (``n = n_1 + ... + n_N``). Group
+``i`` owns ``n_i - 1`` *tensor rows*
+
+.. math::
+
+    H_{i,r}(x, t) = \\sum A_i(t)_{r, (a_j)_{j \\ne i}} \\prod_{j \\ne i} x_j[a_j]
+                    + (L x)_{i,r} - b_{i,r},
+
+each of degree one in every other group and zero in its own (a multilinear,
+multi-homogeneous form; rows that pin a coordinate to zero have ``A_i = 0``),
+and there are ``N`` purely linear *patch rows*, one per group. The tensor
+parts move along the "gamma trick" straight line
+
+.. math::
+
+    A(t) = (1 - t)\\,\\gamma A_G + t A_F = \\gamma A_G + t (A_F - \\gamma A_G),
+
+from a start system ``A_G`` (whose solutions are known) at ``t = 0`` to the
+target ``A_F`` at ``t = 1``; ``gamma`` is a random unit complex number, which
+with probability one keeps every path nonsingular for ``0 <= t < 1``
+(Sommese & Wampler 2005, chapters 7-8; Morgan & Sommese 1987).
+
+Each path has its own coefficients, its own ``t`` and its own step size, so
+unrelated systems share one loop: a Runge-Kutta (RK4) predictor on the
+Davidenko equation ``J dx/dt = -dH/dt`` followed by at most three Newton
+corrections, with the step halved on failure and doubled (up to
+:data:`MAX_STEP`) after success. Because every equation is homogeneous in
+each group, the path in projective space does not depend on the patch: after
+each accepted step each group is rescaled to unit length and its patch moved
+through it, which keeps the coordinates well scaled. For speed the groups are
+padded to a common size and stacked, so that one ``einsum`` evaluates the rows
+of every group. Paths that finish or fail drop out of the working batch.
+
+References
+----------
+A. J. Sommese and C. W. Wampler, *The Numerical Solution of Systems of
+Polynomials Arising in Engineering and Science*, World Scientific, 2005.
+
+A. P. Morgan and A. J. Sommese, "A homotopy for solving general polynomial
+systems that respects m-homogeneous structures", *Applied Mathematics and
+Computation* 24 (1987) 101-113.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "TrackResult",
+    "count_assignments",
+    "enumerate_assignments",
+    "evaluate",
+    "layout",
+    "newton",
+    "relative_condition",
+    "track",
+]
+
+ComplexArray = npt.NDArray[np.complex128]
+#: Real or complex, as the caller chooses.
+AnyArray = npt.NDArray[Any]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+#: Largest step in ``t``; RK4 keeps the predictor error small at this size.
+MAX_STEP = 0.25
+#: First step in ``t``.
+INITIAL_STEP = 0.05
+#: A path whose step shrinks below this has failed.
+MIN_STEP = 1e-9
+#: Newton corrections (relative to the size of ``x``) below this count as converged.
+CORRECTOR_TOL = 1e-6
+#: A first Newton correction larger than this means the predictor went astray.
+MAX_FIRST_CORRECTION = 0.1
+#: Step growth factor after a successful step.
+GROWTH = 2.0
+#: Working-batch size; bounds memory use on large games.
+CHUNK = 4096
+
+
+def layout(sizes: tuple[int, ...]) -> tuple[IntArray, IntArray]:
+    """Offsets of each group's columns and of each group's tensor rows.
+
+    Group ``j`` owns columns ``x_off[j]:x_off[j+1]`` and tensor rows
+    ``r_off[j]:r_off[j+1]`` (``n_j - 1`` of them); the ``N`` rows after the tensor
+    rows are purely linear (the patches).
+    """
+    x_off = np.cumsum((0, *sizes)).astype(np.int64)
+    r_off = np.cumsum((0, *(k - 1 for k in sizes))).astype(np.int64)
+    return x_off, r_off
+
+
+def _split(x: AnyArray, sizes: tuple[int, ...]) -> list[AnyArray]:
+    offsets = np.cumsum((0, *sizes))
+    return [x[:, offsets[j] : offsets[j + 1]] for j in range(len(sizes))]
+
+
+def _blocks(
+    tensors: Sequence[AnyArray],
+    xs: list[AnyArray],
+) -> tuple[list[AnyArray], list[dict[int, AnyArray]]]:
+    """Values and Jacobian blocks of the tensor rows.
+
+    ``tensors[i]`` has shape ``(paths, n_i - 1, n_j for j != i)``: group ``i``'s rows
+    are of degree one in every other group and zero in its own.
+    """
+    n_groups = len(xs)
+    values = []
+    jac: list[dict[int, AnyArray]] = []
+    for i, tensor in enumerate(tensors):
+        others = [j for j in range(n_groups) if j != i]
+        blocks: dict[int, AnyArray] = {}
+        for pos, j in enumerate(others):
+            if len(others) == 1:
+                blocks[j] = tensor
+                continue
+            operands: list[object] = [tensor, list(range(len(others) + 2))]
+            for qos, k in enumerate(others):
+                if k != j:
+                    operands += [xs[k], [0, qos + 2]]
+            operands.append([0, 1, pos + 2])
+            blocks[j] = np.einsum(*operands)  # type: ignore[call-overload]
+        j0 = others[0]
+        values.append(np.einsum("prj,pj->pr", blocks[j0], xs[j0]))
+        jac.append(blocks)
+    return values, jac
+
+
+def evaluate(
+    tensors: Sequence[AnyArray],
+    linear: AnyArray,
+    rhs: AnyArray,
+    x: AnyArray,
+    sizes: tuple[int, ...],
+) -> tuple[AnyArray, AnyArray]:
+    """Values ``H`` (paths, n) and Jacobians ``J`` (paths, n, n) of a batch of systems."""
+    x_off, r_off = layout(sizes)
+    values, blocks = _blocks(tensors, _split(x, sizes))
+    jac = linear.copy()
+    value = np.einsum("prc,pc->pr", linear, x) - rhs
+    for i, row in enumerate(blocks):
+        rows = slice(r_off[i], r_off[i + 1])
+        value[:, rows] += values[i]
+        for j, block in row.items():
+            jac[:, rows, x_off[j] : x_off[j + 1]] += block
+    return value, jac
+
+
+def _solve(jac: AnyArray, rhs: AnyArray) -> AnyArray:
+    """Batched ``jac @ y = rhs``; rows whose matrix is exactly singular come back as NaN."""
+    try:
+        return np.linalg.solve(jac, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        out = np.full(rhs.shape, np.nan, dtype=np.result_type(jac, rhs))
+        for p in range(jac.shape[0]):
+            with contextlib.suppress(np.linalg.LinAlgError):
+                out[p] = np.linalg.solve(jac[p], rhs[p])
+        return out
+
+
+def _norms(v: AnyArray, x: AnyArray) -> FloatArray:
+    """Relative size of the correction ``v`` at the point ``x`` (NaN counts as huge)."""
+    size = np.abs(v).max(axis=1) / np.maximum(1.0, np.abs(x).max(axis=1))
+    return np.asarray(np.where(np.isfinite(size), size, np.inf), dtype=np.float64)
+
+
+def newton(
+    tensors: Sequence[AnyArray],
+    linear: AnyArray,
+    rhs: AnyArray,
+    x: AnyArray,
+    sizes: tuple[int, ...],
+    iterations: int,
+) -> tuple[AnyArray, FloatArray, AnyArray]:
+    """Newton's method on a batch of systems (real or complex, as the inputs are).
+
+    Returns the refined points, the size of the last correction, and the
+    Jacobians at the refined points.
+    """
+    last = np.full(x.shape[0], np.inf)
+    for _ in range(iterations):
+        value, jac = evaluate(tensors, linear, rhs, x, sizes)
+        step = _solve(jac, -value)
+        last = _norms(step, x)
+        x = np.where(np.isfinite(step), x + np.nan_to_num(step), x)
+    _, jac = evaluate(tensors, linear, rhs, x, sizes)
+    return x, last, jac
+
+
+def relative_condition(jac: AnyArray, x: AnyArray, sizes: tuple[int, ...]) -> FloatArray:
+    """Reciprocal condition number of each Jacobian, scaled to be projectively meaningful.
+
+    Columns of group ``j`` are multiplied by ``|x_j|`` (so the variables are
+    unit vectors) and rows are equilibrated to unit length, so the result does
+    not depend on the scale of the payoffs or on where the random patch put the
+    point. Values near machine precision mean a singular (non-isolated or
+    multiple) solution.
+    """
+    col = np.concatenate(
+        [
+            np.repeat(np.linalg.norm(xj, axis=1, keepdims=True), nj, axis=1)
+            for xj, nj in zip(_split(x, sizes), sizes, strict=True)
+        ],
+        axis=1,
+    )
+    scaled = jac * np.maximum(col, 1e-300)[:, None, :]
+    rows = np.linalg.norm(scaled, axis=2, keepdims=True)
+    scaled = scaled / np.where(rows > 0, rows, 1.0)
+    if not np.all(np.isfinite(scaled)):
+        scaled = np.nan_to_num(scaled)
+    sv = np.linalg.svd(scaled, compute_uv=False)
+    top = sv[:, 0]
+    return np.asarray(
+        np.where(top > 0, sv[:, -1] / np.where(top > 0, top, 1.0), 0.0), dtype=np.float64
+    )
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    """Endpoints of a batch of paths.
+
+    Attributes
+    ----------
+    x
+        The points reached, refined by Newton's method at ``t = 1`` when the path
+        arrived there, each group scaled to unit length (up to round-off).
+    t
+        How far each path got (1.0 for every path that arrived).
+    success
+        Whether the path reached ``t = 1`` and Newton's method converged there.
+    jacobian
+        The Jacobian of the target system at each endpoint.
+    correction
+        The last Newton correction at ``t = 1`` (relative); large means no convergence.
+    """
+
+    x: ComplexArray
+    t: FloatArray
+    success: BoolArray
+    jacobian: ComplexArray
+    correction: FloatArray
+
+
+@dataclass(frozen=True)
+class _Stacked:
+    """Every group padded to ``m = max n_j`` coordinates and stacked, for fast tracking.
+
+    Group ``i`` owns padded columns ``i*m .. i*m + m - 1`` and tensor rows
+    ``i*R .. i*R + R - 1`` (``R = m - 1``); its padding coordinates are pinned to
+    zero by the spare rows, and the ``N`` patch rows come last. The tensor of all
+    groups is one array ``(paths, N, R, m, ..., m)`` whose axis ``3 + q`` is the
+    ``q``-th other group of the row's group, so one ``einsum`` serves all groups.
+    """
+
+    sizes: tuple[int, ...]
+    width: int
+    others: IntArray  # (N, N - 1): others[i, q]
+    selector: FloatArray  # (N - 1, N, N): 1 where others[i, q] == j
+    rows: IntArray  # padded row of each original row
+    cols: IntArray  # padded column of each original column
+
+    @classmethod
+    def of(cls, sizes: tuple[int, ...]) -> _Stacked:
+        n_groups, width = len(sizes), max(sizes)
+        others = np.array(
+            [[j for j in range(n_groups) if j != i] for i in range(n_groups)], dtype=np.int64
+        ).reshape(n_groups, n_groups - 1)
+        selector = np.zeros((n_groups - 1, n_groups, n_groups))
+        for i in range(n_groups):
+            for q in range(n_groups - 1):
+                selector[q, i, others[i, q]] = 1.0
+        rows = np.concatenate(
+            [i * (width - 1) + np.arange(k - 1) for i, k in enumerate(sizes)]
+            + [n_groups * (width - 1) + np.arange(n_groups)]
+        ).astype(np.int64)
+        cols = np.concatenate([i * width + np.arange(k) for i, k in enumerate(sizes)]).astype(
+            np.int64
+        )
+        return cls(tuple(sizes), width, others, selector, rows, cols)
+
+    def tensor(self, tensors: Sequence[ComplexArray]) -> ComplexArray:
+        n_groups, width = len(self.sizes), self.width
+        n_paths = tensors[0].shape[0]
+        out = np.zeros((n_paths, n_groups, width - 1, *([width] * (n_groups - 1))), dtype=complex)
+        for i, tensor in enumerate(tensors):
+            index: tuple[Any, ...] = (slice(None), i, *(slice(0, k) for k in tensor.shape[1:]))
+            out[index] = tensor
+        return out
+
+    def linear(self, linear: ComplexArray, rhs: ComplexArray) -> tuple[ComplexArray, ComplexArray]:
+        n_groups, width = len(self.sizes), self.width
+        size = n_groups * width
+        out = np.zeros((linear.shape[0], size, size), dtype=complex)
+        out[:, self.rows[:, None], self.cols[None, :]] = linear
+        for i, k in enumerate(self.sizes):
+            spare = np.arange(width - k)
+            out[:, i * (width - 1) + k - 1 + spare, i * width + k + spare] = 1.0
+        padded_rhs = np.zeros((linear.shape[0], size), dtype=complex)
+        padded_rhs[:, self.rows] = rhs
+        return out, padded_rhs
+
+    def pad(self, x: ComplexArray) -> ComplexArray:
+        out = np.zeros((x.shape[0], len(self.sizes) * self.width), dtype=complex)
+        out[:, self.cols] = x
+        return out
+
+    def blocks(
+        self, tensor: ComplexArray, x: ComplexArray, *, values: bool
+    ) -> tuple[ComplexArray, ComplexArray | None]:
+        """Jacobian of the tensor rows, (paths, N*R, N*m), and optionally their values."""
+        n_paths = x.shape[0]
+        n_groups, width = len(self.sizes), self.width
+        xg = x.reshape(n_paths, n_groups, width)
+        xq = [xg[:, self.others[:, q]] for q in range(n_groups - 1)]
+        axes = list(range(n_groups + 2))
+        parts = []
+        for q in range(n_groups - 1):
+            if n_groups == 2:
+                parts.append(tensor)
+                continue
+            operands: list[object] = [tensor, axes]
+            for r in range(n_groups - 1):
+                if r != q:
+                    operands += [xq[r], [0, 1, 3 + r]]
+            operands.append([0, 1, 2, 3 + q])
+            parts.append(np.einsum(*operands))  # type: ignore[call-overload]
+        jac = np.einsum("pqira,qij->pirja", np.stack(parts, axis=1), self.selector)
+        jac = jac.reshape(n_paths, n_groups * (width - 1), n_groups * width)
+        if not values:
+            return jac, None
+        val = np.einsum("pira,pia->pir", parts[0], xq[0]).reshape(n_paths, -1)
+        return jac, val
+
+    def full(self, tensor: ComplexArray, x: ComplexArray) -> ComplexArray:
+        """Values of the tensor rows, (paths, N*R)."""
+        n_paths = x.shape[0]
+        n_groups, width = len(self.sizes), self.width
+        xg = x.reshape(n_paths, n_groups, width)
+        operands: list[object] = [tensor, list(range(n_groups + 2))]
+        for q in range(n_groups - 1):
+            operands += [xg[:, self.others[:, q]], [0, 1, 3 + q]]
+        operands.append([0, 1, 2])
+        values: ComplexArray = np.einsum(*operands)  # type: ignore[call-overload]
+        return values.reshape(n_paths, -1)
+
+    def system(
+        self, tensor: ComplexArray, linear: ComplexArray, rhs: ComplexArray, x: ComplexArray
+    ) -> tuple[ComplexArray, ComplexArray]:
+        """Values and Jacobians of the whole padded systems."""
+        tensor_jac, tensor_val = self.blocks(tensor, x, values=True)
+        n_rows = tensor_jac.shape[1]
+        jac = linear.copy()
+        jac[:, :n_rows] += tensor_jac
+        value = np.einsum("prc,pc->pr", linear, x) - rhs
+        assert tensor_val is not None
+        value[:, :n_rows] += tensor_val
+        return value, jac
+
+    def tangent(
+        self,
+        gamma_start: ComplexArray,
+        delta: ComplexArray,
+        linear: ComplexArray,
+        x: ComplexArray,
+        t: FloatArray,
+    ) -> ComplexArray:
+        """``dx/dt = -J^{-1} dH/dt`` along each path."""
+        tensor = gamma_start + t.reshape(-1, *([1] * (gamma_start.ndim - 1))) * delta
+        tensor_jac, _ = self.blocks(tensor, x, values=False)
+        n_rows = tensor_jac.shape[1]
+        jac = linear.copy()
+        jac[:, :n_rows] += tensor_jac
+        rhs = np.zeros(x.shape, dtype=complex)
+        rhs[:, :n_rows] = -self.full(delta, x)
+        return np.asarray(_solve(jac, rhs), dtype=np.complex128)
+
+    def unit_patch(self, x: ComplexArray) -> tuple[ComplexArray, ComplexArray]:
+        """Scale each group of ``x`` to unit length; the patch rows that pass through it."""
+        n_groups, width = len(self.sizes), self.width
+        xg = x.reshape(x.shape[0], n_groups, width)
+        unit = xg / np.linalg.norm(xg, axis=2, keepdims=True)
+        return unit.reshape(x.shape), np.conj(unit)
+
+    def set_patches(self, linear: ComplexArray, rows: IntArray, patch: ComplexArray) -> None:
+        n_groups, width = len(self.sizes), self.width
+        first = n_groups * (width - 1)
+        for i in range(n_groups):
+            linear[rows, first + i, i * width : (i + 1) * width] = patch[:, i]
+
+
+def _track_chunk(
+    stacked: _Stacked,
+    start: ComplexArray,
+    target: ComplexArray,
+    linear: ComplexArray,
+    rhs: ComplexArray,
+    x0: ComplexArray,
+    gamma: complex,
+    max_step: float,
+    max_iterations: int,
+) -> tuple[ComplexArray, FloatArray, BoolArray, ComplexArray]:
+    """Track one chunk (padded form); returns endpoints, final ``t``, success, final linear rows.
+
+    The homotopy is homogeneous in each group, so the path in projective space
+    does not depend on the affine patch: after every accepted step each group is
+    rescaled to unit length and its patch row moved to pass through it (the
+    patch ``conj(x_j) . x_j = 1``), which keeps the coordinates well scaled.
+    """
+    n_paths = x0.shape[0]
+    gamma_start = gamma * start
+    delta = target - gamma_start
+    linear = linear.copy()
+    x, patch = stacked.unit_patch(x0)
+    stacked.set_patches(linear, np.arange(n_paths), patch)
+    t = np.zeros(n_paths)
+    dt = np.full(n_paths, min(INITIAL_STEP, max_step))
+    done = np.zeros(n_paths, dtype=bool)
+    failed = np.zeros(n_paths, dtype=bool)
+    extra = (None,) * (gamma_start.ndim - 1)
+    # Working set: indices into the chunk, with the coefficient arrays cut to match.
+    work = np.arange(n_paths)
+    w_gs, w_delta, w_rhs = gamma_start, delta, rhs
+    for _ in range(max_iterations):
+        live = ~(done[work] | failed[work])
+        if not live.any():
+            break
+        if live.sum() < 0.7 * len(work):
+            keep = np.flatnonzero(live)
+            work = work[keep]
+            w_gs, w_delta, w_rhs = w_gs[keep], w_delta[keep], w_rhs[keep]
+            live = np.ones(len(work), dtype=bool)
+        xa, ta, w_lin = x[work], t[work], linear[work]
+        h = np.minimum(dt[work], 1.0 - ta)
+        hc = h[:, None]
+        k1 = stacked.tangent(w_gs, w_delta, w_lin, xa, ta)
+        k2 = stacked.tangent(w_gs, w_delta, w_lin, xa + 0.5 * hc * k1, ta + 0.5 * h)
+        k3 = stacked.tangent(w_gs, w_delta, w_lin, xa + 0.5 * hc * k2, ta + 0.5 * h)
+        k4 = stacked.tangent(w_gs, w_delta, w_lin, xa + hc * k3, ta + h)
+        xp = xa + hc / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        t1 = ta + h
+        tensor = w_gs + t1[(slice(None), *extra)] * w_delta
+        ok = np.isfinite(xp).all(axis=1)
+        converged = np.zeros(len(work), dtype=bool)
+        previous = np.full(len(work), np.inf)
+        for it in range(3):
+            value, jac = stacked.system(tensor, w_lin, w_rhs, xp)
+            step = _solve(jac, -value)
+            size = _norms(step, xp)
+            if it == 0:
+                ok &= size < MAX_FIRST_CORRECTION
+            else:
+                ok &= (size < 0.5 * previous) | (size < CORRECTOR_TOL)
+            xp = xp + np.where(np.isfinite(step), step, 0.0)
+            converged |= ok & (size < CORRECTOR_TOL)
+            previous = size
+            if np.all(converged | ~ok | ~live):
+                break
+        accept = converged & live
+        reject = ~accept & live
+        idx_a, idx_r = work[accept], work[reject]
+        x[idx_a], patch = stacked.unit_patch(xp[accept])
+        stacked.set_patches(linear, idx_a, patch)
+        t[idx_a] = np.where(1.0 - t1[accept] < 1e-14, 1.0, t1[accept])
+        dt[idx_a] = np.minimum(np.maximum(dt[idx_a], h[accept]) * GROWTH, max_step)
+        done[idx_a] = t[idx_a] >= 1.0
+        dt[idx_r] = 0.5 * h[reject]
+        failed[idx_r] = dt[idx_r] < MIN_STEP
+    failed |= ~done
+    return x, t, ~failed, linear
+
+
+def track(
+    start: list[ComplexArray],
+    target: list[ComplexArray],
+    linear: ComplexArray,
+    rhs: ComplexArray,
+    x0: ComplexArray,
+    sizes: tuple[int, ...],
+    gamma: complex,
+    *,
+    max_step: float = MAX_STEP,
+    max_iterations: int = 2000,
+) -> TrackResult:
+    """Track every path from ``x0`` at ``t = 0`` to ``t = 1`` and refine the endpoints.
+
+    Parameters
+    ----------
+    start, target
+        Per group ``i``, the tensors ``A_G`` and ``A_F`` of its rows, of shape
+        ``(paths, n_i - 1, n_j for j != i)``.
+    linear, rhs
+        The ``t``-independent linear parts: ``(paths, n, n)`` and ``(paths, n)``.
+    x0
+        Start solutions, ``(paths, n)``; each must solve the start system.
+    sizes
+        The group sizes ``n_1, ..., n_N``.
+    gamma
+        The random complex constant of the gamma trick.
+    max_step
+        The largest step in ``t``.
+    max_iterations
+        The most predictor-corrector rounds before unfinished paths count as failed.
+    """
+    n_paths, n = x0.shape
+    stacked = _Stacked.of(sizes)
+    xs_out = np.empty((n_paths, n), dtype=np.complex128)
+    ts_out = np.empty(n_paths)
+    ok_out = np.zeros(n_paths, dtype=bool)
+    jac_out = np.empty((n_paths, n, n), dtype=np.complex128)
+    corr_out = np.empty(n_paths)
+    for lo in range(0, n_paths, CHUNK):
+        sl = slice(lo, min(lo + CHUNK, n_paths))
+        tgt = stacked.tensor([a[sl] for a in target])
+        lin, b = stacked.linear(linear[sl], rhs[sl])
+        x, t, ok, lin = _track_chunk(
+            stacked,
+            stacked.tensor([a[sl] for a in start]),
+            tgt,
+            lin,
+            b,
+            stacked.pad(x0[sl]),
+            gamma,
+            max_step,
+            max_iterations,
+        )
+        corr = np.full(len(t), np.inf)
+        for _ in range(3):
+            value, jac = stacked.system(tgt, lin, b, x)
+            step = _solve(jac, -value)
+            corr = _norms(step, x)
+            x = x + np.where(np.isfinite(step), step, 0.0)
+        _, jac = stacked.system(tgt, lin, b, x)
+        xs_out[sl] = x[:, stacked.cols]
+        jac_out[sl] = jac[:, stacked.rows[:, None], stacked.cols[None, :]]
+        ts_out[sl], corr_out[sl] = t, corr
+        ok_out[sl] = ok & (corr < 1e-8)
+    return TrackResult(xs_out, ts_out, ok_out, jac_out, corr_out)
+
+
+def count_assignments(degrees: tuple[int, ...]) -> int:
+    """The multi-homogeneous Bezout number of a support-size profile.
+
+    Player ``i`` contributes ``degrees[i]`` equations, each of degree one in every
+    other group ``j`` with ``degrees[j] > 0``; the number of ways to give group
+    ``j`` exactly ``degrees[j]`` equations, no equation to its own player's group,
+    is the coefficient of ``prod a_j^{d_j}`` in ``prod_i (sum_{j != i} a_j)^{d_i}``.
+
+    Examples
+    --------
+    >>> count_assignments((2, 2, 2))   # three players with three actions each
+    10
+    >>> count_assignments((1, 1, 1, 1))
+    9
+    """
+    n_groups = len(degrees)
+    equations = [i for i in range(n_groups) for _ in range(degrees[i])]
+    cache: dict[tuple[int, tuple[int, ...]], int] = {}
+
+    def count(e: int, room: tuple[int, ...]) -> int:
+        if e == len(equations):
+            return 1
+        key = (e, room)
+        if key not in cache:
+            owner = equations[e]
+            cache[key] = sum(
+                count(e + 1, (*room[:j], room[j] - 1, *room[j + 1 :]))
+                for j in range(n_groups)
+                if j != owner and room[j] > 0
+            )
+        return cache[key]
+
+    return count(0, tuple(degrees))
+
+
+def enumerate_assignments(degrees: tuple[int, ...]) -> IntArray:
+    """Every assignment counted by :func:`count_assignments`.
+
+    Returns an integer array of shape ``(count, sum(degrees))``: entry ``[k, e]`` is
+    the group whose linear factor vanishes in equation ``e`` (equations listed
+    player by player) in the ``k``-th start solution.
+    """
+    n_groups = len(degrees)
+    equations = [i for i in range(n_groups) for _ in range(degrees[i])]
+    found: list[list[int]] = []
+    chosen: list[int] = []
+    room = list(degrees)
+
+    def extend(e: int) -> None:
+        if e == len(equations):
+            found.append(list(chosen))
+            return
+        for j in range(n_groups):
+            if j != equations[e] and room[j] > 0:
+                room[j] -= 1
+                chosen.append(j)
+                extend(e + 1)
+                chosen.pop()
+                room[j] += 1
+
+    extend(0)
+    return np.array(found, dtype=np.int64).reshape(len(found), len(equations))
