@@ -53,27 +53,46 @@ def outcomes(
     >>> outcomes(g, eq)
     [(0.5, {'Seoul': '1', 'Tokyo': '1'}), (0.5, {'Seoul': '1', 'Tokyo': '2'})]
     """
-    if isinstance(game, ExtensiveFormGame):
+    if equilibrium.joint is None and isinstance(game, ExtensiveFormGame):
         return [
             (p, path)
             for p, path in game.play_distribution(equilibrium.strategies)
             if p > OUTCOME_CUTOFF
         ]
-    joint = equilibrium.strategies[0]
-    for strategy in equilibrium.strategies[1:]:
-        joint = np.multiply.outer(joint, strategy)
-    cells = np.argwhere(joint > OUTCOME_CUTOFF)
-    order = sorted(range(len(cells)), key=lambda k: (-joint[tuple(cells[k])], k))
+    joint = equilibrium.joint
+    if joint is None:
+        joint = equilibrium.strategies[0]
+        for strategy in equilibrium.strategies[1:]:
+            joint = np.multiply.outer(joint, strategy)
+    cells = [tuple(int(a) for a in cell) for cell in np.argwhere(joint > OUTCOME_CUTOFF)]
+    if isinstance(game, ExtensiveFormGame):
+        # A correlated distribution over strategy profiles: add up the play paths.
+        paths: dict[tuple[tuple[str, str], ...], float] = {}
+        shape = joint.shape
+        for cell in cells:
+            pure = [np.eye(n)[a] for n, a in zip(shape, cell, strict=True)]
+            for q, path in game.play_distribution(pure):
+                key = tuple(path.items())
+                paths[key] = paths.get(key, 0.0) + float(joint[cell]) * q
+        ranked = sorted(paths.items(), key=lambda item: -item[1])
+        return [(p, dict(key)) for key, p in ranked if p > OUTCOME_CUTOFF]
+    normal = equilibrium_game(game)
+    cells.sort(key=lambda cell: -joint[cell])
     return [
         (
-            float(joint[tuple(cells[k])]),
+            float(joint[cell]),
             {
                 player: actions[a]
-                for player, actions, a in zip(game.players, game.actions, cells[k], strict=True)
+                for player, actions, a in zip(normal.players, normal.actions, cell, strict=True)
             },
         )
-        for k in order
+        for cell in cells
     ]
+
+
+def equilibrium_game(game: NormalFormGame | ExtensiveFormGame) -> NormalFormGame:
+    """The normal form whose strategies an equilibrium of ``game`` is expressed in."""
+    return game if isinstance(game, NormalFormGame) else game.reduced_normal_form()
 
 
 def solution_to_dict(

@@ -22,8 +22,10 @@ __all__ = [
     "action_values",
     "as_profile",
     "best_responses",
+    "coarse_violation",
     "expected_payoffs",
     "max_regret",
+    "obedience_violation",
     "pure_profile",
     "regrets",
 ]
@@ -158,3 +160,54 @@ def best_responses(
         tuple(int(a) for a in np.flatnonzero(v >= v.max() - tol))
         for v in action_values(game, profile)
     )
+
+
+def obedience_violation(game: NormalFormGame, joint: npt.ArrayLike) -> float:
+    """How much the most tempted player gains by disobeying a recommendation.
+
+    ``joint`` is a distribution over pure profiles (shape ``game.shape``). For
+    each player ``i``, recommended action ``a`` and alternative ``b``, the gain
+    is ``sum over others' actions of joint[a, s] * (u_i(b, s) - u_i(a, s))``;
+    a correlated equilibrium (Aumann 1974) makes every gain at most 0.
+
+    Examples
+    --------
+    Chicken, with a mediator who never recommends the crash:
+
+    >>> g = NormalFormGame.from_matrices([[6, 2], [7, 0]], [[6, 7], [2, 0]])
+    >>> obedience_violation(g, [[1/3, 1/3], [1/3, 0]])
+    0.0
+    >>> obedience_violation(g, [[1, 0], [0, 0]])  # "both restrain" alone is not obeyed
+    1.0
+    """
+    distribution = np.asarray(joint, dtype=np.float64)
+    worst = 0.0
+    for i in range(game.n_players):
+        own = np.moveaxis(game.payoffs[i], i, 0).reshape(game.shape[i], -1)
+        weights = np.moveaxis(distribution, i, 0).reshape(game.shape[i], -1)
+        # gains[a, b] = sum_s weights[a, s] * (own[b, s] - own[a, s])
+        gains = weights @ own.T - (weights * own).sum(axis=1, keepdims=True)
+        worst = max(worst, float(gains.max()))
+    return worst
+
+
+def coarse_violation(game: NormalFormGame, joint: npt.ArrayLike) -> float:
+    """How much the most tempted player gains by committing to one action in advance.
+
+    A coarse correlated equilibrium (Moulin & Vial 1978) makes the gain of
+    every ex-ante deviation at most 0.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_matrices([[6, 2], [7, 0]], [[6, 7], [2, 0]])
+    >>> coarse_violation(g, [[1/3, 1/3], [1/3, 0]])
+    0.0
+    """
+    distribution = np.asarray(joint, dtype=np.float64)
+    worst = 0.0
+    for i in range(game.n_players):
+        own = np.moveaxis(game.payoffs[i], i, 0).reshape(game.shape[i], -1)
+        weights = np.moveaxis(distribution, i, 0).reshape(game.shape[i], -1)
+        committed = own @ weights.sum(axis=0)  # each fixed action against the others' play
+        worst = max(worst, float(committed.max() - (own * weights).sum()))
+    return worst

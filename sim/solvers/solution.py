@@ -9,16 +9,22 @@ Each equilibrium carries its maximum regret, recomputed from the payoffs by
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.games.normal_form import NormalFormGame
-from sim.games.profiles import Profile, action_values
+from sim.games.profiles import Profile, action_values, coarse_violation, obedience_violation
 
-__all__ = ["Equilibrium", "Solution", "deduplicate", "make_equilibrium"]
+__all__ = [
+    "Equilibrium",
+    "Solution",
+    "deduplicate",
+    "make_correlated_equilibrium",
+    "make_equilibrium",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -39,6 +45,15 @@ class Equilibrium:
         The algorithm that found it, e.g. ``"vertex_enumeration"``.
     max_regret
         The largest gain from a unilateral deviation, recomputed independently.
+        For a correlated equilibrium: the largest gain from disobeying a
+        recommendation (or, for a coarse one, from opting out).
+    joint
+        For correlated concepts, the probability of each pure profile (shape
+        ``game.shape``); ``strategies`` are then its marginals. ``None`` when
+        players randomise independently.
+    details
+        Concept-specific numbers, e.g. ``{"lambda": 1.5}`` for a quantal
+        response equilibrium.
     """
 
     strategies: Profile
@@ -46,10 +61,14 @@ class Equilibrium:
     concept: str
     method: str
     max_regret: float
+    joint: FloatArray | None = None
+    details: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def pure(self) -> bool:
-        """Whether every player plays one action with probability 1."""
+        """Whether play is deterministic: one action profile with probability 1."""
+        if self.joint is not None:
+            return bool(np.isclose(self.joint.max(), 1.0, atol=1e-9))
         return all(bool(np.isclose(s.max(), 1.0, atol=1e-9)) for s in self.strategies)
 
     def __repr__(self) -> str:
@@ -133,6 +152,54 @@ def make_equilibrium(
         concept=concept,
         method=method,
         max_regret=regret,
+    )
+
+
+def make_correlated_equilibrium(
+    game: NormalFormGame,
+    joint: npt.ArrayLike,
+    *,
+    concept: str,
+    method: str,
+    details: Mapping[str, float] | None = None,
+) -> Equilibrium:
+    """Build an :class:`Equilibrium` from a distribution over pure profiles.
+
+    ``concept`` is ``"correlated"`` or ``"coarse-correlated"``; ``max_regret`` is
+    the corresponding incentive violation, recomputed from the game.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_matrices([[6, 2], [7, 0]], [[6, 7], [2, 0]])
+    >>> eq = make_correlated_equilibrium(g, [[0.5, 0.25], [0.25, 0]],
+    ...                                  concept="correlated", method="by hand")
+    >>> eq.payoffs.tolist(), eq.max_regret
+    ([5.25, 5.25], 0.0)
+    """
+    distribution = np.clip(np.asarray(joint, dtype=np.float64), 0.0, None)
+    distribution[distribution < 1e-13] = 0.0
+    distribution = distribution / distribution.sum()
+    distribution.flags.writeable = False
+    axes = range(game.n_players)
+    marginals = tuple(
+        np.asarray(distribution.sum(axis=tuple(j for j in axes if j != i)), dtype=np.float64)
+        for i in axes
+    )
+    payoffs = np.array([float((game.payoffs[i] * distribution).sum()) for i in axes])
+    if concept == "correlated":
+        violation = obedience_violation(game, distribution)
+    elif concept == "coarse-correlated":
+        violation = coarse_violation(game, distribution)
+    else:
+        raise ValueError(f"not a correlated concept: {concept!r}")
+    return Equilibrium(
+        strategies=marginals,
+        payoffs=payoffs,
+        concept=concept,
+        method=method,
+        max_regret=violation,
+        joint=distribution,
+        details=dict(details or {}),
     )
 
 
