@@ -28,12 +28,19 @@ Each path has its own coefficients, its own ``t`` and its own step size, so
 unrelated systems share one loop: a Runge-Kutta (RK4) predictor on the
 Davidenko equation ``J dx/dt = -dH/dt`` followed by at most three Newton
 corrections, with the step halved on failure and doubled (up to
-:data:`MAX_STEP`) after success. Because every equation is homogeneous in
+:data:`MAX_STEP`) after :data:`GROW_AFTER` successes in a row. The first RK4
+stage of each step is not a separate evaluation: it is solved together with
+the last Newton correction of the step before (same Jacobian, two right-hand
+sides). Because every equation is homogeneous in
 each group, the path in projective space does not depend on the patch: after
 each accepted step each group is rescaled to unit length and its patch moved
 through it, which keeps the coordinates well scaled. For speed the groups are
-padded to a common size and stacked, so that one ``einsum`` evaluates the rows
-of every group. Paths that finish or fail drop out of the working batch.
+padded to a common size and stacked. When the systems are small (see
+:data:`DENSE_ENTRIES`) every tensor row is rewritten as a symmetric form on the
+whole padded space, so that ``N - 2`` batched matrix-vector products give the
+Jacobian of every row (and Euler's relation its value); otherwise one
+``einsum`` evaluates the rows of every group. Paths that finish or fail drop
+out of the working batch.
 
 References
 ----------
@@ -48,6 +55,7 @@ Computation* 24 (1987) 101-113.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,8 +93,13 @@ CORRECTOR_TOL = 1e-6
 MAX_FIRST_CORRECTION = 0.1
 #: Step growth factor after a successful step.
 GROWTH = 2.0
+#: Consecutive successful steps needed before the step grows (avoids accept/reject cycles).
+GROW_AFTER = 2
 #: Working-batch size; bounds memory use on large games.
 CHUNK = 4096
+#: Largest per-path size (complex entries) of the dense symmetric coefficients
+#: (:func:`_dense`); larger systems are evaluated by ``einsum`` on the stacked tensors.
+DENSE_ENTRIES = 4096
 
 
 def layout(sizes: tuple[int, ...]) -> tuple[IntArray, IntArray]:
@@ -158,9 +171,18 @@ def evaluate(
 
 
 def _solve(jac: AnyArray, rhs: AnyArray) -> AnyArray:
-    """Batched ``jac @ y = rhs``; rows whose matrix is exactly singular come back as NaN."""
+    """Batched ``jac @ y = rhs``; rows whose matrix is exactly singular come back as NaN.
+
+    ``rhs`` is ``(paths, n)`` or, for several right-hand sides, ``(paths, n, k)``.
+    """
+    if rhs.ndim == 3:
+        return _solve_columns(jac, rhs)
+    return _solve_columns(jac, rhs[..., None])[..., 0]
+
+
+def _solve_columns(jac: AnyArray, rhs: AnyArray) -> AnyArray:
     try:
-        return np.linalg.solve(jac, rhs[..., None])[..., 0]
+        return np.linalg.solve(jac, rhs)
     except np.linalg.LinAlgError:
         out = np.full(rhs.shape, np.nan, dtype=np.result_type(jac, rhs))
         for p in range(jac.shape[0]):
@@ -354,37 +376,6 @@ class _Stacked:
         values: ComplexArray = np.einsum(*operands)  # type: ignore[call-overload]
         return values.reshape(n_paths, -1)
 
-    def system(
-        self, tensor: ComplexArray, linear: ComplexArray, rhs: ComplexArray, x: ComplexArray
-    ) -> tuple[ComplexArray, ComplexArray]:
-        """Values and Jacobians of the whole padded systems."""
-        tensor_jac, tensor_val = self.blocks(tensor, x, values=True)
-        n_rows = tensor_jac.shape[1]
-        jac = linear.copy()
-        jac[:, :n_rows] += tensor_jac
-        value = np.einsum("prc,pc->pr", linear, x) - rhs
-        assert tensor_val is not None
-        value[:, :n_rows] += tensor_val
-        return value, jac
-
-    def tangent(
-        self,
-        gamma_start: ComplexArray,
-        delta: ComplexArray,
-        linear: ComplexArray,
-        x: ComplexArray,
-        t: FloatArray,
-    ) -> ComplexArray:
-        """``dx/dt = -J^{-1} dH/dt`` along each path."""
-        tensor = gamma_start + t.reshape(-1, *([1] * (gamma_start.ndim - 1))) * delta
-        tensor_jac, _ = self.blocks(tensor, x, values=False)
-        n_rows = tensor_jac.shape[1]
-        jac = linear.copy()
-        jac[:, :n_rows] += tensor_jac
-        rhs = np.zeros(x.shape, dtype=complex)
-        rhs[:, :n_rows] = -self.full(delta, x)
-        return np.asarray(_solve(jac, rhs), dtype=np.complex128)
-
     def unit_patch(self, x: ComplexArray) -> tuple[ComplexArray, ComplexArray]:
         """Scale each group of ``x`` to unit length; the patch rows that pass through it."""
         n_groups, width = len(self.sizes), self.width
@@ -399,14 +390,119 @@ class _Stacked:
             linear[rows, first + i, i * width : (i + 1) * width] = patch[:, i]
 
 
+def _dense(stacked: _Stacked, tensors: Sequence[ComplexArray]) -> ComplexArray:
+    """The tensor rows as symmetric forms on the whole padded space, rows of all tensors stacked.
+
+    Row ``r`` of group ``i`` becomes ``F_r`` of shape ``(M,) * (N - 1)`` (``M = N m``) with
+    ``H_r(x) = F_r(x, ..., x)``; being symmetric, its Jacobian row is
+    ``(N - 1) F_r(., x, ..., x)``, so one chain of ``N - 2`` batched matrix-vector products
+    gives the Jacobian of every row and, through Euler's relation, its value.
+    """
+    n_groups, width = len(stacked.sizes), stacked.width
+    size = n_groups * width
+    perms = list(itertools.permutations(range(n_groups - 1)))
+    parts = []
+    for tensor in tensors:
+        n_paths = tensor.shape[0]
+        full = np.zeros(
+            (n_paths, n_groups, width - 1, *([n_groups, width] * (n_groups - 1))), dtype=complex
+        )
+        for i in range(n_groups):
+            # The block of every ordering of the other groups holds the tensor, with its
+            # axes in that order, divided by the number of orderings.
+            share = tensor[:, i] / len(perms)
+            for perm in perms:
+                index: tuple[Any, ...] = (slice(None), i, slice(None))
+                for q in perm:
+                    index += (int(stacked.others[i, q]), slice(None))
+                full[index] = share.transpose(0, 1, *(2 + q for q in perm))
+        parts.append(full.reshape(n_paths, n_groups * (width - 1), size ** (n_groups - 1)))
+    return np.concatenate(parts, axis=1)
+
+
+def _dense_entries(sizes: tuple[int, ...]) -> int:
+    """Complex entries per path of :func:`_dense` for the start and delta tensors together."""
+    n_groups, width = len(sizes), max(sizes)
+    return int(2 * n_groups * (width - 1) * (n_groups * width) ** (n_groups - 1))
+
+
+@dataclass(frozen=True)
+class _Homotopy:
+    """The coefficients of a batch of homotopies, in dense or stacked form.
+
+    ``coef`` is ``(dense,)`` with the start (times ``gamma``) and delta rows stacked
+    (see :func:`_dense`), or ``(gamma * start, delta)`` as stacked tensors.
+    """
+
+    stacked: _Stacked
+    coef: tuple[ComplexArray, ...]
+    linear: ComplexArray
+    rhs: ComplexArray
+
+    def take(self, keep: IntArray) -> _Homotopy:
+        return _Homotopy(
+            self.stacked, tuple(c[keep] for c in self.coef), self.linear[keep], self.rhs[keep]
+        )
+
+    def evaluate(
+        self, x: ComplexArray, t: FloatArray, linear: ComplexArray
+    ) -> tuple[ComplexArray, ComplexArray, ComplexArray]:
+        """``H(x, t)``, its Jacobian in ``x`` and ``dH/dt``, with the given linear rows."""
+        stacked = self.stacked
+        n_paths, size = x.shape
+        n_groups = len(stacked.sizes)
+        n_rows = n_groups * (stacked.width - 1)
+        if len(self.coef) == 1:
+            c = self.coef[0]
+            xv = x[:, :, None]
+            for _ in range(n_groups - 2):
+                c = np.matmul(c.reshape(n_paths, -1, size), xv)
+            c = c.reshape(n_paths, 2 * n_rows, size)
+            ct = c[:, :n_rows] + t[:, None, None] * c[:, n_rows:]
+            both = np.matmul(np.concatenate((ct, c[:, n_rows:]), axis=1), xv)[..., 0]
+            tensor_val, tensor_dt = both[:, :n_rows], both[:, n_rows:]
+            tensor_jac = ct * (n_groups - 1) if n_groups > 2 else ct
+        else:
+            gs, delta = self.coef
+            tensor = gs + t.reshape(-1, *([1] * (gs.ndim - 1))) * delta
+            tensor_jac, val = stacked.blocks(tensor, x, values=True)
+            assert val is not None
+            tensor_val, tensor_dt = val, stacked.full(delta, x)
+        jac = linear.copy()
+        jac[:, :n_rows] += tensor_jac
+        value = np.matmul(linear, x[:, :, None])[..., 0] - self.rhs
+        value[:, :n_rows] += tensor_val
+        dhdt = np.zeros_like(x)
+        dhdt[:, :n_rows] = tensor_dt
+        return value, jac, dhdt
+
+    def tangent(self, x: ComplexArray, t: FloatArray, linear: ComplexArray) -> ComplexArray:
+        """``dx/dt = -J^{-1} dH/dt`` along each path."""
+        _, jac, dhdt = self.evaluate(x, t, linear)
+        return np.asarray(_solve(jac, -dhdt), dtype=np.complex128)
+
+
+def _repatch_tangent(v: ComplexArray, x: ComplexArray, stacked: _Stacked) -> ComplexArray:
+    """The tangent ``v`` at ``x`` re-expressed for the patch ``conj(u_j) . x_j = 1``.
+
+    Here ``u_j = x_j / |x_j|``.
+
+    The path in the new patch is ``x_j(t) / (conj(u_j) . x_j(t))``; its derivative at ``x`` is
+    ``v_j / |x_j| - u_j (conj(u_j) . v_j) / |x_j|``.
+    """
+    n_groups, width = len(stacked.sizes), stacked.width
+    xg = x.reshape(x.shape[0], n_groups, width)
+    vg = v.reshape(xg.shape)
+    norm = np.linalg.norm(xg, axis=2, keepdims=True)
+    unit = xg / norm
+    along = (np.conj(unit) * vg).sum(axis=2, keepdims=True)
+    out: ComplexArray = ((vg - unit * along) / norm).reshape(v.shape)
+    return out
+
+
 def _track_chunk(
-    stacked: _Stacked,
-    start: ComplexArray,
-    target: ComplexArray,
-    linear: ComplexArray,
-    rhs: ComplexArray,
+    homotopy: _Homotopy,
     x0: ComplexArray,
-    gamma: complex,
     max_step: float,
     max_iterations: int,
 ) -> tuple[ComplexArray, FloatArray, BoolArray, ComplexArray]:
@@ -416,21 +512,23 @@ def _track_chunk(
     does not depend on the affine patch: after every accepted step each group is
     rescaled to unit length and its patch row moved to pass through it (the
     patch ``conj(x_j) . x_j = 1``), which keeps the coordinates well scaled.
+    The first RK4 stage of a step is the tangent solved together with the last
+    Newton correction of the step before (re-expressed in the moved patch).
     """
+    stacked = homotopy.stacked
     n_paths = x0.shape[0]
-    gamma_start = gamma * start
-    delta = target - gamma_start
-    linear = linear.copy()
+    linear = homotopy.linear.copy()
     x, patch = stacked.unit_patch(x0)
     stacked.set_patches(linear, np.arange(n_paths), patch)
     t = np.zeros(n_paths)
     dt = np.full(n_paths, min(INITIAL_STEP, max_step))
     done = np.zeros(n_paths, dtype=bool)
     failed = np.zeros(n_paths, dtype=bool)
-    extra = (None,) * (gamma_start.ndim - 1)
+    streak = np.full(n_paths, 99)
+    tangent = homotopy.tangent(x, t, linear)
     # Working set: indices into the chunk, with the coefficient arrays cut to match.
     work = np.arange(n_paths)
-    w_gs, w_delta, w_rhs = gamma_start, delta, rhs
+    w_hom = homotopy
     for _ in range(max_iterations):
         live = ~(done[work] | failed[work])
         if not live.any():
@@ -438,24 +536,25 @@ def _track_chunk(
         if live.sum() < 0.7 * len(work):
             keep = np.flatnonzero(live)
             work = work[keep]
-            w_gs, w_delta, w_rhs = w_gs[keep], w_delta[keep], w_rhs[keep]
+            w_hom = w_hom.take(keep)
             live = np.ones(len(work), dtype=bool)
         xa, ta, w_lin = x[work], t[work], linear[work]
         h = np.minimum(dt[work], 1.0 - ta)
         hc = h[:, None]
-        k1 = stacked.tangent(w_gs, w_delta, w_lin, xa, ta)
-        k2 = stacked.tangent(w_gs, w_delta, w_lin, xa + 0.5 * hc * k1, ta + 0.5 * h)
-        k3 = stacked.tangent(w_gs, w_delta, w_lin, xa + 0.5 * hc * k2, ta + 0.5 * h)
-        k4 = stacked.tangent(w_gs, w_delta, w_lin, xa + hc * k3, ta + h)
+        k1 = tangent[work]
+        k2 = w_hom.tangent(xa + 0.5 * hc * k1, ta + 0.5 * h, w_lin)
+        k3 = w_hom.tangent(xa + 0.5 * hc * k2, ta + 0.5 * h, w_lin)
+        k4 = w_hom.tangent(xa + hc * k3, ta + h, w_lin)
         xp = xa + hc / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
         t1 = ta + h
-        tensor = w_gs + t1[(slice(None), *extra)] * w_delta
         ok = np.isfinite(xp).all(axis=1)
         converged = np.zeros(len(work), dtype=bool)
         previous = np.full(len(work), np.inf)
+        new_tangent = np.zeros_like(xp)
         for it in range(3):
-            value, jac = stacked.system(tensor, w_lin, w_rhs, xp)
-            step = _solve(jac, -value)
+            value, jac, dhdt = w_hom.evaluate(xp, t1, w_lin)
+            both = _solve(jac, -np.stack((value, dhdt), axis=2))
+            step, new_tangent = both[..., 0], both[..., 1]
             size = _norms(step, xp)
             if it == 0:
                 ok &= size < MAX_FIRST_CORRECTION
@@ -469,10 +568,15 @@ def _track_chunk(
         accept = converged & live
         reject = ~accept & live
         idx_a, idx_r = work[accept], work[reject]
-        x[idx_a], patch = stacked.unit_patch(xp[accept])
+        x_new = xp[accept]
+        tangent[idx_a] = _repatch_tangent(new_tangent[accept], x_new, stacked)
+        x[idx_a], patch = stacked.unit_patch(x_new)
         stacked.set_patches(linear, idx_a, patch)
         t[idx_a] = np.where(1.0 - t1[accept] < 1e-14, 1.0, t1[accept])
-        dt[idx_a] = np.minimum(np.maximum(dt[idx_a], h[accept]) * GROWTH, max_step)
+        streak[idx_a] += 1
+        grow = np.where(streak[idx_a] >= GROW_AFTER, GROWTH, 1.0)
+        dt[idx_a] = np.minimum(np.maximum(dt[idx_a], h[accept]) * grow, max_step)
+        streak[idx_r] = 0
         done[idx_a] = t[idx_a] >= 1.0
         dt[idx_r] = 0.5 * h[reject]
         failed[idx_r] = dt[idx_r] < MIN_STEP
@@ -519,28 +623,23 @@ def track(
     ok_out = np.zeros(n_paths, dtype=bool)
     jac_out = np.empty((n_paths, n, n), dtype=np.complex128)
     corr_out = np.empty(n_paths)
+    dense = _dense_entries(sizes) <= DENSE_ENTRIES
     for lo in range(0, n_paths, CHUNK):
         sl = slice(lo, min(lo + CHUNK, n_paths))
-        tgt = stacked.tensor([a[sl] for a in target])
+        gamma_start = gamma * stacked.tensor([a[sl] for a in start])
+        delta = stacked.tensor([a[sl] for a in target]) - gamma_start
         lin, b = stacked.linear(linear[sl], rhs[sl])
-        x, t, ok, lin = _track_chunk(
-            stacked,
-            stacked.tensor([a[sl] for a in start]),
-            tgt,
-            lin,
-            b,
-            stacked.pad(x0[sl]),
-            gamma,
-            max_step,
-            max_iterations,
-        )
+        coef = (_dense(stacked, [gamma_start, delta]),) if dense else (gamma_start, delta)
+        homotopy = _Homotopy(stacked, coef, lin, b)
+        x, t, ok, lin = _track_chunk(homotopy, stacked.pad(x0[sl]), max_step, max_iterations)
         corr = np.full(len(t), np.inf)
+        one = np.ones(len(t))
         for _ in range(3):
-            value, jac = stacked.system(tgt, lin, b, x)
+            value, jac, _ = homotopy.evaluate(x, one, lin)
             step = _solve(jac, -value)
             corr = _norms(step, x)
             x = x + np.where(np.isfinite(step), step, 0.0)
-        _, jac = stacked.system(tgt, lin, b, x)
+        _, jac, _ = homotopy.evaluate(x, one, lin)
         xs_out[sl] = x[:, stacked.cols]
         jac_out[sl] = jac[:, stacked.rows[:, None], stacked.cols[None, :]]
         ts_out[sl], corr_out[sl] = t, corr
