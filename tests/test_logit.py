@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import max_regret
-from sim.solvers.logit import logit_branch, logit_path
+from sim.solvers.logit import fit_logit, logit_branch, logit_path, logit_qre
 from sim.solvers.vertex_enumeration import vertex_enumeration
 from tests.equilibrium_sets import flat, profiles
 from tests.hypothesis_strategies import payoff_games
@@ -71,3 +71,52 @@ def test_logit_equilibrium_is_one_of_all_equilibria(seed: int) -> None:
     game = NormalFormGame(rng.standard_normal((2, 4, 4)))
     one = flat(logit_path(game)[0].strategies)
     assert any(np.abs(one - p).max() < 1e-8 for p in profiles(vertex_enumeration(game)))
+
+
+@pytest.mark.peers
+@pytest.mark.parametrize("seed", range(8))
+def test_qre_matches_pygambit(seed: int) -> None:
+    gbt = pytest.importorskip("pygambit")
+    rng = np.random.default_rng(seed)
+    shape = [(3, 3), (2, 2, 2), (3, 3, 3), (2, 4)][seed % 4]
+    payoffs = rng.integers(0, 10, (len(shape), *shape)).astype(float)
+    reference = gbt.StrategicGame.from_arrays(*payoffs)
+    for lam in (0.1, 0.5, 2.0):
+        ours = flat(logit_qre(NormalFormGame(payoffs), lam)[0].strategies)
+        profile = gbt.qre.logit_solve_lambda(reference, lam)[0].profile
+        theirs = np.array([float(v) for p in reference.players for _, v in profile[p]])
+        np.testing.assert_allclose(ours, theirs, atol=1e-4)
+
+
+def test_qre_records_lambda_and_nash_regret() -> None:
+    game = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    qre = logit_qre(game, 1.0)[0]
+    assert qre.concept == "qre"
+    assert qre.details == {"lambda": 1.0}
+    assert qre.max_regret == pytest.approx(max_regret(game, qre.strategies))
+    assert qre.max_regret > 0.1  # a QRE is not a Nash equilibrium
+    profile = qre.strategies
+    for got, expected in zip(profile, logit_response(game, profile, 1.0), strict=True):
+        np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+@pytest.mark.parametrize(("seed", "lam"), [(0, 0.3), (1, 1.5), (2, 4.0)])
+def test_fitting_recovers_lambda_from_simulated_play(seed: int, lam: float) -> None:
+    rng = np.random.default_rng(seed)
+    game = NormalFormGame(rng.integers(0, 10, (3, 3, 3, 2)).astype(float))
+    truth = logit_qre(game, lam)[0].strategies
+    counts = [rng.multinomial(200_000, s) for s in truth]
+    fit = fit_logit(game, counts)
+    assert fit.lam == pytest.approx(lam, rel=0.05)
+    exact = fit_logit(game, [1e9 * s for s in truth])
+    assert exact.lam == pytest.approx(lam, rel=1e-6)
+
+
+def test_bad_lambda_and_counts_are_rejected() -> None:
+    from sim.errors import UsageError
+
+    game = NormalFormGame.from_matrices([[1, 0], [0, 1]], [[1, 0], [0, 1]])
+    with pytest.raises(UsageError, match="lambda"):
+        logit_qre(game, -1.0)
+    with pytest.raises(UsageError, match="counts"):
+        fit_logit(game, [[1, 2]])

@@ -24,18 +24,18 @@ claims to have found them all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import SolverError
+from sim.errors import SolverError, UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import Profile
 from sim.solvers.solution import Solution, make_equilibrium
 
-__all__ = ["LogitBranch", "logit_branch", "logit_path"]
+__all__ = ["LogitBranch", "LogitFit", "fit_logit", "logit_branch", "logit_path", "logit_qre"]
 
 FloatArray = npt.NDArray[np.float64]
 METHOD = "logit_path"
@@ -162,12 +162,16 @@ def _correct(
 def _trace(
     system: _System, *, stop: float, on_point: Callable[[FloatArray], bool] | None = None
 ) -> tuple[list[float], list[FloatArray]]:
-    """Follow the branch from lambda = 0 until lambda >= stop (or ``on_point`` says so)."""
+    """Follow the branch from lambda = 0 until lambda >= stop (or ``on_point`` says so).
+
+    Returns each point's lambda and log-probabilities (which stay finite where
+    probabilities underflow).
+    """
     z = np.concatenate([np.concatenate([np.full(n, -np.log(n)) for n in system.shape]), [0.0]])
     _, jac = system.residual_and_jacobian(z)
     t = _tangent(jac, None)
     step = 0.1
-    lambdas, points = [0.0], [np.exp(z[:-1])]
+    lambdas, logs = [0.0], [z[:-1].copy()]
     for _ in range(MAX_STEPS):
         if z[-1] >= stop:
             break
@@ -180,12 +184,12 @@ def _trace(
         z, jac, newton_steps = corrected
         t = _tangent(jac, t)
         lambdas.append(float(z[-1]))
-        points.append(np.exp(z[:-1]))
+        logs.append(z[:-1].copy())
         if on_point is not None and on_point(z):
             break
         # Grow the step after an easy correction, within a bound relative to lambda.
         step = min(step * (2.0 if newton_steps <= 3 else 1.0), 0.5 * (1 + abs(z[-1])))
-    return lambdas, points
+    return lambdas, logs
 
 
 def _rescaled(game: NormalFormGame) -> tuple[FloatArray, float]:
@@ -217,8 +221,8 @@ def logit_branch(game: NormalFormGame, *, max_lambda: float | None = None) -> Lo
     """
     payoffs, scale = _rescaled(game)
     stop = MAX_LAMBDA if max_lambda is None else max_lambda * scale
-    lambdas, points = _trace(_System(payoffs), stop=stop)
-    return LogitBranch(game, np.array(lambdas) / scale, np.array(points))
+    lambdas, logs = _trace(_System(payoffs), stop=stop)
+    return LogitBranch(game, np.array(lambdas) / scale, np.exp(np.array(logs)))
 
 
 def _polish(system: _System, sigma: Profile, lam: float, tol: float) -> Profile | None:
@@ -315,10 +319,10 @@ def logit_path(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
             found.append(polished)
         return polished is not None
 
-    lambdas, points = _trace(system, stop=MAX_LAMBDA, on_point=polish_when_precise)
+    lambdas, logs = _trace(system, stop=MAX_LAMBDA, on_point=polish_when_precise)
     if not found:
         # The branch ended without a clean support: fall back to its last point.
-        last = _split(points[-1], system.shape)
+        last = _split(np.exp(logs[-1]), system.shape)
         polished = _polish(system, last, lambdas[-1], tol)
         if polished is None:
             raise SolverError("logit_path: the branch did not lead to an equilibrium within tol")
@@ -331,4 +335,157 @@ def logit_path(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
         method=METHOD,
         complete=False,
         notes=("the logit path finds one equilibrium; there may be others",),
+    )
+
+
+def _qre_at(system: _System, guess: FloatArray, lam: float) -> FloatArray:
+    """The logit equilibrium at precision ``lam`` (rescaled units) near ``guess``.
+
+    Newton's method on the logit equations with lambda held fixed, from the
+    log-probabilities ``guess``; returns the log-probabilities.
+    """
+    y = guess.copy()
+    for _ in range(50):
+        h, jac = system.residual_and_jacobian(np.concatenate([y, [lam]]))
+        if np.abs(h).max() < 1e-12:
+            break
+        y = y + np.linalg.solve(jac[:, :-1], -h)
+    else:
+        raise SolverError(f"logit: no convergence to the QRE at lambda = {lam:g}")
+    return y
+
+
+def _branch_to(system: _System, lam: float) -> tuple[list[float], list[FloatArray]]:
+    """Branch points from 0 up to the first crossing of ``lam`` (rescaled units)."""
+    return _trace(system, stop=lam)
+
+
+def logit_qre(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solution:
+    """The logit quantal response equilibrium at precision ``lam`` on the principal branch.
+
+    At precision ``lam`` each player chooses action ``a`` with probability
+    proportional to ``exp(lam * expected payoff of a)``: ``lam = 0`` is uniform
+    noise, large ``lam`` approaches a Nash equilibrium. ``lam`` is in units of
+    the game's payoffs. The equilibrium's ``max_regret`` is its Nash regret (a
+    QRE is not a Nash equilibrium); ``details["lambda"]`` records ``lam``.
+
+    Examples
+    --------
+    >>> from sim.games import NormalFormGame
+    >>> pd = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> qre = logit_qre(pd, 1.0)[0]
+    >>> qre.strategies[0].round(4), qre.details["lambda"]
+    (array([0.2268, 0.7732]), 1.0)
+    """
+    if not (np.isfinite(lam) and lam >= 0):
+        raise UsageError(f"lambda must be a nonnegative number; got {lam!r}")
+    payoffs, scale = _rescaled(game)
+    system = _System(payoffs)
+    target = lam * scale
+    _, logs = _branch_to(system, target)
+    # The last traced point is at or just past the target: correct back onto it.
+    probabilities = np.exp(_qre_at(system, logs[-1], target))
+    eq = make_equilibrium(
+        game, _split(probabilities, system.shape), concept="qre", method="logit_branch"
+    )
+    eq = replace(eq, details={"lambda": float(lam)})
+    return Solution(
+        game,
+        (eq,),
+        concept="qre",
+        method="logit_branch",
+        complete=False,
+        notes=("the logit QRE on the principal branch at the given lambda",),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class LogitFit:
+    """A logit QRE fitted to observed play by maximum likelihood.
+
+    Attributes
+    ----------
+    lam
+        The fitted precision, in the game's payoff units.
+    profile
+        The QRE at ``lam``.
+    log_likelihood
+        The log-likelihood of the observed counts at ``lam``.
+    """
+
+    lam: float
+    profile: Profile
+    log_likelihood: float
+
+
+def fit_logit(
+    game: NormalFormGame, counts: Sequence[npt.ArrayLike], *, max_lambda: float | None = None
+) -> LogitFit:
+    """Fit the precision of the logit QRE to observed action counts.
+
+    Maximum likelihood along the principal branch (McKelvey & Palfrey 1995,
+    section 5): the likelihood of the counts is evaluated at every traced
+    point, and the best bracket is refined by a bounded scalar search in which
+    each candidate precision is solved exactly.
+
+    Parameters
+    ----------
+    game
+        The game that was played.
+    counts
+        For each player, how many times each action was chosen.
+    max_lambda
+        Upper end of the search, in the game's payoff units (default: 1000
+        divided by the payoff range).
+
+    Examples
+    --------
+    Counts drawn from the QRE at lambda = 0.8 recover it:
+
+    >>> import numpy as np
+    >>> from sim.games import NormalFormGame
+    >>> game = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> truth = logit_qre(game, 0.8)[0].strategies
+    >>> counts = [np.round(100_000 * s) for s in truth]
+    >>> round(fit_logit(game, counts).lam, 2)
+    0.8
+    """
+    from scipy.optimize import minimize_scalar
+
+    observed = [np.asarray(c, dtype=np.float64) for c in counts]
+    if len(observed) != game.n_players or any(
+        c.shape != (n,) for c, n in zip(observed, game.shape, strict=True)
+    ):
+        raise UsageError(f"counts: expected one count per action for each player {game.shape}")
+    if any(np.any(c < 0) for c in observed) or sum(c.sum() for c in observed) <= 0:
+        raise UsageError("counts must be nonnegative and not all zero")
+    payoffs, scale = _rescaled(game)
+    system = _System(payoffs)
+    stop = 1000.0 if max_lambda is None else max_lambda * scale
+    lambdas, logs = _branch_to(system, stop)
+    flat_counts = np.concatenate(observed)
+
+    used = flat_counts > 0
+
+    def log_likelihood(log_probabilities: FloatArray) -> float:
+        return float(flat_counts[used] @ log_probabilities[used])
+
+    scores = [log_likelihood(y) for y in logs]
+    best = int(np.argmax(scores))
+    lo, hi = lambdas[max(best - 1, 0)], lambdas[min(best + 1, len(lambdas) - 1)]
+    start = logs[best]
+
+    def negative(lam: float) -> float:
+        return -log_likelihood(_qre_at(system, start, lam))
+
+    if hi > lo:
+        refined = minimize_scalar(
+            negative, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10 * max(1.0, hi)}
+        )
+        lam = float(refined.x)
+    else:
+        lam = lambdas[best]
+    logs_at_fit = _qre_at(system, start, lam)
+    return LogitFit(
+        lam / scale, _split(np.exp(logs_at_fit), system.shape), log_likelihood(logs_at_fit)
     )
