@@ -1,0 +1,1 @@
+"""Analysis on top of solutions: explanations now; sweeps and regime shifts later."""

@@ -1,0 +1,207 @@
+"""Why an equilibrium holds: every player's alternatives and what each would cost.
+
+For a normal-form game, each player's payoff from every action is compared
+with what the equilibrium gives them, against the others' equilibrium play.
+For a game tree and a pure equilibrium, the same is done at every information
+set the player's own plan reaches, on and off the equilibrium path, with play
+continuing by the equilibrium strategies after the deviation: the "one-shot
+deviation" check behind subgame perfection. A set of several nodes is judged
+as a whole, each node weighted by its probability under the equilibrium
+(uniformly when the equilibrium never reaches the set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.games.extensive_form import CHANCE, ExtensiveFormGame
+from sim.games.normal_form import NormalFormGame
+from sim.games.profiles import action_values
+from sim.report import fraction_text
+from sim.solvers.solution import Equilibrium
+
+__all__ = ["Alternative", "Decision", "explain"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One action a player could take instead, and its consequence."""
+
+    action: str
+    payoff: float
+    gain: float  # payoff minus the equilibrium payoff at this decision
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision: who decides, what the equilibrium does there, and the alternatives."""
+
+    player: str
+    where: str  # the move name, or the player's name in a normal-form game
+    on_path: bool
+    chosen: str
+    payoff: float
+    alternatives: tuple[Alternative, ...]
+    assumed_beliefs: bool = False  # off-path set of several nodes, weighted equally
+
+    def describe(self) -> str:
+        """The decision in one or two sentences a student can check by hand.
+
+        Examples
+        --------
+        >>> d = Decision("Tokyo", "summit", True, "skip", 1.0, (Alternative("attend", 0.0, -1.0),))
+        >>> print(d.describe())
+        summit (on the equilibrium path): Tokyo plays skip and gets 1.
+          attend would give 0: it would cost 1.
+        """
+        place = "on the equilibrium path" if self.on_path else "off the equilibrium path"
+        if self.assumed_beliefs:
+            place += ", its nodes weighted equally"
+        lines = [
+            f"{self.where} ({place}): {self.player} plays {self.chosen} and gets "
+            f"{fraction_text(self.payoff)}."
+        ]
+        for alt in self.alternatives:
+            if abs(alt.gain) <= 1e-9:
+                verdict = "no better and no worse (indifferent)"
+            elif alt.gain < 0:
+                verdict = f"it would cost {fraction_text(-alt.gain)}"
+            elif self.on_path:
+                verdict = f"it would GAIN {fraction_text(alt.gain)}: not an equilibrium"
+            else:
+                verdict = (
+                    f"it would gain {fraction_text(alt.gain)} if this were reached: allowed "
+                    "off the path in a Nash equilibrium, not in a subgame-perfect one if this "
+                    "decision starts a subgame"
+                )
+            lines.append(f"  {alt.action} would give {fraction_text(alt.payoff)}: {verdict}.")
+        return "\n".join(lines)
+
+
+def _normal_form(game: NormalFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
+    decisions = []
+    for i, values in enumerate(action_values(game, eq.strategies)):
+        strategy = eq.strategies[i]
+        support = [a for a in range(game.shape[i]) if strategy[a] > 1e-12]
+        chosen = " / ".join(
+            game.actions[i][a] + ("" if len(support) == 1 else f" {fraction_text(strategy[a])}")
+            for a in support
+        )
+        payoff = float(eq.payoffs[i])
+        others = tuple(
+            Alternative(game.actions[i][a], float(values[a]), float(values[a]) - payoff)
+            for a in range(game.shape[i])
+            if a not in support or len(support) > 1
+        )
+        decisions.append(Decision(game.players[i], game.players[i], True, chosen, payoff, others))
+    return tuple(decisions)
+
+
+def _tree(game: ExtensiveFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
+    tree = game.tree
+    if not eq.pure:
+        raise ValueError("decision-by-decision explanations need a pure equilibrium")
+    # The action each infoset takes under the equilibrium's pure reduced strategies.
+    plan: dict[int, int] = {}
+    for player, strategy in enumerate(eq.strategies):
+        reduced = game.reduced_strategies()[player][int(np.argmax(strategy))]
+        for h, action in zip(tree.player_infosets(player), reduced, strict=True):
+            if action is not None:
+                plan[h] = action
+    names = tree.move_names
+    n = tree.n_nodes
+    value = np.full((n, game.n_players), np.nan)
+    terminal_row = {int(v): k for k, v in enumerate(tree.terminals)}
+    for v in reversed(range(n)):  # preorder: children come after their parent
+        children = tree.children(v)
+        h = int(tree.node_infoset[v])
+        if not children:
+            value[v] = game.payoffs[terminal_row[v]]
+        elif int(tree.infoset_player[h]) == CHANCE:
+            value[v] = game.chance_at(v) @ value[list(children)]
+        elif h in plan:
+            value[v] = value[children[plan[h]]]
+    # Probability of reaching each node when everyone follows the plan.
+    reach = np.zeros(n)
+    reach[0] = 1.0
+    for v in range(n):
+        children = tree.children(v)
+        if not children:
+            continue
+        h = int(tree.node_infoset[v])
+        if int(tree.infoset_player[h]) == CHANCE:
+            for c, p in zip(children, game.chance_at(v), strict=True):
+                reach[c] = reach[v] * p
+        elif h in plan:
+            reach[children[plan[h]]] = reach[v]
+    decisions = []
+    for h in sorted(plan):
+        owner = int(tree.infoset_player[h])
+        nodes = [v for v in tree.infoset_members(h) if not np.isnan(value[v, owner])]
+        weights = np.array([reach[v] for v in nodes])
+        on_path = bool(weights.sum() > 0)
+        # Judge the whole information set: its nodes weighted by how likely each
+        # is under the plan (uniformly where the plan never reaches the set).
+        weights = weights / weights.sum() if on_path else np.full(len(nodes), 1 / len(nodes))
+        labels = tree.action_labels[h]
+        outcome = [
+            float(weights @ [value[tree.children(v)[k], owner] for v in nodes])
+            for k in range(len(labels))
+        ]
+        payoff = outcome[plan[h]]
+        alternatives = tuple(
+            Alternative(labels[k], outcome[k], outcome[k] - payoff)
+            for k in range(len(labels))
+            if k != plan[h] and not np.isnan(outcome[k])
+        )
+        decisions.append(
+            Decision(
+                game.players[owner],
+                names[h],
+                on_path,
+                labels[plan[h]],
+                payoff,
+                alternatives,
+                not on_path and len(nodes) > 1,
+            )
+        )
+    return tuple(decisions)
+
+
+def explain(
+    game: NormalFormGame | ExtensiveFormGame, equilibrium: Equilibrium
+) -> tuple[Decision, ...]:
+    """Each player's alternatives at an equilibrium, with what each would cost.
+
+    Parameters
+    ----------
+    game
+        The game that was solved.
+    equilibrium
+        One of its equilibria. For a game tree, a pure equilibrium is explained
+        decision by decision; a mixed one as a choice among whole plans.
+
+    Examples
+    --------
+    >>> from sim.games import NormalFormGame
+    >>> from sim.solvers import solve
+    >>> pd = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+    ...     players=["Seoul", "Tokyo"], actions=[["talk", "defy"], ["talk", "defy"]])
+    >>> for decision in explain(pd, solve(pd)[0]):
+    ...     print(decision.describe())
+    Seoul (on the equilibrium path): Seoul plays defy and gets 1.
+      talk would give 0: it would cost 1.
+    Tokyo (on the equilibrium path): Tokyo plays defy and gets 1.
+      talk would give 0: it would cost 1.
+    """
+    if isinstance(game, ExtensiveFormGame):
+        if equilibrium.pure:
+            return _tree(game, equilibrium)
+        # Mixed plans: explain them as choices among whole plans.
+        return _normal_form(game.reduced_normal_form(), equilibrium)
+    return _normal_form(game, equilibrium)

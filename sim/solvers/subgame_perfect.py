@@ -1,0 +1,968 @@
+"""Subgame-perfect equilibrium by backward induction, ties and all.
+
+A profile is *subgame perfect* when it induces a Nash equilibrium in every
+subgame (Selten 1965, 1975): threats and promises that a player would not carry
+out when the time came are ruled out. In a finite game of perfect information
+backward induction finds such profiles; in a game with simultaneous stages each
+stage that roots a subgame is solved as a game of its own.
+
+Algorithm
+---------
+The *regions* are the subgame roots (:meth:`GameTree.subgame_roots`) and the
+root. Processed bottom-up, each region keeps a table from the distinct value
+vectors its subgame can have in a subgame-perfect equilibrium to compact
+*recipes* that produce them, so that choices interact correctly through values
+up the tree without enumerating products early:
+
+- a decision node of player ``i`` chooses action ``a`` leading to a child value
+  ``g`` when every other child is in a state whose value for ``i`` is at most
+  ``g[i] + tol`` (the allowed states of each other child are recorded as a set);
+- a chance node combines one state per child into the expected value;
+- a region that is not a single node has imperfect information: for each
+  combination of its sub-subgames' states it is solved through its reduced
+  normal form with :func:`sim.solvers.solve` (``concept="nash"``, every
+  equilibrium when the game is small enough), and each equilibrium becomes one
+  state, its behaviour strategies recovered by Kuhn's theorem.
+
+Every subgame-perfect behaviour profile is then one path through these tables;
+:func:`spe_behaviour` lists them (up to a cap) and :func:`subgame_perfect`
+turns each into a mixed profile over the reduced strategies, where profiles that
+differ only at information sets a player's own moves exclude become one.
+
+Ties and the status-quo rule
+----------------------------
+Where a player is indifferent, every best action gives a subgame-perfect
+equilibrium, and all are listed. ``tie_break`` maps a move name
+(:attr:`GameTree.move_names`) to a preferred action, typically the status quo
+(``{"controls": "keep"}``): wherever that move's best actions tie and include
+the preferred one, only the preferred one is kept; ties among other actions are
+still all listed. It applies to perfect-information moves; inside a
+simultaneous stage the stage's Nash equilibria are all kept (a note says so).
+
+:func:`backward_induction_batch` solves a perfect-information tree for a whole
+batch of parameter points at once and returns **one** equilibrium per point:
+the preferred action where ``tie_break`` names one and it is among the best,
+otherwise the lowest-index best action.
+
+References
+----------
+Selten, R. (1965). Spieltheoretische Behandlung eines Oligopolmodells mit
+Nachfrageträgheit. *Zeitschrift für die gesamte Staatswissenschaft* 121.
+
+Selten, R. (1975). Reexamination of the perfectness concept for equilibrium
+points in extensive games. *International Journal of Game Theory* 4, 25-55.
+
+Kuhn, H. W. (1953). Extensive games and the problem of information. In
+*Contributions to the Theory of Games II*, 193-216.
+
+Osborne, M. J. and Rubinstein, A. (1994). *A Course in Game Theory*, ch. 6.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.errors import GameError, UsageError
+from sim.games.extensive_form import (
+    CHANCE,
+    CHANCE_NODE,
+    DECISION,
+    TERMINAL,
+    ExtensiveFormGame,
+    GameTree,
+)
+from sim.solvers.solution import Equilibrium, Solution, make_equilibrium
+
+__all__ = [
+    "BatchResult",
+    "BehaviourSPE",
+    "BehaviourSolution",
+    "backward_induction_batch",
+    "reduced_profile",
+    "spe_behaviour",
+    "subgame_perfect",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Value = tuple[float, ...]
+Local = tuple[tuple[int, tuple[float, ...]], ...]
+
+#: At most this many combinations of sub-subgame states are examined at one
+#: chance node or simultaneous stage; beyond it the list is marked incomplete.
+MAX_COMBINATIONS = 20_000
+
+
+# ---------------------------------------------------------------------- results
+@dataclass(frozen=True, eq=False)
+class BehaviourSPE:
+    """One subgame-perfect equilibrium in behaviour strategies.
+
+    Attributes
+    ----------
+    behaviour
+        One probability vector per information set, in the tree's order
+        (empty for chance information sets).
+    payoffs
+        Each player's expected payoff.
+    """
+
+    behaviour: tuple[FloatArray, ...]
+    payoffs: FloatArray
+
+    @property
+    def pure(self) -> bool:
+        """Whether every player chooses one action at every information set."""
+        return all(len(b) == 0 or bool(np.isclose(b.max(), 1.0)) for b in self.behaviour)
+
+
+@dataclass(frozen=True, eq=False)
+class BehaviourSolution:
+    """The subgame-perfect equilibria of a game in behaviour strategies.
+
+    Attributes
+    ----------
+    profiles
+        The equilibria found, without duplicates.
+    complete
+        True only when every subgame-perfect behaviour profile is listed.
+    count
+        How many subgame-perfect behaviour profiles the tables hold (each
+        simultaneous-stage equilibrium counted once); may exceed ``len(profiles)``.
+    notes
+        Why ``complete`` is false, and other remarks.
+    """
+
+    profiles: tuple[BehaviourSPE, ...]
+    complete: bool
+    count: int
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult:
+    """Backward induction over a batch of parameter points: one equilibrium per point.
+
+    Attributes
+    ----------
+    decision_nodes
+        The decision nodes, in node order; column ``k`` of ``choices`` belongs
+        to ``decision_nodes[k]``.
+    choices
+        Shape ``(B, n_decision_nodes)``: the action index chosen at each
+        decision node (on and off the equilibrium path).
+    values
+        Shape ``(B, n_players)``: each player's equilibrium payoff.
+    terminal_probabilities
+        Shape ``(B, n_terminals)``: the probability of reaching each terminal on
+        the equilibrium path (chance included), in the order of ``tree.terminals``.
+    """
+
+    decision_nodes: IntArray
+    choices: npt.NDArray[np.integer]
+    values: FloatArray
+    terminal_probabilities: FloatArray
+
+    def most_probable_terminal(self) -> IntArray:
+        """The index (into ``tree.terminals``) of the most probable outcome at each point."""
+        return np.asarray(self.terminal_probabilities.argmax(axis=1), dtype=np.int64)
+
+
+# ---------------------------------------------------------------------- tie-break
+def _preferences(tree: GameTree, tie_break: Mapping[str, str] | None) -> dict[int, int]:
+    """Map information sets to the index of their preferred action."""
+    if not tie_break:
+        return {}
+    names = tree.move_names
+    player_names = sorted({names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] >= 0})
+    chance_names = {names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] == CHANCE}
+    result: dict[int, int] = {}
+    for move, action in tie_break.items():
+        if move not in player_names:
+            if move in chance_names:
+                raise UsageError(f"tie_break: {move!r} is a chance move; name a player's move")
+            raise UsageError(f"tie_break: unknown move {move!r}{_nearest(move, player_names)}")
+        sets = [h for h in range(tree.n_infosets) if names[h] == move]
+        labels = sorted({a for h in sets for a in tree.action_labels[h]})
+        if action not in labels:
+            raise UsageError(
+                f"tie_break: move {move!r} has no action {action!r}{_nearest(action, labels)}"
+            )
+        for h in sets:
+            if action in tree.action_labels[h]:
+                result[h] = tree.action_labels[h].index(action)
+    return result
+
+
+def _nearest(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.0)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; expected one of {', '.join(map(repr, options))}"
+
+
+# ---------------------------------------------------------------------- tables
+@dataclass(frozen=True)
+class _Recipe:
+    """Choices inside one region, and the allowed states of each sub-subgame."""
+
+    local: Local
+    parts: tuple[tuple[int, tuple[Value, ...]], ...]
+
+
+@dataclass
+class _Region:
+    states: dict[Value, list[_Recipe]]
+    counts: dict[Value, int]
+
+
+def _regions(tree: GameTree) -> list[int]:
+    if tree.node_kind[0] == TERMINAL:
+        return []
+    return sorted({0, *tree.subgame_roots()})
+
+
+def _boundary(tree: GameTree, root: int, roots: set[int]) -> tuple[list[int], list[int]]:
+    """The interior nodes of a region (root first) and the nodes hanging below it."""
+    size = tree.subtree_size
+    interior, boundary = [root], []
+    v, end = root + 1, root + int(size[root])
+    while v < end:
+        if tree.node_kind[v] == TERMINAL or v in roots:
+            boundary.append(v)
+            v += int(size[v])
+        else:
+            interior.append(v)
+            v += 1
+    return interior, boundary
+
+
+class _Builder:
+    """Backward induction over regions, building the tables of states."""
+
+    def __init__(
+        self, game: ExtensiveFormGame, preferred: dict[int, int], tol: float, nash_tol: float | None
+    ) -> None:
+        self.game, self.tree, self.preferred, self.tol = game, game.tree, preferred, tol
+        self.nash_tol = nash_tol
+        self.tables: dict[int, _Region] = {}
+        self.complete = True
+        self.notes: list[str] = []
+        terminal_row = {int(v): k for k, v in enumerate(self.tree.terminals.tolist())}
+        for v, k in terminal_row.items():
+            value = tuple(float(x) for x in game.payoffs[k])
+            self.tables[v] = _Region({value: [_Recipe((), ())]}, {value: 1})
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def run(self) -> None:
+        tree = self.tree
+        roots = _regions(tree)
+        root_set = set(roots)
+        for r in reversed(roots):
+            interior, boundary = _boundary(tree, r, root_set)
+            if len(interior) > 1:
+                self.stage(r, interior, boundary)
+            elif tree.node_kind[r] == DECISION:
+                self.decision(r)
+            else:
+                self.chance(r)
+
+    def _count(self, child: int, keys: Sequence[Value]) -> int:
+        counts = self.tables[child].counts
+        return sum(counts[k] for k in keys)
+
+    def _add(self, r: int, value: Value, recipe: _Recipe) -> None:
+        region = self.tables.setdefault(r, _Region({}, {}))
+        count = math.prod(self._count(c, keys) for c, keys in recipe.parts)
+        region.states.setdefault(value, []).append(recipe)
+        region.counts[value] = region.counts.get(value, 0) + count
+
+    def decision(self, r: int) -> None:
+        tree, tol = self.tree, self.tol
+        h = int(tree.node_infoset[r])
+        i = int(tree.infoset_player[h])
+        kids = tree.children(r)
+        keys = [list(self.tables[c].states) for c in kids]
+        n = len(kids)
+        pref = self.preferred.get(h)
+        self.tables[r] = _Region({}, {})
+        for a in range(n):
+            onehot = tuple(1.0 if b == a else 0.0 for b in range(n))
+            for g in keys[a]:
+                x = g[i]
+                parts: list[tuple[int, tuple[Value, ...]]] = []
+                for j in range(n):
+                    if j == a:
+                        allowed: tuple[Value, ...] = (g,)
+                    elif j == pref:  # the preferred action must then be strictly worse
+                        allowed = tuple(k for k in keys[j] if k[i] < x - tol)
+                    else:
+                        allowed = tuple(k for k in keys[j] if k[i] <= x + tol)
+                    if not allowed:
+                        break
+                    parts.append((kids[j], allowed))
+                else:
+                    self._add(r, g, _Recipe(((h, onehot),), tuple(parts)))
+
+    def chance(self, r: int) -> None:
+        kids = self.tree.children(r)
+        p = self.game.chance_at(r).tolist()
+        keys = [list(self.tables[c].states) for c in kids]
+        self.tables[r] = _Region({}, {})
+        for combo in self._combinations(keys, r):
+            value = tuple(
+                float(sum(q * k[m] for q, k in zip(p, combo, strict=True)))
+                for m in range(self.tree.n_players)
+            )
+            parts = tuple((c, (k,)) for c, k in zip(kids, combo, strict=True))
+            self._add(r, value, _Recipe((), parts))
+
+    def _combinations(self, keys: list[list[Value]], r: int) -> Iterator[tuple[Value, ...]]:
+        total = math.prod(len(k) for k in keys)
+        if total > MAX_COMBINATIONS:
+            self.complete = False
+            self.note(
+                f"node {r}: its subgames have {total:,} combinations of equilibrium values; "
+                f"only the first {MAX_COMBINATIONS:,} were examined"
+            )
+        return itertools.islice(itertools.product(*keys), MAX_COMBINATIONS)
+
+    def stage(self, r: int, interior: list[int], boundary: list[int]) -> None:
+        stage = _Stage(self.game, interior, boundary)
+        self.tables[r] = _Region({}, {})
+        keys = [list(self.tables[b].states) for b in boundary]
+        for h in stage.infosets:
+            if h in self.preferred:
+                self.note(
+                    f"tie_break for {self.tree.move_names[h]!r} does not apply inside the "
+                    f"simultaneous stage at node {r}: every Nash equilibrium of the stage is kept"
+                )
+        for combo in self._combinations(keys, r):
+            for local, value in stage.solve(np.array(combo, dtype=np.float64), self):
+                parts = tuple((b, (k,)) for b, k in zip(boundary, combo, strict=True))
+                self._add(r, value, _Recipe(local, parts))
+
+
+class _Stage:
+    """A region with imperfect information, cut out as a game of its own."""
+
+    def __init__(self, game: ExtensiveFormGame, interior: list[int], boundary: list[int]) -> None:
+        tree = game.tree
+        nodes = sorted(interior + boundary)
+        index = {v: k for k, v in enumerate(nodes)}
+        inner = set(interior)
+        infosets: list[int] = []  # stage information set -> original
+        renumber: dict[int, int] = {}
+        node_infoset, chance = [], []
+        for v in nodes:
+            if v not in inner:
+                node_infoset.append(-1)
+                continue
+            h = int(tree.node_infoset[v])
+            if h not in renumber:
+                renumber[h] = len(infosets)
+                infosets.append(h)
+            node_infoset.append(renumber[h])
+            if tree.node_kind[v] == CHANCE_NODE:
+                chance.append(game.chance_at(v))
+        movers = sorted({int(tree.infoset_player[h]) for h in infosets} - {CHANCE})
+        self.movers = movers
+        self.infosets = infosets
+        self.tree = GameTree(
+            [tree.players[i] for i in movers],
+            [-1] + [index[int(tree.parent[v])] for v in nodes[1:]],
+            node_infoset,
+            [
+                CHANCE
+                if tree.infoset_player[h] == CHANCE
+                else movers.index(int(tree.infoset_player[h]))
+                for h in infosets
+            ],
+            [tree.action_labels[h] for h in infosets],
+            [tree.move_names[h] for h in infosets],
+        )
+        self.chance = np.concatenate(chance) if chance else np.zeros(0)
+        self.n_players = game.n_players
+
+    def solve(self, values: FloatArray, builder: _Builder) -> list[tuple[Local, Value]]:
+        from sim.solvers import solve
+
+        sub = ExtensiveFormGame(self.tree, values[:, self.movers], self.chance)
+        try:
+            solution = solve(sub, "nash", require_all=True, tol=builder.nash_tol)
+        except UsageError:
+            solution = solve(sub, "nash", tol=builder.nash_tol)
+        if not solution.complete:
+            builder.complete = False
+            builder.note(
+                f"the simultaneous stage at {self.tree.move_names[0]!r}: {solution.method} "
+                "does not guarantee every Nash equilibrium, so some subgame-perfect "
+                "equilibria may be missing"
+            )
+        result = []
+        for eq in solution.equilibria:
+            behaviour = self._behaviour(sub, eq)
+            reach = _reach(self.tree, behaviour, self.chance)[self.tree.terminals]
+            value = tuple(float(x) for x in reach @ values)
+            local = tuple(
+                (h, tuple(float(x) for x in behaviour[k]))
+                for k, h in enumerate(self.infosets)
+                if self.tree.infoset_player[k] != CHANCE
+            )
+            result.append((local, value))
+        return result
+
+    def _behaviour(self, sub: ExtensiveFormGame, eq: Equilibrium) -> list[FloatArray]:
+        """Behaviour strategies realisation-equivalent to a mixed profile (Kuhn 1953)."""
+        tree = self.tree
+        behaviour: list[FloatArray] = [np.zeros(0)] * tree.n_infosets
+        for i, (sigma, strategies) in enumerate(
+            zip(eq.strategies, sub.reduced_strategies(), strict=True)
+        ):
+            for k, h in enumerate(tree.player_infosets(i)):
+                n = len(tree.action_labels[h])
+                weight = np.zeros(n)
+                for p, s in zip(sigma.tolist(), strategies, strict=True):
+                    a = s[k]
+                    if a is not None:
+                        weight[a] += p
+                total = weight.sum()
+                behaviour[h] = weight / total if total > 1e-12 else np.eye(n)[0]
+        return behaviour
+
+
+def _reach(tree: GameTree, behaviour: Sequence[FloatArray], chance: FloatArray) -> FloatArray:
+    """The probability of reaching each node under a behaviour profile."""
+    reach = np.zeros(tree.n_nodes)
+    reach[0] = 1.0
+    k = 0
+    for v in range(tree.n_nodes):
+        kind = tree.node_kind[v]
+        if kind == TERMINAL:
+            continue
+        kids = tree.children(v)
+        if kind == CHANCE_NODE:
+            p = chance[k : k + len(kids)]
+            k += len(kids)
+        else:
+            p = behaviour[int(tree.node_infoset[v])]
+        for a, c in enumerate(kids):
+            reach[c] = reach[v] * p[a]
+    return reach
+
+
+# ---------------------------------------------------------------------- public API
+def _check(game: ExtensiveFormGame, tol: float) -> None:
+    if not isinstance(game, ExtensiveFormGame):
+        raise UsageError(
+            f"subgame perfection needs an extensive-form game; got {type(game).__name__}"
+        )
+    if not (isinstance(tol, float | int) and math.isfinite(tol) and tol >= 0):
+        raise UsageError(f"tol must be a nonnegative finite number; got {tol!r}")
+    violations = game.tree.perfect_recall_violations()
+    if violations:
+        raise GameError(f"subgame perfection needs perfect recall: {violations[0]}")
+
+
+def spe_behaviour(
+    game: ExtensiveFormGame,
+    *,
+    tie_break: Mapping[str, str] | None = None,
+    tol: float = 1e-9,
+    max_profiles: int = 10_000,
+    nash_tol: float | None = None,
+) -> BehaviourSolution:
+    """Every subgame-perfect equilibrium of a game, in behaviour strategies.
+
+    Parameters
+    ----------
+    game
+        A finite extensive-form game with perfect recall.
+    tie_break
+        ``{move name: action label}``: where the move's best actions tie and
+        include this one, keep only it (see the module notes).
+    tol
+        Payoff differences up to ``tol`` count as ties.
+    max_profiles
+        List at most this many profiles; beyond it ``complete`` is false.
+    nash_tol
+        Tolerance passed to the Nash solver for simultaneous stages.
+
+    Returns
+    -------
+    BehaviourSolution
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> game = build_game(["Seoul", "Tokyo"], Decision("Seoul", [
+    ...     ("fund", Decision("Tokyo", [("attend", Terminal([1, 1])),
+    ...                                 ("skip", Terminal([0, 1]))], "summit")),
+    ...     ("proceed", Terminal([0, 0]))], "stance"))
+    >>> found = spe_behaviour(game)
+    >>> [[b.tolist() for b in spe.behaviour] for spe in found.profiles]
+    [[[1.0, 0.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]
+    """
+    _check(game, tol)
+    if max_profiles < 1:
+        raise UsageError(f"max_profiles must be at least 1; got {max_profiles!r}")
+    tree = game.tree
+    preferred = _preferences(tree, tie_break)
+    if tree.node_kind[0] == TERMINAL:
+        only = BehaviourSPE((), np.array(game.payoffs[0], dtype=np.float64))
+        return BehaviourSolution((only,), True, 1)
+    builder = _Builder(game, preferred, float(tol), nash_tol)
+    builder.run()
+    tables = builder.tables
+    current: dict[int, tuple[float, ...]] = {}
+
+    def fill(node: int, key: Value) -> Iterator[None]:
+        for recipe in tables[node].states[key]:
+            current.update(recipe.local)
+            yield from fill_parts(recipe.parts, 0)
+
+    def fill_parts(parts: tuple[tuple[int, tuple[Value, ...]], ...], k: int) -> Iterator[None]:
+        if k == len(parts):
+            yield
+            return
+        child, keys = parts[k]
+        for key in keys:
+            for _ in fill(child, key):
+                yield from fill_parts(parts, k + 1)
+
+    def profiles() -> Iterator[BehaviourSPE]:
+        for key in tables[0].states:
+            for _ in fill(0, key):
+                yield BehaviourSPE(
+                    tuple(
+                        np.array(current[h]) if h in current else np.zeros(0)
+                        for h in range(tree.n_infosets)
+                    ),
+                    np.array(key, dtype=np.float64),
+                )
+
+    count = sum(tables[0].counts.values())
+    found = tuple(itertools.islice(profiles(), max_profiles))
+    notes = list(builder.notes)
+    complete = builder.complete
+    if count > len(found):
+        complete = False
+        notes.append(
+            f"{count:,} subgame-perfect behaviour profiles; the first {len(found):,} are listed"
+        )
+    return BehaviourSolution(found, complete, count, tuple(notes))
+
+
+def reduced_profile(
+    game: ExtensiveFormGame, behaviour: Sequence[FloatArray]
+) -> tuple[FloatArray, ...]:
+    """The mixed profile over reduced strategies equivalent to a behaviour profile.
+
+    By Kuhn's theorem (perfect recall), reduced strategy ``s`` of player ``i``
+    gets the product of ``behaviour[h][s[h]]`` over the information sets ``h``
+    that ``s`` does not exclude.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> game = build_game(["A"], Decision("A", [
+    ...     ("L", Decision("A", [("l", Terminal([1])), ("r", Terminal([2]))])),
+    ...     ("R", Terminal([0]))]))
+    >>> reduced_profile(game, [np.array([0.5, 0.5]), np.array([0.0, 1.0])])
+    (array([0. , 0.5, 0.5]),)
+    """
+    tree = game.tree
+    result = []
+    for i, strategies in enumerate(game.reduced_strategies()):
+        own = tree.player_infosets(i)
+        probabilities = np.ones(len(strategies))
+        for k, h in enumerate(own):
+            beta = np.asarray(behaviour[h], dtype=np.float64)
+            for m, s in enumerate(strategies):
+                a = s[k]
+                if a is not None:
+                    probabilities[m] *= beta[a]
+        result.append(probabilities)
+    return tuple(result)
+
+
+def subgame_perfect(
+    game: ExtensiveFormGame,
+    *,
+    tie_break: Mapping[str, str] | None = None,
+    tol: float = 1e-9,
+    max_equilibria: int = 1_000,
+) -> Solution:
+    """Every subgame-perfect equilibrium, by backward induction (``concept="spe"``).
+
+    Parameters
+    ----------
+    game
+        A finite extensive-form game with perfect recall. Chance nodes are
+        averaged; simultaneous stages that root a subgame are solved through
+        their reduced normal form with every Nash equilibrium where feasible.
+    tie_break
+        ``{move name: action label}``, e.g. ``{"controls": "keep"}``: wherever
+        that move's best actions tie and include the named one, keep only it
+        (the status-quo rule). Other ties give one equilibrium per best action.
+    tol
+        Payoff differences up to ``tol`` count as ties.
+    max_equilibria
+        List at most this many equilibria; beyond it ``complete`` is false.
+
+    Returns
+    -------
+    Solution
+        Over the game's reduced normal form: each equilibrium is a mixed profile
+        over :meth:`ExtensiveFormGame.reduced_strategies` (pure when nobody
+        mixes; otherwise the Kuhn equivalent of the behaviour strategies), so
+        its ``max_regret``, recomputed in the reduced normal form, is 0.
+        ``complete`` is true when every equilibrium is listed. The play path is
+        ``game.play_distribution(eq.strategies)``.
+
+    Raises
+    ------
+    UsageError
+        If ``tie_break`` names an unknown move or action (the nearest valid name
+        is suggested), or the reduced normal form is too large to build (use
+        :func:`spe_behaviour` or :func:`backward_induction_batch` then).
+    GameError
+        If the game lacks perfect recall.
+
+    Examples
+    --------
+    Seoul chooses a stance; Suga attends the summit only after a fund.
+
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> game = build_game(["Seoul", "Tokyo"], Decision("Seoul", [
+    ...     ("fund", Decision("Tokyo", [("attend", Terminal([2, 2])),
+    ...                                 ("skip", Terminal([-1, 1]))], "summit after fund")),
+    ...     ("proceed", Decision("Tokyo", [("attend", Terminal([3, -2])),
+    ...                                    ("skip", Terminal([0, 0]))], "summit after proceed")),
+    ... ], "stance"))
+    >>> solution = subgame_perfect(game)
+    >>> solution
+    <Solution: 1 spe equilibrium by backward_induction, complete>
+    >>> eq = solution[0]
+    >>> [solution.game.actions[i][int(s.argmax())] for i, s in enumerate(eq.strategies)]
+    ['fund', 'attend/skip']
+    >>> eq.payoffs.tolist(), eq.max_regret
+    ([2.0, 2.0], 0.0)
+    >>> game.play_distribution(eq.strategies)
+    [(1.0, {'stance': 'fund', 'summit after fund': 'attend'})]
+    """
+    if max_equilibria < 1:
+        raise UsageError(f"max_equilibria must be at least 1; got {max_equilibria!r}")
+    found = spe_behaviour(
+        game, tie_break=tie_break, tol=tol, max_profiles=max(10_000, 10 * max_equilibria)
+    )
+    try:
+        normal = game.reduced_normal_form()
+    except GameError as exc:
+        raise UsageError(
+            f"subgame_perfect: {exc}; use spe_behaviour (behaviour strategies) or "
+            "backward_induction_batch instead"
+        ) from None
+    equilibria: list[Equilibrium] = []
+    seen: set[bytes] = set()
+    notes = list(found.notes)
+    complete = found.complete
+    for spe in found.profiles:
+        profile = reduced_profile(game, spe.behaviour)
+        key = np.round(np.concatenate(profile), 10).tobytes()
+        if key in seen:
+            continue
+        if len(equilibria) == max_equilibria:
+            complete = False
+            notes.append(f"more than {max_equilibria:,} equilibria; the first ones are listed")
+            break
+        seen.add(key)
+        equilibria.append(
+            make_equilibrium(normal, profile, concept="spe", method="backward_induction")
+        )
+    return Solution(
+        game=normal,
+        equilibria=tuple(equilibria),
+        concept="spe",
+        method="backward_induction",
+        complete=complete,
+        notes=tuple(notes),
+    )
+
+
+# ---------------------------------------------------------------------- batches
+class _BatchPlan:
+    """Index arrays for backward induction by levels, built once per tree.
+
+    Nodes are grouped by depth; within a level, decision nodes of one player
+    with the same number of actions (and chance nodes with the same number of
+    outcomes) form one group, solved by a few numpy operations on arrays of
+    shape ``(points, nodes in the group, actions, players)``.
+    """
+
+    def __init__(self, tree: GameTree, preferred: dict[int, int]) -> None:
+        self.tree = tree
+        kinds = tree.node_kind
+        depth = tree.depth
+        self.n_levels = int(depth.max()) + 1
+        levels = [np.flatnonzero(depth == d) for d in range(self.n_levels)]
+        position = np.zeros(tree.n_nodes, dtype=np.int64)
+        for nodes in levels:
+            position[nodes] = np.arange(len(nodes))
+        self.sizes = [len(nodes) for nodes in levels]
+        self.decision_nodes = _frozen_int(np.flatnonzero(kinds == DECISION))
+        column = {int(v): k for k, v in enumerate(self.decision_nodes.tolist())}
+        terminal_row = {int(v): k for k, v in enumerate(tree.terminals.tolist())}
+        chance_start = {
+            int(v): int(tree.chance_offsets[k]) for k, v in enumerate(tree.chance_nodes.tolist())
+        }
+        # per level: (positions of terminals in the level, their payoff rows)
+        self.terminals: list[tuple[IntArray, IntArray]] = []
+        # per level: groups (player or CHANCE, positions, child positions, columns, extra)
+        self.groups: list[list[tuple[int, IntArray, IntArray, IntArray, IntArray]]] = []
+        for nodes in levels:
+            terms = [int(v) for v in nodes if kinds[v] == TERMINAL]
+            self.terminals.append(
+                (
+                    position[terms].astype(np.int64),
+                    np.array([terminal_row[v] for v in terms], dtype=np.int64),
+                )
+            )
+            keyed: dict[tuple[int, int], list[int]] = {}
+            for v in nodes.tolist():
+                if kinds[v] == TERMINAL:
+                    continue
+                owner = (
+                    CHANCE if kinds[v] == CHANCE_NODE
+                    else int(tree.infoset_player[int(tree.node_infoset[v])])
+                )  # fmt: skip
+                keyed.setdefault((owner, len(tree.children(v))), []).append(v)
+            groups = []
+            for (owner, k), members in keyed.items():
+                kids = np.array([position[list(tree.children(v))] for v in members])
+                if owner == CHANCE:
+                    columns = np.array([chance_start[v] + np.arange(k) for v in members])
+                    extra = np.zeros(0, dtype=np.int64)
+                else:
+                    columns = np.array([column[v] for v in members], dtype=np.int64)
+                    extra = np.array(
+                        [preferred.get(int(tree.node_infoset[v]), -1) for v in members],
+                        dtype=np.int64,
+                    )
+                groups.append((owner, position[members].astype(np.int64), kids, columns, extra))
+            self.groups.append(groups)
+
+    def run(
+        self,
+        pay: FloatArray,
+        prob: FloatArray,
+        tol: float,
+        choices: npt.NDArray[np.integer],
+        values: FloatArray,
+        reach: FloatArray,
+    ) -> None:
+        """Solve the points of one chunk, writing into the given output slices.
+
+        Working arrays put the batch axis last, ``(nodes, players, points)``,
+        so that gathering a node's children copies contiguous blocks.
+        """
+        m, n_players = len(pay), pay.shape[2]
+        chance_t = np.ascontiguousarray(prob.T)  # (chance actions, points)
+        below: FloatArray | None = None
+        chosen_by_group: dict[tuple[int, int], IntArray] = {}
+        for d in range(self.n_levels - 1, -1, -1):
+            level = np.empty((self.sizes[d], n_players, m))
+            positions, rows = self.terminals[d]
+            if len(positions):
+                lo, hi = int(rows[0]), int(rows[-1]) + 1
+                block = pay[:, lo:hi] if hi - lo == len(rows) else pay[:, rows]
+                # (points, rows, players) -> (rows, players, points); 2-D transposes are fastest
+                flat = np.ascontiguousarray(block.reshape(m, -1).T)
+                level[positions] = flat.reshape(len(rows), n_players, m)
+            for g, (owner, where, kids, columns, extra) in enumerate(self.groups[d]):
+                assert below is not None
+                options = below[kids]  # (G, k, players, points)
+                k = kids.shape[1]
+                if owner == CHANCE:
+                    p = chance_t[columns]  # (G, k, points)
+                    value = p[:, 0, None, :] * options[:, 0]
+                    for a in range(1, k):
+                        value += p[:, a, None, :] * options[:, a]
+                    level[where] = value
+                    continue
+                own = options[:, :, owner, :]  # (G, k, points)
+                ok = own >= own.max(axis=1, keepdims=True) - tol
+                chosen = np.full((len(where), m), k - 1, dtype=np.int64)
+                for a in range(k - 2, -1, -1):  # the lowest best index wins
+                    chosen = np.where(ok[:, a], a, chosen)
+                if np.any(extra >= 0):
+                    favourite = np.clip(extra, 0, None)
+                    allowed = ok[np.arange(len(where)), favourite] & (extra >= 0)[:, None]
+                    chosen = np.where(allowed, favourite[:, None], chosen)
+                value = np.empty((len(where), n_players, m))
+                picks = [chosen == a for a in range(1, k)]
+                for q in range(n_players):  # one player at a time: no broadcasting
+                    plane = options[:, 0, q]
+                    for a in range(1, k):
+                        plane = np.where(picks[a - 1], options[:, a, q], plane)
+                    value[:, q] = plane
+                level[where] = value
+                choices[:, columns] = chosen.T
+                chosen_by_group[(d, g)] = chosen
+            below = level
+        assert below is not None
+        values[:] = below[0].T
+        above: FloatArray = np.ones((1, m))
+        if self.n_levels == 1:
+            reach[:, 0] = 1.0
+        for d in range(self.n_levels - 1):
+            reached: FloatArray = np.zeros((self.sizes[d + 1], m))
+            for g, (owner, where, kids, columns, _) in enumerate(self.groups[d]):
+                if owner == CHANCE:
+                    edge = chance_t[columns]
+                else:
+                    k = kids.shape[1]
+                    edge = chosen_by_group[(d, g)][:, None, :] == np.arange(k)[None, :, None]
+                reached[kids] = above[where][:, None, :] * edge
+            positions, rows = self.terminals[d + 1]
+            if len(positions):
+                reach[:, rows] = reached[positions].T
+            above = reached
+
+
+def _frozen_int(array: npt.ArrayLike) -> IntArray:
+    result = np.asarray(array, dtype=np.int64)
+    result.flags.writeable = False
+    return result
+
+
+def backward_induction_batch(
+    tree: GameTree,
+    payoffs: npt.ArrayLike,
+    chance: npt.ArrayLike,
+    *,
+    tie_break: Mapping[str, str] | None = None,
+    tol: float = 1e-9,
+    chunk_size: int = 4_096,
+    workers: int | None = None,
+) -> BatchResult:
+    """Backward induction for a batch of parameter points on one perfect-information tree.
+
+    One pass over the tree from the deepest level to the root (children before
+    parents, as in reverse preorder), each step vectorised over the batch and
+    over all nodes of one level that share a player and a number of actions;
+    then one pass down to collect the probability of each outcome. The batch
+    is processed in chunks of ``chunk_size`` points so that the working arrays
+    stay small; there is no loop over single points.
+
+    Returns **one** subgame-perfect equilibrium per point: at each decision
+    node the action preferred by ``tie_break`` when it is among the best
+    (within ``tol``), otherwise the lowest-index best action.
+    :func:`subgame_perfect` lists every equilibrium of a single point.
+
+    Parameters
+    ----------
+    tree
+        A tree whose information sets are all singletons (chance allowed).
+    payoffs
+        Shape ``(B, n_terminals, n_players)``.
+    chance
+        Shape ``(B, n_chance_actions)`` (or ``(n_chance_actions,)`` for the same
+        probabilities at every point), laid out as
+        :attr:`ExtensiveFormGame.chance_probabilities`.
+    tie_break, tol
+        As for :func:`subgame_perfect`.
+    chunk_size
+        How many points are solved together; it bounds the working memory and
+        does not change the results.
+    workers
+        Threads solving chunks in parallel (numpy releases the GIL); ``None``
+        uses every CPU. Results do not depend on it.
+
+    Returns
+    -------
+    BatchResult
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> tree = build_game(["Seoul", "Tokyo"], Decision("Seoul", [
+    ...     ("fund", Decision("Tokyo", [("attend", Terminal([0, 0])),
+    ...                                 ("skip", Terminal([0, 0]))], "summit")),
+    ...     ("proceed", Terminal([0, 0]))], "stance")).tree
+    >>> payoffs = np.array([[[2, 2], [-1, 1], [0, 0]],      # Tokyo attends after a fund
+    ...                     [[2, 0], [-1, 1], [0, 0]]])     # Tokyo skips anyway
+    >>> result = backward_induction_batch(tree, payoffs, np.zeros((2, 0)))
+    >>> result.choices.tolist(), result.values.tolist()
+    ([[0, 0], [1, 1]], [[2.0, 2.0], [0.0, 0.0]])
+    >>> result.terminal_probabilities.tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    if not isinstance(tree, GameTree):
+        raise UsageError(f"tree must be a GameTree; got {type(tree).__name__}")
+    if not (isinstance(tol, float | int) and math.isfinite(tol) and tol >= 0):
+        raise UsageError(f"tol must be a nonnegative finite number; got {tol!r}")
+    for h in range(tree.n_infosets):
+        if tree.infoset_player[h] != CHANCE and len(tree.infoset_members(h)) > 1:
+            raise UsageError(
+                f"backward_induction_batch: perfect information only; information set "
+                f"{tree.move_names[h]!r} has {len(tree.infoset_members(h))} nodes"
+            )
+    if workers is not None and not (isinstance(workers, int) and workers >= 1):
+        raise UsageError(f"workers must be a positive integer or None; got {workers!r}")
+    if not (isinstance(chunk_size, int) and chunk_size >= 1):
+        raise UsageError(f"chunk_size must be a positive integer; got {chunk_size!r}")
+    pay = np.asarray(payoffs, dtype=np.float64)
+    if pay.ndim != 3 or pay.shape[1:] != (tree.n_terminals, tree.n_players):
+        raise UsageError(
+            f"payoffs: expected shape (B, {tree.n_terminals}, {tree.n_players}); got {pay.shape}"
+        )
+    batch = pay.shape[0]
+    prob = np.asarray(chance, dtype=np.float64)
+    if prob.ndim == 1:
+        prob = np.broadcast_to(prob, (batch, len(prob)))
+    if prob.shape != (batch, tree.n_chance_actions):
+        raise UsageError(
+            f"chance: expected shape ({batch}, {tree.n_chance_actions}); got {prob.shape}"
+        )
+    offsets = tree.chance_offsets
+    for k in range(len(tree.chance_nodes)):
+        part = prob[:, offsets[k] : offsets[k + 1]]
+        if part.size and (not np.all(part >= 0) or np.abs(part.sum(axis=1) - 1.0).max() > 1e-9):
+            raise UsageError(
+                f"chance node {int(tree.chance_nodes[k])}: probabilities must be nonnegative "
+                "and sum to 1 at every point"
+            )
+    plan = _BatchPlan(tree, _preferences(tree, tie_break))
+    widest = max((len(a) for a in tree.action_labels), default=1)
+    dtype = np.int8 if widest < 128 else np.int32
+    choices = np.zeros((batch, len(plan.decision_nodes)), dtype=dtype)
+    values = np.zeros((batch, tree.n_players))
+    reach = np.zeros((batch, tree.n_terminals))
+
+    def run(lo: int) -> None:
+        rows = slice(lo, min(lo + chunk_size, batch))
+        plan.run(pay[rows], prob[rows], float(tol), choices[rows], values[rows], reach[rows])
+
+    starts = range(0, batch, chunk_size)
+    n_threads = min(workers if workers is not None else os.cpu_count() or 1, len(starts))
+    if n_threads <= 1:
+        for lo in starts:
+            run(lo)
+    else:  # numpy releases the GIL; chunks write to disjoint rows of the outputs
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(n_threads) as pool:
+            list(pool.map(run, starts))
+    return BatchResult(plan.decision_nodes, choices, values, reach)
