@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.solvers import CONCEPTS
+
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -26,6 +28,32 @@ class _Parser(argparse.ArgumentParser):
         from sim.errors import UsageError
 
         raise UsageError(message)
+
+
+def _nonnegative_float(text: str) -> float:
+    """An argparse type: a finite number >= 0."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number; got {text!r}") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0; got {text!r}")
+    return value
+
+
+def _pairs(items: list[str], flag: str) -> dict[str, str]:
+    """``["MOVE=ACTION", ...]`` as a mapping, with a clear error for a missing ``=``."""
+    from sim.errors import UsageError
+
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"{flag}: expected MOVE=ACTION; got {item!r}")
+        pairs[key.strip()] = value.strip()
+    return pairs
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -45,7 +73,7 @@ def _build_parser() -> argparse.ArgumentParser:
     solve.add_argument(
         "--concept",
         default="nash",
-        choices=["nash", "pure-nash"],
+        choices=list(CONCEPTS),
         help="solution concept (default: nash)",
     )
     solve.add_argument(
@@ -58,6 +86,28 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         dest="require_all",
         help="insist on a method that lists every equilibrium",
+    )
+    solve.add_argument(
+        "--objective",
+        choices=["welfare", "player", "egalitarian", "feasible"],
+        help="correlated concepts: what the mediator maximises (default: welfare)",
+    )
+    solve.add_argument(
+        "--player", metavar="NAME", help="with --objective player: whose payoff to maximise"
+    )
+    solve.add_argument(
+        "--lambda",
+        dest="lam",
+        type=_nonnegative_float,
+        metavar="L",
+        help="--concept qre: the precision lambda, in payoff units",
+    )
+    solve.add_argument(
+        "--tie-break",
+        action="append",
+        default=[],
+        metavar="MOVE=ACTION",
+        help="--concept spe: among tied best actions at MOVE prefer ACTION (repeatable)",
     )
     solve.add_argument(
         "--format",
@@ -77,6 +127,27 @@ def _build_parser() -> argparse.ArgumentParser:
         "--out",
         metavar="FILE",
         help="write here instead of standard output (written whole or not at all)",
+    )
+
+    explain = commands.add_parser(
+        "explain",
+        help="show why an equilibrium holds: every alternative and its cost",
+        description="For one equilibrium, show each player's alternatives at each decision "
+        "and what each would cost.",
+    )
+    explain.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+    explain.add_argument(
+        "--concept",
+        default=None,
+        choices=["nash", "pure-nash", "spe"],
+        help="which equilibria to explain (default: spe for a game tree, else nash)",
+    )
+    explain.add_argument(
+        "--equilibrium",
+        type=int,
+        default=1,
+        metavar="K",
+        help="explain the K-th equilibrium that 'sim solve' lists (default: 1)",
     )
 
     validate = commands.add_parser(
@@ -100,7 +171,16 @@ def _solve(args: argparse.Namespace) -> str:
     from sim.solvers import solve
 
     game = load_game(args.path)
-    solution = solve(game, args.concept, args.method, require_all=args.require_all)
+    solution = solve(
+        game,
+        args.concept,
+        args.method,
+        require_all=args.require_all,
+        objective=args.objective,
+        player=args.player,
+        lam=args.lam,
+        tie_break=_pairs(args.tie_break, "--tie-break") or None,
+    )
     if args.format == "json":
         return json.dumps(solution_to_dict(game, solution), indent=2)
     return solution_table(game, solution)
@@ -146,6 +226,42 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _explain(args: argparse.Namespace) -> str:
+    from sim.analysis.explain import explain
+    from sim.errors import UsageError
+    from sim.formats import load_game
+    from sim.games.extensive_form import ExtensiveFormGame
+    from sim.report import fraction_text
+    from sim.solvers import solve
+
+    game = load_game(args.path)
+    is_tree = isinstance(game, ExtensiveFormGame)
+    concept = args.concept or ("spe" if is_tree else "nash")
+    solution = solve(game, concept)
+    if not 1 <= args.equilibrium <= len(solution):
+        raise UsageError(
+            f"--equilibrium {args.equilibrium}: there are {len(solution)} {concept} equilibria"
+        )
+    eq = solution[args.equilibrium - 1]
+    normal = solution.game
+    played = "; ".join(
+        f"{player} "
+        + ", ".join(
+            f"{a} {fraction_text(float(p))}" if p < 1 - 1e-12 else a
+            for a, p in zip(actions, strategy, strict=True)
+            if p > 1e-12
+        )
+        for player, actions, strategy in zip(
+            normal.players, normal.actions, eq.strategies, strict=True
+        )
+    )
+    lines = [f"Equilibrium {args.equilibrium} of {len(solution)} ({concept}): {played}", ""]
+    if is_tree and not eq.pure:
+        lines += ["This equilibrium mixes, so it is explained as a choice among whole plans.", ""]
+    lines += [decision.describe() for decision in explain(game, eq)]
+    return "\n".join(lines)
+
+
 def _validate(args: argparse.Namespace) -> str:
     from sim.formats import load_game
 
@@ -164,7 +280,13 @@ def _methods(args: argparse.Namespace) -> str:
     return "\n".join(rows)
 
 
-COMMANDS = {"solve": _solve, "convert": _convert, "validate": _validate, "methods": _methods}
+COMMANDS = {
+    "solve": _solve,
+    "explain": _explain,
+    "convert": _convert,
+    "validate": _validate,
+    "methods": _methods,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

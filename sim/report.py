@@ -129,6 +129,7 @@ def solution_to_dict(
                 "max_regret": float(eq.max_regret),
                 "pure": eq.pure,
                 "outcomes": [{"probability": p, "actions": path} for p, path in outcomes(game, eq)],
+                **{key: float(value) for key, value in eq.details.items()},
             }
             for eq in solution
         ],
@@ -185,7 +186,8 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
     ]
     width = max(len(p) for p in normal.players)
     for k, eq in enumerate(solution, start=1):
-        lines.append(f"Equilibrium {k} ({'pure' if eq.pure else 'mixed'})")
+        kind = "pure" if eq.pure else ("correlated" if eq.joint is not None else "mixed")
+        lines.append(f"Equilibrium {k} ({kind})")
         played = [
             _strategy_text(actions, strategy)
             for actions, strategy in zip(normal.actions, eq.strategies, strict=True)
@@ -195,10 +197,16 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
             lines.append(
                 f"  {player:<{width}}  {text:<{column}}  payoff {fraction_text(float(payoff))}"
             )
-        if isinstance(game, ExtensiveFormGame):
-            for p, path in outcomes(game, eq)[:5]:
+        if isinstance(game, ExtensiveFormGame) or eq.joint is not None:
+            shown = outcomes(game, eq)
+            word = "path" if isinstance(game, ExtensiveFormGame) else "recommend"
+            for p, path in shown[:8]:
                 steps = "; ".join(f"{move}={action}" for move, action in path.items())
-                lines.append(f"  path {fraction_text(p)}: {steps}")
+                lines.append(f"  {word} {fraction_text(p)}: {steps}")
+            if len(shown) > 8:
+                lines.append(f"  ... and {len(shown) - 8} more")
+        for key, value in eq.details.items():
+            lines.append(f"  {key} {value:g}")
         lines.append(f"  max regret {_regret_text(eq.max_regret)}")
         lines.append("")
     count = f"{len(solution)} equilibri{'um' if len(solution) == 1 else 'a'}"

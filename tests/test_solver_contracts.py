@@ -9,10 +9,17 @@ import numpy as np
 import pytest
 
 from sim.errors import UsageError
+from sim.games.extensive_form import (
+    Chance,
+    Decision,
+    ExtensiveFormGame,
+    Terminal,
+    build_game,
+)
 from sim.games.normal_form import NormalFormGame
-from sim.games.profiles import max_regret
-from sim.solvers import SOLVERS, choose_method, solve
-from sim.solvers.solution import Solution
+from sim.games.profiles import coarse_violation, max_regret, obedience_violation
+from sim.solvers import CONCEPTS, SOLVERS, choose_method, solve
+from sim.solvers.solution import Equilibrium, Solution
 
 GAMES = {
     "2x3": NormalFormGame(np.random.default_rng(0).integers(0, 5, (2, 2, 3)).astype(float)),
@@ -21,9 +28,40 @@ GAMES = {
 }
 
 
+def tree_game() -> ExtensiveFormGame:
+    """A small sequential game with chance, for solvers that need a tree."""
+    return build_game(["Seoul", "Tokyo"], Decision("Seoul", [
+        ("fund", Decision("Tokyo", [("attend", Terminal([3, 2])), ("skip", Terminal([0, 1]))])),
+        ("proceed", Chance([
+            ("completes", 0.6, Decision("Tokyo", [("ease", Terminal([1, -2])),
+                                                   ("keep", Terminal([2, 0]))])),
+            ("stalls", 0.4, Terminal([2, 1])),
+        ])),
+    ]))  # fmt: skip
+
+
+TREES = {"tree": tree_game()}
+OPTIONS = {"logit_branch": {"lam": 1.0}}
+
+
 def applicable(name: str) -> list[str]:
-    players = SOLVERS[name].players
-    return [g for g, game in GAMES.items() if players == "any" or game.n_players == int(players)]
+    info = SOLVERS[name]
+    if info.needs_tree:
+        return list(TREES)
+    return [
+        g
+        for g, game in GAMES.items()
+        if info.players == "any" or game.n_players == int(info.players)
+    ]
+
+
+def referee(game: NormalFormGame, eq: Equilibrium) -> float:
+    """The incentive violation of an equilibrium, recomputed from the game."""
+    if eq.concept == "correlated":
+        return obedience_violation(game, eq.joint)
+    if eq.concept == "coarse-correlated":
+        return coarse_violation(game, eq.joint)
+    return max_regret(game, eq.strategies)
 
 
 CASES = [(name, game) for name in SOLVERS for game in applicable(name)]
@@ -31,20 +69,24 @@ CASES = [(name, game) for name in SOLVERS for game in applicable(name)]
 
 @pytest.mark.parametrize(("name", "game_name"), CASES)
 def test_contract(name: str, game_name: str) -> None:
-    game = GAMES[game_name]
-    before = game.payoffs.copy()
     info = SOLVERS[name]
-    first = solve(game, info.concept, name)
-    second = solve(game, info.concept, name)
+    given = TREES[game_name] if info.needs_tree else GAMES[game_name]
+    game = given if isinstance(given, NormalFormGame) else given.reduced_normal_form()
+    before = game.payoffs.copy()
+    options = OPTIONS.get(name, {})
+    first = solve(given, info.concept, name, **options)
+    second = solve(given, info.concept, name, **options)
     assert isinstance(first, Solution)
     assert first.method == name and first.concept == info.concept
     assert np.array_equal(game.payoffs, before), "the solver changed its input"
-    assert len(first) >= 1, "every finite game has an equilibrium" if info.concept == "nash" else ""
+    if info.concept != "dominance":
+        assert len(first) >= 1, "every finite game has one"
     for eq, again in zip(first, second, strict=True):
         for s, n in zip(eq.strategies, game.shape, strict=True):
             assert s.shape == (n,) and s.min() >= 0 and abs(s.sum() - 1) < 1e-12
-        assert eq.max_regret == pytest.approx(max_regret(game, eq.strategies), abs=1e-15)
-        assert eq.max_regret <= 1e-9
+        assert eq.max_regret == pytest.approx(referee(game, eq), abs=1e-12)
+        if info.concept != "qre":  # a QRE is not a Nash equilibrium
+            assert eq.max_regret <= 1e-9
         assert all(
             np.array_equal(a, b) for a, b in zip(eq.strategies, again.strategies, strict=True)
         ), "not deterministic"
@@ -52,7 +94,7 @@ def test_contract(name: str, game_name: str) -> None:
         assert not first.complete
 
 
-@pytest.mark.parametrize("name", list(SOLVERS))
+@pytest.mark.parametrize("name", [n for n in SOLVERS if not SOLVERS[n].needs_tree])
 def test_dominant_strategies_give_the_obvious_answer(name: str) -> None:
     info = SOLVERS[name]
     n = 2 if info.players == "2" else 3
@@ -62,15 +104,22 @@ def test_dominant_strategies_give_the_obvious_answer(name: str) -> None:
         index = [slice(None)] * n
         index[i] = 0
         payoffs[(i, *index)] = 1.0
-    solution = solve(NormalFormGame(payoffs), info.concept, name)
+    solution = solve(NormalFormGame(payoffs), info.concept, name, **OPTIONS.get(name, {}))
     assert len(solution) == 1
-    assert all(s[0] == 1.0 for s in solution[0].strategies)
+    if info.concept == "qre":  # noisy, but tilted toward the dominant action
+        assert all(s[0] > 0.5 for s in solution[0].strategies)
+    else:
+        assert all(s[0] == 1.0 for s in solution[0].strategies)
 
 
 @pytest.mark.parametrize("tol", [0.0, -1.0, float("nan"), float("inf")])
 def test_invalid_tolerance_is_rejected(tol: float) -> None:
     with pytest.raises(UsageError, match="tol"):
         solve(GAMES["2x3"], tol=tol)
+
+
+def test_every_concept_has_a_solver_and_every_solver_a_concept() -> None:
+    assert {info.concept for info in SOLVERS.values()} == set(CONCEPTS)
 
 
 def test_auto_method_choice_is_explained_by_shape() -> None:
@@ -97,5 +146,11 @@ def test_usage_errors_name_the_problem() -> None:
         solve(GAMES["2x2x2"], method="vertex_enumeration")
     with pytest.raises(UsageError, match="computes 'pure-nash', not 'nash'"):
         solve(GAMES["2x3"], method="pure_nash")
+    with pytest.raises(UsageError, match="--lambda does not apply to --concept nash"):
+        solve(GAMES["2x3"], lam=1.0)
+    with pytest.raises(UsageError, match="needs --lambda"):
+        solve(GAMES["2x3"], "qre")
+    with pytest.raises(UsageError, match="needs a game tree"):
+        solve(GAMES["2x3"], "spe")
     with pytest.raises(UsageError, match="does not guarantee every equilibrium"):
         solve(GAMES["2x3"], method="lemke_howson", require_all=True)

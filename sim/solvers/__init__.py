@@ -1,16 +1,17 @@
 """Solvers: one module per family, one registry, one dispatcher.
 
 Every solver in :data:`SOLVERS` is a function ``(game, *, tol=...) -> Solution``
-(stochastic ones also take ``rng``). :func:`solve` only chooses one by concept
-and game shape and calls it.
+plus the concept-specific options it declares (``objective``, ``lam``, ...).
+:func:`solve` only chooses one by concept and game shape, checks that the
+options given apply to it, and calls it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import UsageError
 
@@ -21,13 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CONCEPTS", "SOLVERS", "SolverInfo", "choose_method", "solve"]
 
-#: The solution concepts :func:`solve` understands.
-CONCEPTS = ("nash", "pure-nash")
-
 #: Above this many actions for *both* players, "auto" does not list every vertex
 #: (16 x 16 takes seconds; each extra action multiplies the work).
 VERTEX_ENUMERATION_LIMIT = 16
-
 
 #: For three or more players, "auto" lists every equilibrium only up to this many
 #: support profiles (the product over players of 2**n_i - 1): 3 x 3 x 6 has 3,087.
@@ -41,38 +38,72 @@ class SolverInfo:
     name: str
     concept: str
     module: str
+    function: str
     players: str  # "2" or "any"
     finds: str  # "all", "one" or "some"
     summary: str
+    options: tuple[str, ...] = ()  # keyword options beyond tol
+    needs_tree: bool = False  # takes the extensive form itself, not its normal form
 
     def load(self) -> Callable[..., Solution]:
         """Import the solver's module and return the function (imports stay lazy)."""
         from importlib import import_module
 
-        function: Callable[..., Solution] = getattr(import_module(self.module), self.name)
-        return function
+        solver: Callable[..., Solution] = getattr(import_module(self.module), self.function)
+        return solver
 
 
 _REGISTRY = [
-    # name, concept, module, players, finds, summary
-    ("pure_nash", "pure-nash", "pure_nash", "any", "all",
+    # name, concept, module[:function], players, finds, options, summary
+    ("pure_nash", "pure-nash", "pure_nash", "any", "all", (),
      "every pure-strategy equilibrium, by checking each profile (vectorised)"),
-    ("vertex_enumeration", "nash", "vertex_enumeration", "2", "all",
+    ("vertex_enumeration", "nash", "vertex_enumeration", "2", "all", (),
      "every extreme equilibrium, degenerate games included"),
-    ("lemke_howson", "nash", "lemke_howson", "2", "one",
+    ("lemke_howson", "nash", "lemke_howson", "2", "one", (),
      "one equilibrium by complementary pivoting; fast on large games"),
-    ("nashpy_support_enumeration", "nash", "nashpy_adapter", "2", "some",
+    ("nashpy_support_enumeration", "nash", "nashpy_adapter", "2", "some", (),
      "nashpy's support enumeration, as a cross-check; can miss equilibria"),
-    ("support_enumeration", "nash", "support_enumeration", "any", "all",
+    ("support_enumeration", "nash", "support_enumeration", "any", "all", (),
      "every isolated equilibrium, by polynomial homotopy on each support"),
-    ("logit_path", "nash", "logit", "any", "one",
+    ("logit_path", "nash", "logit", "any", "one", (),
      "one equilibrium, the limit of the logit response branch; any size"),
+    ("backward_induction", "spe", "subgame_perfect:subgame_perfect", "any", "all",
+     ("tie_break",), "every pure subgame-perfect equilibrium of a game tree"),
+    ("correlated_lp", "correlated", "correlated:correlated_equilibrium", "any", "one",
+     ("objective", "player"), "the correlated equilibrium best for an objective (LP)"),
+    ("coarse_correlated_lp", "coarse-correlated", "correlated:coarse_correlated_equilibrium",
+     "any", "one", ("objective", "player"),
+     "the coarse correlated equilibrium best for an objective (LP)"),
+    ("logit_branch", "qre", "logit:logit_qre", "any", "one", ("lam",),
+     "the logit quantal response equilibrium at a given lambda"),
+    ("iterated_dominance", "dominance", "dominance:dominance_solution", "any", "all", (),
+     "iterated elimination of strictly dominated actions, by pure or mixed actions"),
 ]  # fmt: skip
 
 #: Every registered solver by name, in the order ``sim methods`` lists them.
 SOLVERS: dict[str, SolverInfo] = {
-    name: SolverInfo(name, concept, f"sim.solvers.{module}", players, finds, summary)
-    for name, concept, module, players, finds, summary in _REGISTRY
+    name: SolverInfo(
+        name,
+        concept,
+        f"sim.solvers.{where.partition(':')[0]}",
+        where.partition(":")[2] or name,
+        players,
+        finds,
+        summary,
+        options,
+        needs_tree=concept == "spe",
+    )
+    for name, concept, where, players, finds, options, summary in _REGISTRY
+}
+
+#: The solution concepts :func:`solve` understands (every registered solver has one).
+CONCEPTS = ("nash", "pure-nash", "spe", "correlated", "coarse-correlated", "qre", "dominance")
+
+#: The method "auto" picks for concepts that have only one.
+_ONLY_METHOD = {
+    info.concept: info.name
+    for info in SOLVERS.values()
+    if sum(other.concept == info.concept for other in SOLVERS.values()) == 1
 }
 
 
@@ -84,11 +115,13 @@ def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = Fal
     >>> from sim.games import NormalFormGame
     >>> choose_method(NormalFormGame.from_matrices([[1]], [[1]]), "nash")
     'vertex_enumeration'
+    >>> choose_method(NormalFormGame.from_matrices([[1]], [[1]]), "correlated")
+    'correlated_lp'
     """
     if concept not in CONCEPTS:
         raise UsageError(f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}")
-    if concept == "pure-nash":
-        return "pure_nash"
+    if concept in _ONLY_METHOD:
+        return _ONLY_METHOD[concept]
     if game.n_players == 2:
         if min(game.shape) <= VERTEX_ENUMERATION_LIMIT:
             return "vertex_enumeration"
@@ -110,6 +143,11 @@ def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = Fal
     return "logit_path"
 
 
+#: How each option is spelled on the command line, for error messages.
+_FLAGS = {"objective": "--objective", "player": "--player", "lam": "--lambda",
+          "tie_break": "--tie-break"}  # fmt: skip
+
+
 def solve(
     game: NormalFormGame | ExtensiveFormGame,
     concept: str = "nash",
@@ -117,6 +155,10 @@ def solve(
     *,
     require_all: bool = False,
     tol: float | None = None,
+    objective: str | None = None,
+    player: str | None = None,
+    lam: float | None = None,
+    tie_break: Mapping[str, str] | None = None,
 ) -> Solution:
     """Find equilibria of a game.
 
@@ -124,16 +166,24 @@ def solve(
     ----------
     game
         A normal-form game, or an extensive-form game (solved through its reduced
-        normal form; the solution's strategies are reduced strategies).
+        normal form, except for ``"spe"``; strategies are then reduced strategies).
     concept
-        ``"nash"`` (mixed equilibria) or ``"pure-nash"``.
+        One of :data:`CONCEPTS`: ``"nash"``, ``"pure-nash"``, ``"spe"``,
+        ``"correlated"``, ``"coarse-correlated"``, ``"qre"``, ``"dominance"``.
     method
-        A name from :data:`SOLVERS`, or ``"auto"`` to choose by game shape.
+        A name from :data:`SOLVERS`, or ``"auto"`` to choose by concept and game shape.
     require_all
         With ``method="auto"``, insist on a method that lists every equilibrium
         and fail with :class:`~sim.errors.UsageError` if the game is too large.
     tol
         Numerical tolerance passed to the solver; by default each solver's own.
+    objective, player
+        For correlated concepts: what the mediator maximises (``"welfare"``,
+        ``"player"`` with ``player``, ``"egalitarian"``, ``"feasible"``).
+    lam
+        For ``"qre"``: the precision lambda, in payoff units (required).
+    tie_break
+        For ``"spe"``: move name -> preferred action among tied best actions.
 
     Returns
     -------
@@ -148,12 +198,20 @@ def solve(
     >>> solution = solve(chicken)
     >>> solution.method, len(solution), solution.complete
     ('vertex_enumeration', 3, True)
+    >>> solve(chicken, "qre", lam=0.5)[0].details
+    {'lambda': 0.5}
     """
     from sim.games.normal_form import NormalFormGame
 
     if tol is not None and not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
         raise UsageError(f"tol must be a positive finite number; got {tol!r}")
-    normal = game if isinstance(game, NormalFormGame) else game.reduced_normal_form()
+    if concept not in CONCEPTS:
+        raise UsageError(f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}")
+    tree: ExtensiveFormGame | None
+    if isinstance(game, NormalFormGame):
+        tree, normal = None, game
+    else:
+        tree, normal = game, game.reduced_normal_form()
     name = choose_method(normal, concept, require_all=require_all) if method == "auto" else method
     info = SOLVERS.get(name)
     if info is None:
@@ -167,5 +225,15 @@ def solve(
             f"{name} does not guarantee every equilibrium; --all needs a method "
             "that does (see 'sim methods')"
         )
-    solver = info.load()
-    return solver(normal) if tol is None else solver(normal, tol=tol)
+    if info.needs_tree and tree is None:
+        raise UsageError(f"--concept {concept} needs a game tree (an .efg file); got a normal form")
+    given = {"objective": objective, "player": player, "lam": lam, "tie_break": tie_break}
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    for option in options:
+        if option not in info.options:
+            raise UsageError(f"{_FLAGS[option]} does not apply to --concept {concept}")
+    if concept == "qre" and lam is None:
+        raise UsageError("--concept qre needs --lambda (the precision, in payoff units)")
+    if tol is not None:
+        options["tol"] = tol
+    return info.load()(tree if info.needs_tree else normal, **options)

@@ -1,0 +1,79 @@
+"""sim explain: alternatives and their costs, checkable by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.analysis.explain import explain
+from sim.cli import main
+from sim.formats import load_game
+from sim.games.normal_form import NormalFormGame
+from sim.solvers import solve
+from tests.hypothesis_strategies import payoff_games
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "sim" / "examples"
+
+
+def test_two_by_two_deviations_by_hand() -> None:
+    # Stag hunt between Seoul and Tokyo: at (stag, stag) each gets 4; hare would give 3.
+    game = NormalFormGame.from_matrices(
+        [[4, 0], [3, 3]],
+        [[4, 3], [0, 3]],
+        players=["Seoul", "Tokyo"],
+        actions=[["stag", "hare"], ["stag", "hare"]],
+        title="Stag hunt",
+    )
+    decisions = explain(game, solve(game)[0])
+    assert [(d.player, d.chosen, d.payoff) for d in decisions] == [
+        ("Seoul", "stag", 4.0),
+        ("Tokyo", "stag", 4.0),
+    ]
+    assert [(a.action, a.payoff, a.gain) for a in decisions[0].alternatives] == [
+        ("hare", 3.0, -1.0)
+    ]
+    assert decisions[0].describe() == (
+        "Seoul (on the equilibrium path): Seoul plays stag and gets 4.\n"
+        "  hare would give 3: it would cost 1."
+    )
+
+
+def test_cli_explains_the_chosen_equilibrium(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLES / "summit.nfg"), "--equilibrium", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Equilibrium 3 of 3 (nash): Seoul cancel; Tokyo skip")
+    assert "host would give 0: it would cost 1." in out
+    assert main(["explain", str(EXAMPLES / "summit.nfg"), "--equilibrium", "9"]) == 2
+    assert "there are 3 nash equilibria" in capsys.readouterr().err
+
+
+def test_tree_is_explained_decision_by_decision(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLES / "mediation.efg")]) == 0
+    out = capsys.readouterr().out
+    assert "Seoul (high) (on the equilibrium path): Seoul plays propose and gets 3." in out
+    game = load_game(EXAMPLES / "mediation.efg")
+    mixed = next(eq for eq in solve(game, "spe") if not eq.pure)
+    assert all(d.where in game.players for d in explain(game, mixed))
+
+
+@given(payoff_games(n_players=st.integers(2, 3), n_actions=st.integers(1, 3)))
+def test_no_alternative_gains_at_an_equilibrium(game: NormalFormGame) -> None:
+    for eq in solve(game):
+        for decision in explain(game, eq):
+            assert decision.payoff == pytest.approx(
+                float(eq.payoffs[game.players.index(decision.player)]), abs=1e-9
+            )
+            assert all(alt.gain <= 1e-8 for alt in decision.alternatives)
+
+
+def test_a_non_equilibrium_shows_the_gain() -> None:
+    game = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    from sim.solvers.solution import make_equilibrium
+
+    cooperate = make_equilibrium(game, [np.array([1.0, 0.0])] * 2, concept="nash", method="x")
+    text = explain(game, cooperate)[0].describe()
+    assert "it would GAIN 2: not an equilibrium" in text
