@@ -110,6 +110,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="--concept spe: among tied best actions at MOVE prefer ACTION (repeatable)",
     )
     solve.add_argument(
+        "--select",
+        action="store_true",
+        help="also say which equilibrium each selection criterion picks, and why",
+    )
+    solve.add_argument(
         "--format",
         default="table",
         choices=["table", "json"],
@@ -181,9 +186,23 @@ def _solve(args: argparse.Namespace) -> str:
         lam=args.lam,
         tie_break=_pairs(args.tie_break, "--tie-break") or None,
     )
+    from sim.analysis.selection import Criterion, select
+
+    criteria: tuple[Criterion, ...] = select(solution) if args.select else ()
     if args.format == "json":
-        return json.dumps(solution_to_dict(game, solution), indent=2)
-    return solution_table(game, solution)
+        report = solution_to_dict(game, solution)
+        if args.select:
+            report["selection"] = [
+                {"criterion": c.name, "equilibria": list(c.picks), "reason": c.reason}
+                for c in criteria
+            ]
+        return json.dumps(report, indent=2)
+    table = solution_table(game, solution)
+    if args.select:
+        lines = ["", "Selection (equilibria numbered as above):"]
+        lines += [f"  {c.describe()}" for c in criteria] or ["  no equilibrium to select"]
+        table += "\n" + "\n".join(lines)
+    return table
 
 
 def _convert(args: argparse.Namespace) -> str:

@@ -77,3 +77,42 @@ def test_a_non_equilibrium_shows_the_gain() -> None:
     cooperate = make_equilibrium(game, [np.array([1.0, 0.0])] * 2, concept="nash", method="x")
     text = explain(game, cooperate)[0].describe()
     assert "it would GAIN 2: not an equilibrium" in text
+
+
+def test_selection_criteria_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.analysis.selection import select
+
+    # Stag hunt: payoff dominance and welfare pick (stag, stag); risk dominance
+    # and the logit limit pick (hare, hare), the safer bet.
+    stag = NormalFormGame.from_matrices([[4, 0], [3, 3]], [[4, 3], [0, 3]])
+    picks = {c.name: c.picks for c in select(solve(stag))}
+    assert picks == {
+        "payoff dominance": (1,),
+        "risk dominance": (3,),
+        "maximum welfare": (1,),
+        "logit limit": (3,),
+    }
+    # Battle of the sexes: no equilibrium is best for both.
+    bos = NormalFormGame.from_matrices([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    by_name = {c.name: c for c in select(solve(bos))}
+    assert by_name["payoff dominance"].picks == ()
+    assert "Pareto-undominated: 1, 3" in by_name["payoff dominance"].reason
+    assert main(["solve", str(EXAMPLES / "summit.nfg"), "--select", "--format", "json"]) == 0
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["selection"][0] == {
+        "criterion": "payoff dominance",
+        "equilibria": [1],
+        "reason": "at least as good as any other for every player",
+    }
+
+
+def test_risk_dominance_is_the_textbook_product_rule() -> None:
+    from sim.analysis.selection import select
+
+    # (A, A) pays 9 but deviating costs 9 - 8 = 1 each; (B, B) pays 7, deviating costs 7 - 0.
+    game = NormalFormGame.from_matrices([[9, 0], [8, 7]], [[9, 8], [0, 7]])
+    by_name = {c.name: c.picks for c in select(solve(game))}
+    assert by_name["risk dominance"] == (3,)
+    assert by_name["payoff dominance"] == (1,)
