@@ -316,3 +316,31 @@ def test_contains_every_gambit_equilibrium(shape: tuple[int, ...], n_games: int)
         elif missing:
             # Only allowed on a continuum, which must have been reported.
             assert any("non-isolated" in n or "singular" in n for n in ours.notes)
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3), (2, 2, 2, 2), (3, 3, 2)])
+def test_closed_forms_agree_with_path_tracking(
+    shape: tuple[int, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Supports solved in closed form give what the homotopy tracker gives."""
+    import sim.solvers.support_enumeration as module
+
+    games = [
+        NormalFormGame(np.random.default_rng(900 + s).standard_normal((len(shape), *shape)))
+        for s in range(6)
+    ]
+    games += [
+        NormalFormGame(
+            np.random.default_rng(950 + s).integers(-5, 6, (len(shape), *shape)).astype(float)
+        )
+        for s in range(4)
+    ]
+    direct = [support_enumeration(g, rng=1) for g in games]
+    monkeypatch.setattr(module, "_closed_form", lambda key: 0)
+    tracked = [support_enumeration(g, rng=1) for g in games]
+    for a, b in zip(direct, tracked, strict=True):
+        assert a.complete == b.complete
+        ours = [np.concatenate(e.strategies) for e in a]
+        theirs = [np.concatenate(e.strategies) for e in b]
+        assert len(ours) == len(theirs)
+        assert all(any(np.abs(x - y).max() < 1e-8 for y in theirs) for x in ours)

@@ -38,9 +38,12 @@ through it, which keeps the coordinates well scaled. For speed the groups are
 padded to a common size and stacked. When the systems are small (see
 :data:`DENSE_ENTRIES`) every tensor row is rewritten as a symmetric form on the
 whole padded space, so that ``N - 2`` batched matrix-vector products give the
-Jacobian of every row (and Euler's relation its value); otherwise one
-``einsum`` evaluates the rows of every group. Paths that finish or fail drop
-out of the working batch.
+Jacobian of every row (and Euler's relation its value); otherwise batched
+matrix products on the stacked tensors evaluate the rows of every group. Every
+batched matrix-vector product is cut into blocks small enough for OpenBLAS to
+compute on the calling thread (handing tiny products to worker threads costs
+milliseconds per call on a loaded machine). Paths that finish or fail drop out
+of the working batch.
 
 References
 ----------
@@ -55,6 +58,7 @@ Computation* 24 (1987) 101-113.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,6 +95,8 @@ MIN_STEP = 1e-9
 CORRECTOR_TOL = 1e-6
 #: A first Newton correction larger than this means the predictor went astray.
 MAX_FIRST_CORRECTION = 0.1
+#: A Newton correction this small (relative) means the point is exact to round-off.
+EXACT_STEP = 1e-13
 #: Step growth factor after a successful step.
 GROWTH = 2.0
 #: Consecutive successful steps needed before the step grows (avoids accept/reject cycles).
@@ -98,8 +104,12 @@ GROW_AFTER = 2
 #: Working-batch size; bounds memory use on large games.
 CHUNK = 4096
 #: Largest per-path size (complex entries) of the dense symmetric coefficients
-#: (:func:`_dense`); larger systems are evaluated by ``einsum`` on the stacked tensors.
+#: (:func:`_dense`); larger systems are evaluated by batched products on the stacked
+#: tensors (:meth:`_Stacked.products`).
 DENSE_ENTRIES = 4096
+#: Batched matrix-vector products are cut into blocks with fewer entries than this, which
+#: OpenBLAS computes on the calling thread (see :func:`_contract_dense`).
+_BLAS_SMALL = 2048
 
 
 def layout(sizes: tuple[int, ...]) -> tuple[IntArray, IntArray]:
@@ -207,15 +217,19 @@ def newton(
 ) -> tuple[AnyArray, FloatArray, AnyArray]:
     """Newton's method on a batch of systems (real or complex, as the inputs are).
 
-    Returns the refined points, the size of the last correction, and the
-    Jacobians at the refined points.
+    Stops early once every correction (after the first) is below
+    :data:`EXACT_STEP`. Returns the refined points, the size of the last correction,
+    and the Jacobians at the refined points.
     """
     last = np.full(x.shape[0], np.inf)
-    for _ in range(iterations):
+    for it in range(iterations):
         value, jac = evaluate(tensors, linear, rhs, x, sizes)
         step = _solve(jac, -value)
         last = _norms(step, x)
         x = np.where(np.isfinite(step), x + np.nan_to_num(step), x)
+        if it > 0 and np.all(last < EXACT_STEP):
+            # Every point has converged to round-off: more iterations change nothing.
+            break
     _, jac = evaluate(tensors, linear, rhs, x, sizes)
     return x, last, jac
 
@@ -282,26 +296,26 @@ class _Stacked:
     ``i*R .. i*R + R - 1`` (``R = m - 1``); its padding coordinates are pinned to
     zero by the spare rows, and the ``N`` patch rows come last. The tensor of all
     groups is one array ``(paths, N, R, m, ..., m)`` whose axis ``3 + q`` is the
-    ``q``-th other group of the row's group, so one ``einsum`` serves all groups.
+    ``q``-th other group of the row's group, so the same batched products serve all
+    groups (:meth:`products`).
     """
 
     sizes: tuple[int, ...]
     width: int
     others: IntArray  # (N, N - 1): others[i, q]
-    selector: FloatArray  # (N - 1, N, N): 1 where others[i, q] == j
     rows: IntArray  # padded row of each original row
     cols: IntArray  # padded column of each original column
+    pair_row: IntArray  # (N (N - 1),): row group i of each (i, q) pair
+    pair_pos: IntArray  # q of each pair
+    pair_col: IntArray  # others[i, q] of each pair
 
     @classmethod
+    @functools.cache
     def of(cls, sizes: tuple[int, ...]) -> _Stacked:
         n_groups, width = len(sizes), max(sizes)
         others = np.array(
             [[j for j in range(n_groups) if j != i] for i in range(n_groups)], dtype=np.int64
         ).reshape(n_groups, n_groups - 1)
-        selector = np.zeros((n_groups - 1, n_groups, n_groups))
-        for i in range(n_groups):
-            for q in range(n_groups - 1):
-                selector[q, i, others[i, q]] = 1.0
         rows = np.concatenate(
             [i * (width - 1) + np.arange(k - 1) for i, k in enumerate(sizes)]
             + [n_groups * (width - 1) + np.arange(n_groups)]
@@ -309,7 +323,19 @@ class _Stacked:
         cols = np.concatenate([i * width + np.arange(k) for i, k in enumerate(sizes)]).astype(
             np.int64
         )
-        return cls(tuple(sizes), width, others, selector, rows, cols)
+        pairs = [(i, q) for i in range(n_groups) for q in range(n_groups - 1)]
+        pair_row = np.array([i for i, _ in pairs], dtype=np.int64)
+        pair_pos = np.array([q for _, q in pairs], dtype=np.int64)
+        return cls(
+            tuple(sizes),
+            width,
+            others,
+            rows,
+            cols,
+            pair_row,
+            pair_pos,
+            others[pair_row, pair_pos],
+        )
 
     def tensor(self, tensors: Sequence[ComplexArray]) -> ComplexArray:
         n_groups, width = len(self.sizes), self.width
@@ -337,44 +363,51 @@ class _Stacked:
         out[:, self.cols] = x
         return out
 
-    def blocks(
-        self, tensor: ComplexArray, x: ComplexArray, *, values: bool
-    ) -> tuple[ComplexArray, ComplexArray | None]:
-        """Jacobian of the tensor rows, (paths, N*R, N*m), and optionally their values."""
+    def products(
+        self, tensor: ComplexArray, delta: ComplexArray, x: ComplexArray
+    ) -> tuple[ComplexArray, ComplexArray, ComplexArray]:
+        """Jacobian (paths, N*R, N*m) and values of the rows of ``tensor``, values of ``delta``.
+
+        Batched matrix products only: the others' coordinates are contracted from the
+        last axis inwards (suffixes), and each Jacobian block contracts the remaining
+        leading axes from the left.
+        """
         n_paths = x.shape[0]
         n_groups, width = len(self.sizes), self.width
+        n_rows = width - 1
         xg = x.reshape(n_paths, n_groups, width)
-        xq = [xg[:, self.others[:, q]] for q in range(n_groups - 1)]
-        axes = list(range(n_groups + 2))
+        col = [xg[:, self.others[:, q], :, None] for q in range(n_groups - 1)]
+        row = [xg[:, self.others[:, q], None, :] for q in range(n_groups - 1)]
+        both = np.concatenate((tensor, delta), axis=2)  # (P, N, 2R, m, ..., m)
+        flat = both.reshape(n_paths, n_groups, 2 * n_rows, -1)
+        # suffix[q]: axes q+1.. contracted, shape (P, N, 2R, m ** (q + 1)).
+        suffix = [flat] * (n_groups - 1)
+        for q in range(n_groups - 2, 0, -1):
+            cur = suffix[q].reshape(n_paths, n_groups, 2 * n_rows * width**q, width)
+            suffix[q - 1] = np.matmul(cur, col[q]).reshape(n_paths, n_groups, 2 * n_rows, -1)
         parts = []
         for q in range(n_groups - 1):
-            if n_groups == 2:
-                parts.append(tensor)
-                continue
-            operands: list[object] = [tensor, axes]
-            for r in range(n_groups - 1):
-                if r != q:
-                    operands += [xq[r], [0, 1, 3 + r]]
-            operands.append([0, 1, 2, 3 + q])
-            parts.append(np.einsum(*operands))  # type: ignore[call-overload]
-        jac = np.einsum("pqira,qij->pirja", np.stack(parts, axis=1), self.selector)
-        jac = jac.reshape(n_paths, n_groups * (width - 1), n_groups * width)
-        if not values:
-            return jac, None
-        val = np.einsum("pira,pia->pir", parts[0], xq[0]).reshape(n_paths, -1)
-        return jac, val
-
-    def full(self, tensor: ComplexArray, x: ComplexArray) -> ComplexArray:
-        """Values of the tensor rows, (paths, N*R)."""
-        n_paths = x.shape[0]
-        n_groups, width = len(self.sizes), self.width
-        xg = x.reshape(n_paths, n_groups, width)
-        operands: list[object] = [tensor, list(range(n_groups + 2))]
-        for q in range(n_groups - 1):
-            operands += [xg[:, self.others[:, q]], [0, 1, 3 + q]]
-        operands.append([0, 1, 2])
-        values: ComplexArray = np.einsum(*operands)  # type: ignore[call-overload]
-        return values.reshape(n_paths, -1)
+            block = suffix[q][:, :, :n_rows]
+            for r in range(q):
+                block = np.matmul(
+                    row[r][:, :, None], block.reshape(n_paths, n_groups, n_rows, width, -1)
+                ).reshape(n_paths, n_groups, n_rows, -1)
+            parts.append(block)
+        values = np.matmul(suffix[0].reshape(n_paths, n_groups, 2 * n_rows, width), col[0]).reshape(
+            n_paths, n_groups, 2 * n_rows
+        )
+        jac = np.zeros((n_paths, n_groups, n_groups, n_rows, width), dtype=complex)
+        jac[:, self.pair_row, self.pair_col] = np.stack(parts, axis=1)[
+            :, self.pair_pos, self.pair_row
+        ]
+        jac_rows = jac.transpose(0, 1, 3, 2, 4).reshape(
+            n_paths, n_groups * n_rows, n_groups * width
+        )
+        return (
+            jac_rows,
+            values[:, :, :n_rows].reshape(n_paths, -1),
+            values[:, :, n_rows:].reshape(n_paths, -1),
+        )
 
     def unit_patch(self, x: ComplexArray) -> tuple[ComplexArray, ComplexArray]:
         """Scale each group of ``x`` to unit length; the patch rows that pass through it."""
@@ -400,30 +433,73 @@ def _dense(stacked: _Stacked, tensors: Sequence[ComplexArray]) -> ComplexArray:
     """
     n_groups, width = len(stacked.sizes), stacked.width
     size = n_groups * width
-    perms = list(itertools.permutations(range(n_groups - 1)))
+    n_perms, dest = _dense_index(stacked.sizes)
+    n_rows = width - 1
     parts = []
     for tensor in tensors:
         n_paths = tensor.shape[0]
-        full = np.zeros(
-            (n_paths, n_groups, width - 1, *([n_groups, width] * (n_groups - 1))), dtype=complex
+        # The block of every ordering of the other groups holds the tensor, with its axes
+        # in that order, divided by the number of orderings.
+        share = (tensor / n_perms).reshape(n_paths, n_groups, n_rows, -1).transpose(0, 2, 1, 3)
+        full = np.zeros((n_paths, n_rows, n_groups, size ** (n_groups - 1)), dtype=complex)
+        full[:, :, np.arange(n_groups)[:, None], dest] = np.tile(share, n_perms)
+        parts.append(
+            full.transpose(0, 2, 1, 3).reshape(n_paths, n_groups * n_rows, size ** (n_groups - 1))
         )
-        for i in range(n_groups):
-            # The block of every ordering of the other groups holds the tensor, with its
-            # axes in that order, divided by the number of orderings.
-            share = tensor[:, i] / len(perms)
-            for perm in perms:
-                index: tuple[Any, ...] = (slice(None), i, slice(None))
-                for q in perm:
-                    index += (int(stacked.others[i, q]), slice(None))
-                full[index] = share.transpose(0, 1, *(2 + q for q in perm))
-        parts.append(full.reshape(n_paths, n_groups * (width - 1), size ** (n_groups - 1)))
     return np.concatenate(parts, axis=1)
+
+
+@functools.cache
+def _dense_index(sizes: tuple[int, ...]) -> tuple[int, IntArray]:
+    """Orderings of the other groups, and where :func:`_dense` puts each tensor entry.
+
+    ``dest[i, p * m**(N-1) + a]`` is the flat position, in ``(M,) * (N - 1)``, of entry ``a``
+    (flat over the other groups' axes) of group ``i``'s tensor in the block of ordering ``p``.
+    """
+    stacked = _Stacked.of(sizes)
+    n_groups, width = len(sizes), stacked.width
+    size = n_groups * width
+    perms = list(itertools.permutations(range(n_groups - 1)))
+    entries = np.indices((width,) * (n_groups - 1)).reshape(n_groups - 1, -1)
+    dest = np.zeros((n_groups, len(perms), entries.shape[1]), dtype=np.int64)
+    for i in range(n_groups):
+        for p, perm in enumerate(perms):
+            for slot, q in enumerate(perm):
+                position = int(stacked.others[i, q]) * width + entries[q]
+                dest[i, p] += position * size ** (n_groups - 2 - slot)
+    dest.flags.writeable = False
+    return len(perms), dest.reshape(n_groups, -1)
 
 
 def _dense_entries(sizes: tuple[int, ...]) -> int:
     """Complex entries per path of :func:`_dense` for the start and delta tensors together."""
     n_groups, width = len(sizes), max(sizes)
     return int(2 * n_groups * (width - 1) * (n_groups * width) ** (n_groups - 1))
+
+
+@functools.cache
+def _row_blocks(n_rows: int, size: int) -> int:
+    """Fewest equal blocks of ``n_rows`` rows with under :data:`_BLAS_SMALL` entries each."""
+    return next(
+        k for k in range(1, n_rows + 1) if n_rows % k == 0 and n_rows * size < k * _BLAS_SMALL
+    )
+
+
+def _contract_dense(coef: ComplexArray, x: ComplexArray, n_groups: int) -> ComplexArray:
+    """The dense coefficients (:func:`_dense`) contracted ``N - 2`` times with ``x``.
+
+    Returns ``(paths, 2 R N, M)``. Each batched matrix-vector product is cut into
+    blocks of under :data:`_BLAS_SMALL` entries: OpenBLAS hands larger products to its
+    worker threads, which on a loaded machine costs milliseconds per call.
+    """
+    n_paths, size = x.shape
+    xv = x[:, None, :, None]
+    c = coef
+    for _ in range(n_groups - 2):
+        n_rows = c.size // (n_paths * size)
+        blocks = _row_blocks(n_rows, size)
+        c = np.matmul(c.reshape(n_paths, blocks, n_rows // blocks, size), xv)
+    return c.reshape(n_paths, -1, size)
 
 
 @dataclass(frozen=True)
@@ -449,25 +525,27 @@ class _Homotopy:
     ) -> tuple[ComplexArray, ComplexArray, ComplexArray]:
         """``H(x, t)``, its Jacobian in ``x`` and ``dH/dt``, with the given linear rows."""
         stacked = self.stacked
-        n_paths, size = x.shape
+        size = x.shape[1]
         n_groups = len(stacked.sizes)
         n_rows = n_groups * (stacked.width - 1)
         if len(self.coef) == 1:
-            c = self.coef[0]
+            c = _contract_dense(self.coef[0], x, n_groups)
             xv = x[:, :, None]
-            for _ in range(n_groups - 2):
-                c = np.matmul(c.reshape(n_paths, -1, size), xv)
-            c = c.reshape(n_paths, 2 * n_rows, size)
             ct = c[:, :n_rows] + t[:, None, None] * c[:, n_rows:]
-            both = np.matmul(np.concatenate((ct, c[:, n_rows:]), axis=1), xv)[..., 0]
-            tensor_val, tensor_dt = both[:, :n_rows], both[:, n_rows:]
-            tensor_jac = ct * (n_groups - 1) if n_groups > 2 else ct
-        else:
-            gs, delta = self.coef
-            tensor = gs + t.reshape(-1, *([1] * (gs.ndim - 1))) * delta
-            tensor_jac, val = stacked.blocks(tensor, x, values=True)
-            assert val is not None
-            tensor_val, tensor_dt = val, stacked.full(delta, x)
+            # One product gives the tensor rows' values (ct x), the linear rows' values and
+            # dH/dt (the delta rows times x).
+            jac = linear.copy()
+            jac[:, :n_rows] += ct * (n_groups - 1) if n_groups > 2 else ct
+            lin_ct = linear.copy()
+            lin_ct[:, :n_rows] += ct
+            both = np.matmul(np.concatenate((lin_ct, c[:, n_rows:]), axis=1), xv)[..., 0]
+            value = both[:, :size] - self.rhs
+            dhdt = np.zeros_like(x)
+            dhdt[:, :n_rows] = both[:, size:]
+            return value, jac, dhdt
+        gs, delta = self.coef
+        tensor = gs + t.reshape(-1, *([1] * (gs.ndim - 1))) * delta
+        tensor_jac, tensor_val, tensor_dt = stacked.products(tensor, delta, x)
         jac = linear.copy()
         jac[:, :n_rows] += tensor_jac
         value = np.matmul(linear, x[:, :, None])[..., 0] - self.rhs
@@ -478,8 +556,22 @@ class _Homotopy:
 
     def tangent(self, x: ComplexArray, t: FloatArray, linear: ComplexArray) -> ComplexArray:
         """``dx/dt = -J^{-1} dH/dt`` along each path."""
-        _, jac, dhdt = self.evaluate(x, t, linear)
-        return np.asarray(_solve(jac, -dhdt), dtype=np.complex128)
+        stacked = self.stacked
+        n_paths, size = x.shape
+        n_groups = len(stacked.sizes)
+        if len(self.coef) != 1:
+            _, jac, dhdt = self.evaluate(x, t, linear)
+            return np.asarray(_solve(jac, -dhdt), dtype=np.complex128)
+        n_rows = n_groups * (stacked.width - 1)
+        c = _contract_dense(self.coef[0], x, n_groups)
+        xv = x[:, :, None]
+        delta = c[:, n_rows:]
+        ct = c[:, :n_rows] + t[:, None, None] * delta
+        jac = linear.copy()
+        jac[:, :n_rows] += ct * (n_groups - 1) if n_groups > 2 else ct
+        minus_dhdt = np.zeros((n_paths, size, 1), dtype=complex)
+        np.matmul(delta, -xv, out=minus_dhdt[:, :n_rows])
+        return np.asarray(_solve(jac, minus_dhdt)[..., 0], dtype=np.complex128)
 
 
 def _repatch_tangent(v: ComplexArray, x: ComplexArray, stacked: _Stacked) -> ComplexArray:
@@ -522,37 +614,48 @@ def _track_chunk(
     stacked.set_patches(linear, np.arange(n_paths), patch)
     t = np.zeros(n_paths)
     dt = np.full(n_paths, min(INITIAL_STEP, max_step))
-    done = np.zeros(n_paths, dtype=bool)
-    failed = np.zeros(n_paths, dtype=bool)
+    status = np.zeros(n_paths, dtype=np.int8)  # 0 live, 1 arrived, 2 failed
     streak = np.full(n_paths, 99)
     tangent = homotopy.tangent(x, t, linear)
-    # Working set: indices into the chunk, with the coefficient arrays cut to match.
+    out_x, out_t, out_lin = x.copy(), t.copy(), linear.copy()
+    out_ok = np.zeros(n_paths, dtype=bool)
+    # The state arrays hold the working set only (``work`` maps them to the chunk); paths
+    # that finish or fail are written out when the working set is cut down.
     work = np.arange(n_paths)
     w_hom = homotopy
+
+    def write_out(rows: IntArray | slice) -> None:
+        idx = work[rows]
+        out_x[idx], out_t[idx], out_lin[idx] = x[rows], t[rows], linear[rows]
+        out_ok[idx] = status[rows] == 1
+
     for _ in range(max_iterations):
-        live = ~(done[work] | failed[work])
-        if not live.any():
+        live = status == 0
+        n_live = int(np.count_nonzero(live))
+        if n_live == 0:
             break
-        if live.sum() < 0.7 * len(work):
+        if n_live < 0.7 * len(work):
+            write_out(~live)
             keep = np.flatnonzero(live)
             work = work[keep]
             w_hom = w_hom.take(keep)
+            x, t, dt, status = x[keep], t[keep], dt[keep], status[keep]
+            streak, tangent, linear = streak[keep], tangent[keep], linear[keep]
             live = np.ones(len(work), dtype=bool)
-        xa, ta, w_lin = x[work], t[work], linear[work]
-        h = np.minimum(dt[work], 1.0 - ta)
+        h = np.minimum(dt, 1.0 - t)
         hc = h[:, None]
-        k1 = tangent[work]
-        k2 = w_hom.tangent(xa + 0.5 * hc * k1, ta + 0.5 * h, w_lin)
-        k3 = w_hom.tangent(xa + 0.5 * hc * k2, ta + 0.5 * h, w_lin)
-        k4 = w_hom.tangent(xa + hc * k3, ta + h, w_lin)
-        xp = xa + hc / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-        t1 = ta + h
+        k1 = tangent
+        k2 = w_hom.tangent(x + 0.5 * hc * k1, t + 0.5 * h, linear)
+        k3 = w_hom.tangent(x + 0.5 * hc * k2, t + 0.5 * h, linear)
+        k4 = w_hom.tangent(x + hc * k3, t + h, linear)
+        xp = x + hc / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        t1 = t + h
         ok = np.isfinite(xp).all(axis=1)
         converged = np.zeros(len(work), dtype=bool)
         previous = np.full(len(work), np.inf)
         new_tangent = np.zeros_like(xp)
         for it in range(3):
-            value, jac, dhdt = w_hom.evaluate(xp, t1, w_lin)
+            value, jac, dhdt = w_hom.evaluate(xp, t1, linear)
             both = _solve(jac, -np.stack((value, dhdt), axis=2))
             step, new_tangent = both[..., 0], both[..., 1]
             size = _norms(step, xp)
@@ -567,21 +670,21 @@ def _track_chunk(
                 break
         accept = converged & live
         reject = ~accept & live
-        idx_a, idx_r = work[accept], work[reject]
         x_new = xp[accept]
-        tangent[idx_a] = _repatch_tangent(new_tangent[accept], x_new, stacked)
-        x[idx_a], patch = stacked.unit_patch(x_new)
-        stacked.set_patches(linear, idx_a, patch)
-        t[idx_a] = np.where(1.0 - t1[accept] < 1e-14, 1.0, t1[accept])
-        streak[idx_a] += 1
-        grow = np.where(streak[idx_a] >= GROW_AFTER, GROWTH, 1.0)
-        dt[idx_a] = np.minimum(np.maximum(dt[idx_a], h[accept]) * grow, max_step)
-        streak[idx_r] = 0
-        done[idx_a] = t[idx_a] >= 1.0
-        dt[idx_r] = 0.5 * h[reject]
-        failed[idx_r] = dt[idx_r] < MIN_STEP
-    failed |= ~done
-    return x, t, ~failed, linear
+        tangent[accept] = _repatch_tangent(new_tangent[accept], x_new, stacked)
+        x[accept], patch = stacked.unit_patch(x_new)
+        stacked.set_patches(linear, np.flatnonzero(accept), patch)
+        t_a = t1[accept]
+        t[accept] = np.where(1.0 - t_a < 1e-14, 1.0, t_a)
+        streak[accept] += 1
+        grow = np.where(streak[accept] >= GROW_AFTER, GROWTH, 1.0)
+        dt[accept] = np.minimum(np.maximum(dt[accept], h[accept]) * grow, max_step)
+        streak[reject] = 0
+        status[accept & (t >= 1.0)] = 1
+        dt[reject] = 0.5 * h[reject]
+        status[reject & (dt < MIN_STEP)] = 2
+    write_out(slice(None))
+    return out_x, out_t, out_ok, out_lin
 
 
 def track(
@@ -647,6 +750,7 @@ def track(
     return TrackResult(xs_out, ts_out, ok_out, jac_out, corr_out)
 
 
+@functools.cache
 def count_assignments(degrees: tuple[int, ...]) -> int:
     """The multi-homogeneous Bezout number of a support-size profile.
 
@@ -682,8 +786,9 @@ def count_assignments(degrees: tuple[int, ...]) -> int:
     return count(0, tuple(degrees))
 
 
+@functools.cache
 def enumerate_assignments(degrees: tuple[int, ...]) -> IntArray:
-    """Every assignment counted by :func:`count_assignments`.
+    """Every assignment counted by :func:`count_assignments` (cached; the array is read-only).
 
     Returns an integer array of shape ``(count, sum(degrees))``: entry ``[k, e]`` is
     the group whose linear factor vanishes in equation ``e`` (equations listed
@@ -708,4 +813,6 @@ def enumerate_assignments(degrees: tuple[int, ...]) -> IntArray:
                 room[j] += 1
 
     extend(0)
-    return np.array(found, dtype=np.int64).reshape(len(found), len(equations))
+    out = np.array(found, dtype=np.int64).reshape(len(found), len(equations))
+    out.flags.writeable = False
+    return out

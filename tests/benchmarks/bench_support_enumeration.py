@@ -11,8 +11,8 @@ deduplicating within 1e-6), with the number of games where the counts differ.
 
 Usage, from the repository root::
 
-    /opt/simdev/bin/python tests/benchmarks/bench_support_enumeration.py
-    /opt/simdev/bin/python tests/benchmarks/bench_support_enumeration.py --quick
+    .venv/bin/python tests/benchmarks/bench_support_enumeration.py
+    .venv/bin/python tests/benchmarks/bench_support_enumeration.py --quick
 """
 
 from __future__ import annotations
