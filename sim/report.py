@@ -22,16 +22,26 @@ __all__ = ["fraction_text", "outcomes", "solution_table", "solution_to_dict"]
 OUTCOME_CUTOFF = 1e-12
 
 
-def fraction_text(value: float, *, max_denominator: int = 1000, tol: float = 1e-9) -> str:
+def fraction_text(
+    value: float, *, scale: float | None = None, max_denominator: int = 1000, tol: float = 1e-9
+) -> str:
     """A number as a simple fraction when it is one, else as a short decimal.
+
+    With ``scale`` (a game's payoff range), values below round-off level for
+    that scale print as 0.
 
     Examples
     --------
     >>> fraction_text(0.75), fraction_text(1 / 3), fraction_text(2.0), fraction_text(0.123456789)
     ('3/4', '1/3', '2', '0.1235')
+    >>> fraction_text(3e-33, scale=2.0), fraction_text(4e-12), fraction_text(1e9 / 3)
+    ('0', '4e-12', '3.333e+08')
     """
+    if value == 0 or (scale is not None and abs(value) <= 1e-12 * scale):
+        return "0"
     fraction = Fraction(value).limit_denominator(max_denominator)
-    if abs(float(fraction) - value) <= tol:
+    simple = fraction.denominator == 1 or abs(fraction.numerator) < 10**6
+    if simple and abs(float(fraction) - value) <= tol * abs(value):
         return str(fraction)
     return f"{value:.4g}"
 
@@ -194,9 +204,8 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
         ]
         column = max(len(text) for text in played)
         for player, text, payoff in zip(normal.players, played, eq.payoffs, strict=True):
-            lines.append(
-                f"  {player:<{width}}  {text:<{column}}  payoff {fraction_text(float(payoff))}"
-            )
+            amount = fraction_text(float(payoff), scale=normal.payoff_range)
+            lines.append(f"  {player:<{width}}  {text:<{column}}  payoff {amount}")
         if isinstance(game, ExtensiveFormGame) or eq.joint is not None:
             shown = outcomes(game, eq)
             word = "path" if isinstance(game, ExtensiveFormGame) else "recommend"

@@ -116,3 +116,23 @@ def test_risk_dominance_is_the_textbook_product_rule() -> None:
     by_name = {c.name: c.picks for c in select(solve(game))}
     assert by_name["risk dominance"] == (3,)
     assert by_name["payoff dominance"] == (1,)
+
+
+def test_deviation_into_the_players_own_unplanned_move_is_explained() -> None:
+    from sim.games.extensive_form import Decision as Node
+    from sim.games.extensive_form import Terminal, build_game
+
+    # Seoul stops at once; had it gone on, it would move again later (a move its
+    # reduced plan leaves open), and its best continuation there is worth 3.
+    game = build_game(["Seoul", "Tokyo"], Node("Seoul", [
+        ("stop", Terminal([2, 0])),
+        ("go", Node("Tokyo", [
+            ("block", Terminal([0, 1])),
+            ("allow", Node("Seoul", [("take", Terminal([3, 0])), ("share", Terminal([1, 2]))],
+                           infoset="second")),
+        ], infoset="reply")),
+    ], infoset="first"))  # fmt: skip
+    eq = solve(game, "spe")[0]
+    reply = next(d for d in explain(game, eq) if d.where == "reply")
+    assert [a.action for a in reply.alternatives] == ["allow"]
+    assert reply.alternatives[0].payoff == 0.0  # Seoul would take: Tokyo gets 0

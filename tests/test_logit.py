@@ -44,15 +44,26 @@ def test_branch_points_are_logit_equilibria() -> None:
 def test_lambda_is_in_the_games_payoff_units() -> None:
     game = NormalFormGame(np.random.default_rng(6).integers(0, 5, (2, 3, 3)).astype(float))
     scaled = game.with_payoffs(10 * game.payoffs)
-    a = logit_branch(game, max_lambda=2.0)
-    b = logit_branch(scaled, max_lambda=0.2)
-    profile_a = a.profile(len(a.lambdas) - 1)
-    assert b.lambdas[-1] >= 0.2
-    # The QRE at lambda for game equals the QRE at lambda / 10 for 10 x game.
+    # The QRE of 10 x game at lambda / 10 is the QRE of the game at lambda...
+    for lam in (0.3, 2.0):
+        np.testing.assert_allclose(
+            flat(logit_qre(scaled, lam / 10)[0].strategies),
+            flat(logit_qre(game, lam)[0].strategies),
+            atol=1e-10,
+        )
+    # ...and not at lambda itself.
+    assert (
+        np.abs(
+            flat(logit_qre(scaled, 2.0)[0].strategies) - flat(logit_qre(game, 2.0)[0].strategies)
+        ).max()
+        > 1e-3
+    )
+    branch = logit_branch(scaled, max_lambda=0.2)
+    k = int(np.searchsorted(branch.lambdas, 0.1))
     np.testing.assert_allclose(
-        logit_response(scaled, profile_a, a.lambdas[-1] / 10)[0],
-        logit_response(game, profile_a, a.lambdas[-1])[0],
-        atol=1e-12,
+        np.concatenate(branch.profile(k)),
+        flat(logit_qre(game, 10 * branch.lambdas[k])[0].strategies),
+        atol=1e-8,
     )
 
 

@@ -173,7 +173,9 @@ def test_random_trees_every_pure_spe_and_nothing_else(
     nodes = decision_nodes(game)
     expected = brute_force_spe(game)
     found = spe_behaviour(game)
-    assert found.complete
+    # With payoff ties, mixtures of tied actions are subgame perfect too: a
+    # continuum, so the list of pure ones is then not claimed complete.
+    assert found.complete or (ties and any("indifferent" in n for n in found.notes))
     listed = [as_choices(game, spe.behaviour) for spe in found.profiles]
     assert len(listed) == len(set(listed)) == found.count
     assert set(listed) == expected
@@ -184,7 +186,7 @@ def test_random_trees_every_pure_spe_and_nothing_else(
         np.testing.assert_allclose(spe.payoffs, subgame_value(game, 0, beh), atol=1e-12)
     # In the reduced normal form: the same set, once each, with zero regret.
     solution = subgame_perfect(game)
-    assert solution.complete and solution.concept == "spe"
+    assert solution.complete == found.complete and solution.concept == "spe"
     reduced = {tuple(int(s.argmax()) for s in eq.strategies) for eq in solution if eq.pure}
     assert len(reduced) == len(solution)
     assert reduced == {reduced_index(game, dict(zip(nodes, c, strict=True))) for c in expected}
@@ -374,7 +376,8 @@ def summit_with_controls(keep: float, tighten: float) -> ExtensiveFormGame:
 def test_tie_break_toward_the_status_quo() -> None:
     game = summit_with_controls(keep=0.0, tighten=0.0)
     both = subgame_perfect(game)
-    assert both.complete and len(both) == 2
+    assert not both.complete and len(both) == 2  # Tokyo could also mix keep and tighten
+    assert "indifferent" in both.notes[-1]
     chosen = sorted(both.game.actions[1][int(eq.strategies[1].argmax())] for eq in both)
     assert chosen == ["keep", "tighten"]
     status_quo = subgame_perfect(game, tie_break={"controls": "keep"})
@@ -547,7 +550,7 @@ def test_gambit_catalogue(path: Path) -> None:
         if tree.infoset_player[h] >= 0
     )
     if perfect_information:
-        assert solution.complete
+        assert solution.complete or any("indifferent" in n for n in solution.notes)
         expected = {
             tuple(np.round(subgame_value(game, 0, {
                 v: np.eye(len(tree.children(v)))[a]

@@ -5,7 +5,9 @@ with what the equilibrium gives them, against the others' equilibrium play.
 For a game tree and a pure equilibrium, the same is done at every information
 set the player's own plan reaches, on and off the equilibrium path, with play
 continuing by the equilibrium strategies after the deviation: the "one-shot
-deviation" check behind subgame perfection. A set of several nodes is judged
+deviation" check behind subgame perfection. Where a deviation leads to a later
+move that the deviator's own plan never reaches (reduced strategies leave it
+open), the deviator continues with their best action there. A set of several nodes is judged
 as a whole, each node weighted by its probability under the equilibrium
 (uniformly when the equilibrium never reaches the set).
 """
@@ -126,6 +128,14 @@ def _tree(game: ExtensiveFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
             value[v] = game.chance_at(v) @ value[list(children)]
         elif h in plan:
             value[v] = value[children[plan[h]]]
+        else:
+            # A move the player's own plan never reaches (reduced strategies leave
+            # it open): after a deviation that leads here, the player continues
+            # with their best action at this node.
+            owner = int(tree.infoset_player[h])
+            options = value[list(children), owner]
+            if not np.all(np.isnan(options)):
+                value[v] = value[children[int(np.nanargmax(options))]]
     # Probability of reaching each node when everyone follows the plan.
     reach = np.zeros(n)
     reach[0] = 1.0

@@ -52,13 +52,13 @@ class Criterion:
         return f"{self.name}: {noun} {which} ({self.reason})"
 
 
-def _payoff_dominance(payoffs: np.ndarray) -> Criterion:
+def _payoff_dominance(payoffs: np.ndarray, tol: float) -> Criterion:
     n = len(payoffs)
     dominant = [
         k + 1
         for k in range(n)
         if all(
-            np.all(payoffs[k] >= payoffs[j] - 1e-9) and np.any(payoffs[k] > payoffs[j] + 1e-9)
+            np.all(payoffs[k] >= payoffs[j] - tol) and np.any(payoffs[k] > payoffs[j] + tol)
             for j in range(n)
             if j != k
         )
@@ -73,7 +73,7 @@ def _payoff_dominance(payoffs: np.ndarray) -> Criterion:
         k + 1
         for k in range(n)
         if not any(
-            np.all(payoffs[j] >= payoffs[k] - 1e-9) and np.any(payoffs[j] > payoffs[k] + 1e-9)
+            np.all(payoffs[j] >= payoffs[k] - tol) and np.any(payoffs[j] > payoffs[k] + tol)
             for j in range(n)
             if j != k
         )
@@ -93,7 +93,7 @@ def _strict_pure(game: NormalFormGame, eq: Equilibrium) -> tuple[int, ...] | Non
     cell = tuple(int(s.argmax()) for s in eq.strategies)
     for i in range(game.n_players):
         own = game.payoffs[i][(*cell[:i], slice(None), *cell[i + 1 :])]
-        if np.sum(own >= own[cell[i]] - 1e-12) > 1:
+        if np.sum(own >= own[cell[i]] - 1e-12 * game.payoff_range) > 1:
             return None
     return cell
 
@@ -120,9 +120,10 @@ def _risk_dominance(game: NormalFormGame, equilibria: tuple[Equilibrium, ...]) -
     beaten: set[int] = set()
     for (k, e), (j, f) in combinations(strict, 2):
         de, df = _deviation_product(game, e, f), _deviation_product(game, f, e)
-        if de > df + 1e-12:
+        margin = 1e-12 * max(abs(de), abs(df))
+        if de > df + margin:
             beaten.add(j)
-        elif df > de + 1e-12:
+        elif df > de + margin:
             beaten.add(k)
     winners = tuple(k for k, _ in strict if k not in beaten)
     if len(winners) == 1:
@@ -134,9 +135,9 @@ def _risk_dominance(game: NormalFormGame, equilibria: tuple[Equilibrium, ...]) -
     return Criterion("risk dominance", (), "no strict pure equilibrium risk-dominates all others")
 
 
-def _max_welfare(payoffs: np.ndarray) -> Criterion:
+def _max_welfare(payoffs: np.ndarray, tol: float) -> Criterion:
     totals = payoffs.sum(axis=1)
-    best = tuple(int(k) + 1 for k in np.flatnonzero(totals >= totals.max() - 1e-9))
+    best = tuple(int(k) + 1 for k in np.flatnonzero(totals >= totals.max() - tol))
     from sim.report import fraction_text
 
     return Criterion("maximum welfare", best, f"total payoff {fraction_text(float(totals.max()))}")
@@ -182,9 +183,10 @@ def select(solution: Solution) -> tuple[Criterion, ...]:
         return ()
     payoffs = np.array([eq.payoffs for eq in equilibria])
     game = solution.game
+    tol = 1e-9 * game.payoff_range
     return (
-        _payoff_dominance(payoffs),
+        _payoff_dominance(payoffs, tol),
         _risk_dominance(game, equilibria),
-        _max_welfare(payoffs),
+        _max_welfare(payoffs, tol),
         _logit_limit(game, equilibria),
     )

@@ -57,7 +57,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import GameError
-from sim.games.normal_form import MAX_PROFILES, NormalFormGame
+from sim.games.normal_form import MAX_PAYOFF, MAX_PROFILES, NormalFormGame
 
 __all__ = [
     "CHANCE",
@@ -682,6 +682,8 @@ class ExtensiveFormGame:
             raise GameError(f"payoffs: expected shape {expected}; got {array.shape}")
         if not np.all(np.isfinite(array)):
             raise GameError("payoffs must be finite numbers")
+        if array.size and np.abs(array).max() > MAX_PAYOFF:
+            raise GameError(f"payoffs must be at most {MAX_PAYOFF:g} in absolute value")
         array += 0.0  # -0.0 becomes 0.0, so that equal games hash alike
         array.flags.writeable = False
         probabilities = _chance_array(tree, chance_probabilities)

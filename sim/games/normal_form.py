@@ -17,7 +17,10 @@ import numpy.typing as npt
 
 from sim.errors import GameError
 
-__all__ = ["MAX_PROFILES", "GameBatch", "NormalFormGame"]
+__all__ = ["MAX_PAYOFF", "MAX_PROFILES", "GameBatch", "NormalFormGame"]
+
+#: The largest absolute payoff accepted: beyond it differences of payoffs overflow.
+MAX_PAYOFF = 1e100
 
 #: The largest number of pure-strategy profiles a game may have (about 8 MB of
 #: payoffs per player). A typo in a file must not be able to exhaust memory.
@@ -106,6 +109,8 @@ class NormalFormGame:
         _check_shape(shape, "game")
         if not np.all(np.isfinite(array)):
             raise GameError("payoffs must be finite numbers")
+        if array.size and np.abs(array).max() > MAX_PAYOFF:
+            raise GameError(f"payoffs must be at most {MAX_PAYOFF:g} in absolute value")
         array.flags.writeable = False
         player_labels = _labels(players, n_players, "Player ", "players")
         if actions is None:
@@ -155,6 +160,21 @@ class NormalFormGame:
     def shape(self) -> tuple[int, ...]:
         """The number of actions of each player."""
         return tuple(int(n) for n in self.payoffs.shape[1:])
+
+    @property
+    def payoff_range(self) -> float:
+        """The largest payoff minus the smallest (1.0 if all are equal): the game's scale.
+
+        Tolerances are taken relative to it, so that multiplying every payoff by
+        1e-9 or 1e9 changes no answer.
+
+        Examples
+        --------
+        >>> NormalFormGame.from_matrices([[1, -1]], [[3, 0]]).payoff_range
+        4.0
+        """
+        spread = float(self.payoffs.max() - self.payoffs.min())
+        return spread if spread > 0 else 1.0
 
     def with_payoffs(self, payoffs: npt.ArrayLike) -> NormalFormGame:
         """The same players and actions with other payoffs."""

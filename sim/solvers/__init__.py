@@ -39,7 +39,7 @@ class SolverInfo:
     concept: str
     module: str
     function: str
-    players: str  # "2" or "any"
+    players: str  # "1", "2" or "any"
     finds: str  # "all", "one" or "some"
     summary: str
     options: tuple[str, ...] = ()  # keyword options beyond tol
@@ -57,6 +57,8 @@ _REGISTRY = [
     # name, concept, module[:function], players, finds, options, summary
     ("pure_nash", "pure-nash", "pure_nash", "any", "all", (),
      "every pure-strategy equilibrium, by checking each profile (vectorised)"),
+    ("best_actions", "nash", "pure_nash:best_actions", "1", "all", (),
+     "the equilibria of a one-player game: its best actions"),
     ("vertex_enumeration", "nash", "vertex_enumeration", "2", "all", (),
      "every extreme equilibrium, degenerate games included"),
     ("lemke_howson", "nash", "lemke_howson", "2", "one", (),
@@ -122,6 +124,8 @@ def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = Fal
         raise UsageError(f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}")
     if concept in _ONLY_METHOD:
         return _ONLY_METHOD[concept]
+    if game.n_players == 1:
+        return "best_actions"
     if game.n_players == 2:
         if min(game.shape) <= VERTEX_ENUMERATION_LIMIT:
             return "vertex_enumeration"
@@ -218,8 +222,10 @@ def solve(
         raise UsageError(f"unknown method {name!r}; expected one of {', '.join(SOLVERS)}")
     if info.concept != concept:
         raise UsageError(f"method {name!r} computes {info.concept!r}, not {concept!r}")
-    if info.players == "2" and normal.n_players != 2:
-        raise UsageError(f"{name}: 2-player games only; got {normal.n_players} players")
+    if info.players != "any" and normal.n_players != int(info.players):
+        raise UsageError(
+            f"{name}: {info.players}-player games only; got {normal.n_players} players"
+        )
     if require_all and info.finds != "all":
         raise UsageError(
             f"{name} does not guarantee every equilibrium; --all needs a method "
@@ -236,4 +242,29 @@ def solve(
         raise UsageError("--concept qre needs --lambda (the precision, in payoff units)")
     if tol is not None:
         options["tol"] = tol
-    return info.load()(tree if info.needs_tree else normal, **options)
+    solution = info.load()(tree if info.needs_tree else normal, **options)
+    return _verified(solution)
+
+
+#: The independent check every result passes before it reaches the user: regret
+#: (or, for correlated concepts, the incentive violation) at most this times the
+#: game's payoff range. A QRE is exempt: it is not an equilibrium of the game.
+VERIFICATION_TOLERANCE = 1e-6
+
+
+def _verified(solution: Solution) -> Solution:
+    """Drop any result whose independently recomputed regret is too large, and say so."""
+    from dataclasses import replace
+
+    if solution.concept == "qre":
+        return solution
+    bound = VERIFICATION_TOLERANCE * solution.game.payoff_range
+    kept = tuple(eq for eq in solution if eq.max_regret <= bound)
+    if len(kept) == len(solution):
+        return solution
+    dropped = len(solution) - len(kept)
+    note = (
+        f"{dropped} result(s) failed the independent regret check (more than "
+        f"{VERIFICATION_TOLERANCE:g} x the payoff range) and were dropped"
+    )
+    return replace(solution, equilibria=kept, complete=False, notes=(*solution.notes, note))

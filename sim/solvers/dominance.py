@@ -150,7 +150,7 @@ def iterated_dominance(
     mixed
         Also test dominance by mixtures of actions (a linear program).
     tol
-        Payoff differences within ``tol`` count as ties.
+        Payoff differences within ``tol`` times the game's payoff range count as ties.
 
     Examples
     --------
@@ -165,6 +165,7 @@ def iterated_dominance(
     >>> result.solvable
     True
     """
+    tol = tol * game.payoff_range
     alive = [list(range(n)) for n in game.shape]
     steps: list[Elimination] = []
     for round_number in range(1, sum(game.shape) + 1):

@@ -107,9 +107,11 @@ def lemke_howson(game: NormalFormGame, *, initial_label: int = 0, tol: float = 1
         raise UsageError(
             f"lemke_howson: initial_label must be in 0..{m + n - 1}; got {initial_label}"
         )
-    # Positive payoffs make both polytopes bounded; equilibria are unchanged.
-    a = game.payoffs[0] - game.payoffs[0].min() + 1.0
-    b = game.payoffs[1] - game.payoffs[1].min() + 1.0
+    # Payoffs in [1, 2] make both polytopes bounded and the tolerances relative;
+    # equilibria are unchanged by this positive affine map.
+    spread = game.payoff_range
+    a = 1.0 + (game.payoffs[0] - game.payoffs[0].min()) / spread
+    b = 1.0 + (game.payoffs[1] - game.payoffs[1].min()) / spread
     # P: B^T x + s = 1, x_i has label i, s_j has label m + j.
     p = _Tableau(b.T.copy(), [*range(m), *range(m, m + n)])
     # Q: A y + r = 1, y_j has label m + j, r_i has label i.

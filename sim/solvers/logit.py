@@ -42,6 +42,8 @@ METHOD = "logit_path"
 
 #: Largest precision traced, in units of the rescaled ([0, 1]) payoffs.
 MAX_LAMBDA = 1e7
+#: The largest precision (times the payoff range) at which a QRE is computed.
+MAX_QRE_PRECISION = 1e5
 #: The largest number of continuation steps before giving up.
 MAX_STEPS = 20_000
 
@@ -193,8 +195,7 @@ def _trace(
 
 
 def _rescaled(game: NormalFormGame) -> tuple[FloatArray, float]:
-    spread = float(game.payoffs.max() - game.payoffs.min())
-    scale = spread if spread > 0 else 1.0
+    scale = game.payoff_range
     return (game.payoffs - game.payoffs.min()) / scale, scale
 
 
@@ -338,7 +339,9 @@ def logit_path(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     )
 
 
-def _qre_at(system: _System, guess: FloatArray, lam: float) -> FloatArray:
+def _qre_at(
+    system: _System, guess: FloatArray, lam: float, shown: float | None = None
+) -> FloatArray:
     """The logit equilibrium at precision ``lam`` (rescaled units) near ``guess``.
 
     Newton's method on the logit equations with lambda held fixed, from the
@@ -351,13 +354,9 @@ def _qre_at(system: _System, guess: FloatArray, lam: float) -> FloatArray:
             break
         y = y + np.linalg.solve(jac[:, :-1], -h)
     else:
-        raise SolverError(f"logit: no convergence to the QRE at lambda = {lam:g}")
+        at = lam if shown is None else shown
+        raise SolverError(f"logit: no convergence to the QRE at lambda = {at:g}")
     return y
-
-
-def _branch_to(system: _System, lam: float) -> tuple[list[float], list[FloatArray]]:
-    """Branch points from 0 up to the first crossing of ``lam`` (rescaled units)."""
-    return _trace(system, stop=lam)
 
 
 def logit_qre(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solution:
@@ -382,9 +381,15 @@ def logit_qre(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solutio
     payoffs, scale = _rescaled(game)
     system = _System(payoffs)
     target = lam * scale
-    _, logs = _branch_to(system, target)
+    if target > MAX_QRE_PRECISION:
+        raise UsageError(
+            f"lambda = {lam:g} times the payoff range {scale:g} is {target:.3g}; above "
+            f"{MAX_QRE_PRECISION:g} the QRE cannot be told apart from a Nash equilibrium "
+            "(use --concept nash)"
+        )
+    _, logs = _trace(system, stop=target)
     # The last traced point is at or just past the target: correct back onto it.
-    probabilities = np.exp(_qre_at(system, logs[-1], target))
+    probabilities = np.exp(_qre_at(system, logs[-1], target, shown=lam))
     eq = make_equilibrium(
         game, _split(probabilities, system.shape), concept="qre", method="logit_branch"
     )
@@ -462,7 +467,7 @@ def fit_logit(
     payoffs, scale = _rescaled(game)
     system = _System(payoffs)
     stop = 1000.0 if max_lambda is None else max_lambda * scale
-    lambdas, logs = _branch_to(system, stop)
+    lambdas, logs = _trace(system, stop=stop)
     flat_counts = np.concatenate(observed)
 
     used = flat_counts > 0

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from sim.errors import UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Solution, make_equilibrium
 
-__all__ = ["pure_nash", "pure_nash_mask"]
+__all__ = ["best_actions", "pure_nash", "pure_nash_mask"]
 
 #: Payoffs closer than this (relative to the largest absolute payoff) count as equal.
 RELATIVE_TIE_TOLERANCE = 1e-12
@@ -32,8 +33,8 @@ def pure_nash_mask(
     batch_ndim
         How many leading axes index parameter points (0 for a single game).
     rtol
-        Payoffs within ``rtol`` times the game's largest absolute payoff (at least 1)
-        count as equal, so round-off cannot hide a tie.
+        Payoffs within ``rtol`` times the game's largest absolute payoff count as
+        equal, so round-off cannot hide a tie (and rescaling payoffs changes nothing).
 
     Returns
     -------
@@ -51,7 +52,7 @@ def pure_nash_mask(
     array = np.asarray(payoffs, dtype=np.float64)
     n = array.shape[batch_ndim]
     scale = np.abs(array).max(axis=tuple(range(batch_ndim, array.ndim)))
-    tol = (rtol * np.maximum(scale, 1.0)).reshape(scale.shape + (1,) * n)
+    tol = (rtol * scale).reshape(scale.shape + (1,) * n)
     mask = np.ones(array.shape[:batch_ndim] + array.shape[batch_ndim + 1 :], dtype=bool)
     for i in range(n):
         own = np.take(array, i, axis=batch_ndim)
@@ -90,3 +91,25 @@ def pure_nash(game: NormalFormGame, *, tol: float = RELATIVE_TIE_TOLERANCE) -> S
             make_equilibrium(game, strategies, concept="pure-nash", method="pure_nash")
         )
     return Solution(game, tuple(equilibria), concept="pure-nash", method="pure_nash", complete=True)
+
+
+def best_actions(game: NormalFormGame, *, tol: float = RELATIVE_TIE_TOLERANCE) -> Solution:
+    """The Nash equilibria of a one-player game: its best actions (the extreme ones).
+
+    Any mixture of best actions is an equilibrium too; the pure ones are its
+    extreme points, so the list is complete in the sense vertex enumeration uses.
+
+    Examples
+    --------
+    >>> from sim.games import NormalFormGame
+    >>> solo = NormalFormGame([[1, 3, 3]], players=["Seoul"], actions=[["a", "b", "c"]])
+    >>> [int(eq.strategies[0].argmax()) for eq in best_actions(solo)]
+    [1, 2]
+    """
+    if game.n_players != 1:
+        raise UsageError(f"best_actions: 1-player games only; got {game.n_players} players")
+    found = tuple(
+        make_equilibrium(game, eq.strategies, concept="nash", method="best_actions")
+        for eq in pure_nash(game, tol=tol)
+    )
+    return Solution(game, found, concept="nash", method="best_actions", complete=True)

@@ -256,6 +256,7 @@ class _Builder:
         self.tables: dict[int, _Region] = {}
         self.complete = True
         self.notes: list[str] = []
+        self.tied: set[int] = set()  # decision nodes where a best action ties, unresolved
         terminal_row = {int(v): k for k, v in enumerate(self.tree.terminals.tolist())}
         for v, k in terminal_row.items():
             value = tuple(float(x) for x in game.payoffs[k])
@@ -314,6 +315,10 @@ class _Builder:
                     parts.append((kids[j], allowed))
                 else:
                     self._add(r, g, _Recipe(((h, onehot),), tuple(parts)))
+                    if pref is None and any(
+                        abs(k[i] - x) <= tol for j in range(n) if j != a for k in keys[j]
+                    ):
+                        self.tied.add(r)
 
     def chance(self, r: int) -> None:
         kids = self.tree.children(r)
@@ -556,6 +561,15 @@ def spe_behaviour(
     found = tuple(itertools.islice(profiles(), max_profiles))
     notes = list(builder.notes)
     complete = builder.complete
+    if builder.tied:
+        # Where a player is indifferent, every mixture of the tied actions is
+        # subgame perfect too: a continuum that a list of points cannot hold.
+        complete = False
+        notes.append(
+            f"at {len(builder.tied)} decision node(s) a player is indifferent between best "
+            "actions; any mixture of them is subgame perfect too, and the list holds the "
+            "equilibria that choose one action at each (use tie_break to pick one)"
+        )
     if count > len(found):
         complete = False
         notes.append(

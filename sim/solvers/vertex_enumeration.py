@@ -206,8 +206,7 @@ def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
             f"vertex_enumeration: one player may have at most {MAX_DIMENSION} actions; got "
             f"{m} x {n} (use --method lemke_howson for one equilibrium)"
         )
-    lo, hi = game.payoffs.min(), game.payoffs.max()
-    spread = hi - lo if hi > lo else 1.0
+    spread = game.payoff_range
     # Scale each player's payoffs into [1, 2]: positive, and tolerances become relative.
     a = 1.0 + (game.payoffs[0] - game.payoffs[0].min()) / spread
     b = 1.0 + (game.payoffs[1] - game.payoffs[1].min()) / spread
