@@ -126,7 +126,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -334,6 +334,39 @@ def _start_points(
     return np.concatenate(parts, axis=2)
 
 
+def _resultant_roots(
+    sylvester: Callable[[ComplexArray], ComplexArray], n_prof: int, *, degree: int, samples: int
+) -> tuple[ComplexArray, BoolArray]:
+    """The roots of ``det(sylvester(s, 1))``, a polynomial of the given degree, per profile.
+
+    The determinant is sampled at ``samples`` roots of unity and interpolated by
+    FFT; the roots are the eigenvalues of the companion matrix, taken in whichever
+    of ``s`` or ``1/s`` keeps the leading coefficient large. Returns the roots as
+    unit-norm homogeneous pairs ``(s, 1)`` (or ``(1, 1/s)``), shape
+    ``(n_prof, degree, 2)``, and which profiles' polynomials were trustworthy
+    (degree as expected, leading coefficient not negligible).
+    """
+    unity = np.exp(2j * np.pi * np.arange(samples) / samples)
+    ends = np.broadcast_to(np.stack([unity, np.ones(samples)], axis=1), (n_prof, samples, 2))
+    det = np.linalg.det(sylvester(ends))
+    coef = np.fft.fft(det, axis=1) / samples  # coef[:, k] multiplies s**k
+    top = np.abs(coef).max(axis=1)
+    ok = np.abs(coef[:, degree + 1 :]).max(axis=1) < 1e-8 * np.maximum(top, 1e-300)
+    coef = coef[:, : degree + 1]
+    flip = np.abs(coef[:, 0]) > np.abs(coef[:, degree])
+    poly = np.where(flip[:, None], coef[:, ::-1], coef)
+    ok &= np.abs(poly[:, degree]) > 1e-10 * np.maximum(top, 1e-300)
+    lead = np.where(ok, poly[:, degree], 1.0)
+    companion = np.zeros((n_prof, degree, degree), dtype=complex)
+    companion[:, 1:, : degree - 1] = np.eye(degree - 1)
+    companion[:, :, degree - 1] = -poly[:, :degree] / lead[:, None]
+    roots = np.linalg.eigvals(companion)  # (Q, degree)
+    pairs = np.stack(
+        [np.where(flip[:, None], 1.0, roots), np.where(flip[:, None], roots, 1.0)], axis=2
+    )
+    return pairs / np.linalg.norm(pairs, axis=2, keepdims=True), ok
+
+
 def _nine_roots(
     tensors: list[ComplexArray], masks: list[BoolArray], patches: list[ComplexArray]
 ) -> tuple[ComplexArray, BoolArray]:
@@ -387,26 +420,7 @@ def _nine_roots(
             out[..., 2 + row, row : row + 3] = hc_[..., 2::-1]
         return out
 
-    m_pts = 16
-    unity = np.exp(2j * np.pi * np.arange(m_pts) / m_pts)
-    y2s = np.broadcast_to(np.stack([unity, np.ones(m_pts)], axis=1), (n_prof, m_pts, 2))
-    det = np.linalg.det(sylvester(y2s))
-    coef = np.fft.fft(det, axis=1) / m_pts  # coef[:, k] multiplies s**k
-    top = np.abs(coef).max(axis=1)
-    ok = np.abs(coef[:, 14:]).max(axis=1) < 1e-8 * np.maximum(top, 1e-300)
-    coef = coef[:, :14]
-    flip = np.abs(coef[:, 0]) > np.abs(coef[:, 13])
-    poly = np.where(flip[:, None], coef[:, ::-1], coef)
-    ok &= np.abs(poly[:, 13]) > 1e-10 * np.maximum(top, 1e-300)
-    lead = np.where(ok, poly[:, 13], 1.0)
-    companion = np.zeros((n_prof, 13, 13), dtype=complex)
-    companion[:, 1:, :12] = np.eye(12)
-    companion[:, :, 12] = -poly[:, :13] / lead[:, None]
-    roots = np.linalg.eigvals(companion)  # (Q, 13)
-    y2 = np.stack(
-        [np.where(flip[:, None], 1.0, roots), np.where(flip[:, None], roots, 1.0)], axis=2
-    )
-    y2 = y2 / np.linalg.norm(y2, axis=2, keepdims=True)
+    y2, ok = _resultant_roots(sylvester, n_prof, degree=13, samples=16)
     _, _, vh = np.linalg.svd(sylvester(y2))
     null = np.conj(vh[..., -1, :])  # proportional to (r^4, r^3, r^2, r, 1)
     low, high = null[..., 3:], null[..., :2]
@@ -510,26 +524,7 @@ def _ten_roots(
             out[..., 4 + row, row : row + 5] = q2
         return out
 
-    m_pts = 32
-    unity = np.exp(2j * np.pi * np.arange(m_pts) / m_pts)
-    ends = np.broadcast_to(np.stack([unity, np.ones(m_pts)], axis=1), (n_prof, m_pts, 2))
-    det = np.linalg.det(sylvester(ends))
-    coef = np.fft.fft(det, axis=1) / m_pts  # coef[:, k] multiplies s**k
-    top = np.abs(coef).max(axis=1)
-    ok = np.abs(coef[:, 17:]).max(axis=1) < 1e-8 * np.maximum(top, 1e-300)
-    coef = coef[:, :17]
-    flip = np.abs(coef[:, 0]) > np.abs(coef[:, 16])
-    poly = np.where(flip[:, None], coef[:, ::-1], coef)
-    ok &= np.abs(poly[:, 16]) > 1e-10 * np.maximum(top, 1e-300)
-    lead = np.where(ok, poly[:, 16], 1.0)
-    companion = np.zeros((n_prof, 16, 16), dtype=complex)
-    companion[:, 1:, :15] = np.eye(15)
-    companion[:, :, 15] = -poly[:, :16] / lead[:, None]
-    roots = np.linalg.eigvals(companion)  # (Q, 16)
-    at = np.stack(
-        [np.where(flip[:, None], 1.0, roots), np.where(flip[:, None], roots, 1.0)], axis=2
-    )
-    at = at / np.linalg.norm(at, axis=2, keepdims=True)
+    at, ok = _resultant_roots(sylvester, n_prof, degree=16, samples=32)
     _, _, vh = np.linalg.svd(sylvester(at))
     null = np.conj(vh[..., -1, :])  # proportional to (u^7, ..., u, 1)
     low, high = null[..., 6:], null[..., :2]
