@@ -334,6 +334,22 @@ def _start_points(
     return np.concatenate(parts, axis=2)
 
 
+def _group_layout(
+    masks: list[BoolArray],
+) -> tuple[tuple[int, ...], int, IntArray, list[int], list[IntArray]]:
+    """What every closed-form solver needs about a group of same-size support profiles.
+
+    Returns each player's number of actions, the number of profiles, each
+    player's offset in the stacked coordinates, each player's support size, and
+    each profile's support actions per player (shape ``(profiles, support size)``).
+    """
+    sizes = tuple(m.shape[1] for m in masks)
+    x_off, _ = hc.layout(sizes)
+    support = [int(m[0].sum()) for m in masks]
+    actions = [np.argsort(~m, axis=1, kind="stable")[:, : support[i]] for i, m in enumerate(masks)]
+    return sizes, masks[0].shape[0], x_off, support, actions
+
+
 def _resultant_roots(
     sylvester: Callable[[ComplexArray], ComplexArray], n_prof: int, *, degree: int, samples: int
 ) -> tuple[ComplexArray, BoolArray]:
@@ -385,12 +401,8 @@ def _nine_roots(
     far. The caller refines them and requires nine distinct solutions: then they
     are all the isolated solutions, as the Bezout number is nine.
     """
-    sizes = tuple(m.shape[1] for m in masks)
+    sizes, n_prof, x_off, support, actions = _group_layout(masks)
     n_players = len(sizes)
-    n_prof = masks[0].shape[0]
-    x_off, _ = hc.layout(sizes)
-    support = [int(m[0].sum()) for m in masks]
-    actions = [np.argsort(~m, axis=1, kind="stable")[:, : support[i]] for i, m in enumerate(masks)]
     mixers = [i for i in range(n_players) if support[i] == 2]
     f0, f1, f2, f3 = (_support_form(tensors, actions, support, i, 0) for i in mixers)
     turn = np.array([[0.0, -1.0], [1.0, 0.0]])
@@ -479,12 +491,8 @@ def _ten_roots(
     distinct solutions: then they are all the isolated solutions, as the Bezout
     number is ten.
     """
-    sizes = tuple(m.shape[1] for m in masks)
+    sizes, n_prof, x_off, support, actions = _group_layout(masks)
     n_players = len(sizes)
-    n_prof = masks[0].shape[0]
-    x_off, _ = hc.layout(sizes)
-    support = [int(m[0].sum()) for m in masks]
-    actions = [np.argsort(~m, axis=1, kind="stable")[:, : support[i]] for i, m in enumerate(masks)]
     a, b, c = (i for i in range(n_players) if support[i] == 3)
     a1, a2 = (_support_form(tensors, actions, support, a, k) for k in range(2))  # (b, c)
     b1, b2 = (_support_form(tensors, actions, support, b, k) for k in range(2))  # (a, c)
@@ -665,13 +673,9 @@ def _quadratic_roots(
     refines them (:func:`_refine_direct`) and requires them to converge to distinct
     solutions. A profile that was not solved cleanly must be tracked instead.
     """
-    sizes = tuple(m.shape[1] for m in masks)
+    sizes, n_prof, x_off, support, actions = _group_layout(masks)
     n_players = len(sizes)
-    n_prof = masks[0].shape[0]
-    x_off, _ = hc.layout(sizes)
-    support = [int(m[0].sum()) for m in masks]
     mixers = [i for i in range(n_players) if support[i] > 1]
-    actions = [np.argsort(~m, axis=1, kind="stable")[:, : support[i]] for i, m in enumerate(masks)]
 
     def form(i: int, slot: int) -> ComplexArray:
         return _support_form(tensors, actions, support, i, slot)
@@ -748,12 +752,8 @@ def _quartic_roots(
     distinct solutions: then they are all the isolated solutions, as the Bezout
     number is four.
     """
-    sizes = tuple(m.shape[1] for m in masks)
+    sizes, n_prof, x_off, support, actions = _group_layout(masks)
     n_players = len(sizes)
-    n_prof = masks[0].shape[0]
-    x_off, _ = hc.layout(sizes)
-    support = [int(m[0].sum()) for m in masks]
-    actions = [np.argsort(~m, axis=1, kind="stable")[:, : support[i]] for i, m in enumerate(masks)]
     a, b = (i for i in range(n_players) if support[i] == 3)
     c = next(i for i in range(n_players) if support[i] == 2)
 
