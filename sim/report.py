@@ -18,6 +18,11 @@ from sim.solvers.solution import Equilibrium, Solution
 
 __all__ = ["fraction_text", "outcomes", "solution_table", "solution_to_dict"]
 
+#: The keys design.md fixes for each equilibrium; concept details never replace them.
+CONTRACT_EQUILIBRIUM_KEYS = frozenset(
+    {"concept", "method", "strategies", "payoffs", "max_regret", "pure", "outcomes"}
+)
+
 #: Outcomes less likely than this are left out of reports.
 OUTCOME_CUTOFF = 1e-12
 
@@ -111,7 +116,10 @@ def solution_to_dict(
     """The JSON object that ``sim solve --format json`` prints.
 
     ``game`` is what was solved (for an extensive-form game, the tree; the
-    solution's strategies are over its reduced normal form).
+    solution's strategies are over its reduced normal form). Beyond the keys
+    design.md fixes, each equilibrium may carry concept details (a QRE's
+    ``lambda``) and the object carries ``notes``: why ``complete`` is false,
+    the order of a dominance elimination, and so on.
 
     Examples
     --------
@@ -139,11 +147,16 @@ def solution_to_dict(
                 "max_regret": float(eq.max_regret),
                 "pure": eq.pure,
                 "outcomes": [{"probability": p, "actions": path} for p, path in outcomes(game, eq)],
-                **{key: float(value) for key, value in eq.details.items()},
+                **{
+                    key: float(value)
+                    for key, value in eq.details.items()
+                    if key not in CONTRACT_EQUILIBRIUM_KEYS
+                },
             }
             for eq in solution
         ],
         "complete": solution.complete,
+        "notes": list(solution.notes),
     }
 
 
