@@ -1,0 +1,1 @@
+"""Scenario files: the language, validation and compilation to games (being built)."""
