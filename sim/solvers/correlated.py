@@ -424,8 +424,7 @@ def _solve_lp(
     n_players = normal.n_players
     n_profiles = math.prod(normal.shape)
     flat = normal.payoffs.reshape(n_players, n_profiles)
-    spread = float(np.ptp(normal.payoffs, axis=tuple(range(1, normal.payoffs.ndim))).max())
-    scale = spread if spread > 0 else 1.0
+    scale = normal.payoff_range
 
     rows, cols, values, n_rows = _incentive_blocks(normal, concept)
     incentive = coo_array((values / scale, (rows, cols)), shape=(n_rows, n_profiles))

@@ -73,12 +73,15 @@ class DominanceResult:
     def describe(self) -> str:
         """Every elimination in order, then what survives."""
         lines = [e.describe() for e in self.eliminations] or ["no action is dominated"]
-        left = "; ".join(
+        lines.append(f"surviving: {self.surviving_text()}")
+        return "\n".join(lines)
+
+    def surviving_text(self) -> str:
+        """Each player's remaining actions, e.g. ``"Seoul: defy; Tokyo: keep, ease"``."""
+        return "; ".join(
             f"{p}: {', '.join(a)}"
             for p, a in zip(self.reduced.players, self.reduced.actions, strict=True)
         )
-        lines.append(f"surviving: {left}")
-        return "\n".join(lines)
 
 
 def _dominator(
@@ -216,17 +219,13 @@ def dominance_solution(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     result = iterated_dominance(game, tol=tol)
     notes = tuple(e.describe() for e in result.eliminations)
     if not result.solvable:
-        left = "; ".join(
-            f"{p}: {', '.join(a)}"
-            for p, a in zip(result.reduced.players, result.reduced.actions, strict=True)
-        )
         return Solution(
             game,
             (),
             concept="dominance",
             method=METHOD,
             complete=False,
-            notes=(*notes, f"not dominance solvable; surviving: {left}"),
+            notes=(*notes, f"not dominance solvable; surviving: {result.surviving_text()}"),
         )
     strategies = [np.eye(n)[s[0]] for n, s in zip(game.shape, result.surviving, strict=True)]
     eq = make_equilibrium(game, strategies, concept="dominance", method=METHOD)

@@ -171,10 +171,6 @@ class BatchResult:
     values: FloatArray
     terminal_probabilities: FloatArray
 
-    def most_probable_terminal(self) -> IntArray:
-        """The index (into ``tree.terminals``) of the most probable outcome at each point."""
-        return np.asarray(self.terminal_probabilities.argmax(axis=1), dtype=np.int64)
-
 
 # ---------------------------------------------------------------------- tie-break
 def _preferences(tree: GameTree, tie_break: Mapping[str, str] | None) -> dict[int, int]:

@@ -334,6 +334,32 @@ def _start_points(
     return np.concatenate(parts, axis=2)
 
 
+def _onto_patches(
+    target: ComplexArray,
+    parts: dict[int, ComplexArray],
+    patches: list[ComplexArray],
+    x_off: IntArray,
+    actions: list[IntArray],
+    ok: BoolArray,
+) -> BoolArray:
+    """Write one candidate solution per profile into ``target``, scaled onto the patches.
+
+    ``parts[j]`` holds mixing player ``j``'s support coordinates (shape
+    ``(profiles, support size)``); players missing from ``parts`` play their one
+    action. Each player's vector is divided by its patch value, as the target
+    system asks. Returns ``ok`` with the profiles whose scaling is not finite or
+    vanishes (a candidate at infinity) switched off.
+    """
+    n_prof = target.shape[0]
+    rows = np.arange(n_prof)[:, None]
+    for j, support in enumerate(actions):
+        value = parts[j] if j in parts else np.ones((n_prof, 1), dtype=complex)
+        scale = (patches[j][rows, support] * value).sum(axis=1)
+        ok = ok & np.isfinite(scale) & (np.abs(scale) > 1e-12 * np.abs(value).max(axis=1))
+        target[rows, x_off[j] + support] = value / np.where(ok, scale, 1.0)[:, None]
+    return ok
+
+
 def _group_layout(
     masks: list[BoolArray],
 ) -> tuple[tuple[int, ...], int, IntArray, list[int], list[IntArray]]:
@@ -455,12 +481,7 @@ def _nine_roots(
                 strict=True,
             )
         )
-        for j in range(n_players):
-            cols = x_off[j] + actions[j]
-            value = parts[j] if j in parts else np.ones((n_prof, 1), dtype=complex)
-            scale = (patches[j][rows_idx[:, None], actions[j]] * value).sum(axis=1)
-            ok &= np.isfinite(scale) & (np.abs(scale) > 1e-12 * np.abs(value).max(axis=1))
-            points[k][rows_idx[:, None], cols] = value / np.where(ok, scale, 1.0)[:, None]
+        ok = _onto_patches(points[k], parts, patches, x_off, actions, ok)
     return points, ok
 
 
@@ -550,12 +571,7 @@ def _ten_roots(
     for k in range(10):
         pick = best[:, k]
         parts = {a: x_a[rows_idx, pick], b: x_b[rows_idx, pick], c: x_c[rows_idx, pick]}
-        for j in range(n_players):
-            cols = x_off[j] + actions[j]
-            value = parts[j] if j in parts else np.ones((n_prof, 1), dtype=complex)
-            scale = (patches[j][rows_idx[:, None], actions[j]] * value).sum(axis=1)
-            ok &= np.isfinite(scale) & (np.abs(scale) > 1e-12 * np.abs(value).max(axis=1))
-            points[k][rows_idx[:, None], cols] = value / np.where(ok, scale, 1.0)[:, None]
+        ok = _onto_patches(points[k], parts, patches, x_off, actions, ok)
     return points, ok
 
 
@@ -708,7 +724,6 @@ def _quadratic_roots(
     r1 = q / np.where(ok, big, 1.0)
     r2 = small / np.where(ok, q, 1.0)
     points = np.zeros((2, n_prof, sum(sizes)), dtype=complex)
-    rows_idx = np.arange(n_prof)
     for k, r in enumerate((r1, r2)):
         last_y = np.stack([np.where(flip, 1.0, r), np.where(flip, r, 1.0)], axis=1)
         if max(support) == 2:
@@ -723,13 +738,7 @@ def _quadratic_roots(
             size = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
             ok &= np.linalg.norm(x_w, axis=1) > 1e-8 * size
             ys = {w: x_w, u: y_u, v: last_y}
-        for j in range(n_players):
-            cols = x_off[j] + actions[j]
-            value = ys[j] if j in ys else np.ones((n_prof, 1), dtype=complex)
-            # Scale onto the patch, as the target system asks.
-            scale = (patches[j][rows_idx[:, None], actions[j]] * value).sum(axis=1)
-            ok &= np.isfinite(scale) & (np.abs(scale) > 1e-12 * np.abs(value).max(axis=1))
-            points[k][rows_idx[:, None], cols] = value / np.where(ok, scale, 1.0)[:, None]
+        ok = _onto_patches(points[k], ys, patches, x_off, actions, ok)
     return points, ok
 
 
@@ -791,16 +800,9 @@ def _quartic_roots(
     )
     x_a, x_b = vectors(ys)
     points = np.zeros((4, n_prof, sum(sizes)), dtype=complex)
-    rows_idx = np.arange(n_prof)
     for k in range(4):
         parts = {a: x_a[:, k], b: x_b[:, k], c: ys[:, k]}
-        for j in range(n_players):
-            cols = x_off[j] + actions[j]
-            value = parts[j] if j in parts else np.ones((n_prof, 1), dtype=complex)
-            # Scale onto the patch, as the target system asks.
-            scale = (patches[j][rows_idx[:, None], actions[j]] * value).sum(axis=1)
-            ok &= np.isfinite(scale) & (np.abs(scale) > 1e-12 * np.abs(value).max(axis=1))
-            points[k][rows_idx[:, None], cols] = value / np.where(ok, scale, 1.0)[:, None]
+        ok = _onto_patches(points[k], parts, patches, x_off, actions, ok)
     return points, ok
 
 
