@@ -344,3 +344,19 @@ def test_closed_forms_agree_with_path_tracking(
         theirs = [np.concatenate(e.strategies) for e in b]
         assert len(ours) == len(theirs)
         assert all(any(np.abs(x - y).max() < 1e-8 for y in theirs) for x in ours)
+
+
+def test_a_game_whose_only_equilibria_form_continua_still_gets_some() -> None:
+    # Found by hypothesis: every equilibrium of this game lies in a non-isolated
+    # set, so no homotopy path ends at one; points of those sets are listed.
+    payoffs = np.array([
+        [[[0, -1], [0, 1]], [[0, 0], [0, 0]]],
+        [[[0, 0], [-1, -1]], [[0, 0], [1, 0]]],
+        [[[0, 1], [0, 0]], [[0, -1], [0, 1]]],
+    ], dtype=float)  # fmt: skip
+    game = NormalFormGame(payoffs)
+    solution = support_enumeration(game, rng=0)
+    assert len(solution) >= 1
+    assert not solution.complete
+    assert any("non-isolated" in note for note in solution.notes)
+    assert all(max_regret(game, eq.strategies) <= 1e-9 for eq in solution)

@@ -872,7 +872,9 @@ def _isolation_failures(
     return failed
 
 
-def _indifference_sets(game: NormalFormGame, payoffs: list[FloatArray], tol: float) -> list[str]:
+def _indifference_sets(
+    game: NormalFormGame, payoffs: list[FloatArray], tol: float
+) -> list[tuple[str, list[list[FloatArray]]]]:
     """Continua where one player mixes and everyone else plays purely.
 
     Such supports have a Bezout number of zero (the mixing player's equations
@@ -881,7 +883,9 @@ def _indifference_sets(game: NormalFormGame, payoffs: list[FloatArray], tol: flo
     ``i`` indifferent; if some such mix also keeps every other player's action in
     ``s`` a best reply (a linear feasibility problem: an interval test for two
     replies, a linear program for more), equilibria that are not isolated may exist
-    there. Returns one description per case.
+    there. Returns, per case, a description and equilibria of that set: the two
+    ends of the interval of mixes for two replies, the linear program's vertex
+    for more.
     """
     n_players = game.n_players
     found = []
@@ -908,6 +912,7 @@ def _indifference_sets(game: NormalFormGame, payoffs: list[FloatArray], tol: flo
                         alt[j] = b
                         rows.append(uj[tuple(alt)][tied] - own)
             k = len(tied)
+            mixes = [np.full(k, 1.0 / k)] if not rows else []
             if rows and k == 2:
                 # Mixes (lam, 1 - lam): each row bounds lam on one side; exact.
                 table = np.array(rows)
@@ -919,6 +924,7 @@ def _indifference_sets(game: NormalFormGame, payoffs: list[FloatArray], tol: flo
                 lo = max(0.0, float(np.max(room[down] / slope[down], initial=-np.inf)))
                 if lo > hi:
                     continue
+                mixes = [np.array([lam, 1.0 - lam]) for lam in sorted({lo, hi})]
             elif rows:
                 from scipy.optimize import linprog
 
@@ -933,15 +939,30 @@ def _indifference_sets(game: NormalFormGame, payoffs: list[FloatArray], tol: flo
                 )
                 if result.status != 0:
                     continue
+                mixes = [np.clip(result.x, 0.0, None)]
+            profiles = []
+            for mix in mixes:
+                profile = []
+                for j in range(n_players):
+                    strategy = np.zeros(game.shape[j])
+                    if j == i:
+                        strategy[tied] = mix
+                    else:
+                        strategy[rest[others.index(j)]] = 1.0
+                    profile.append(strategy)
+                profiles.append(profile)
             acts = ", ".join(game.actions[i][a] for a in tied)
             pure = ", ".join(
                 f"{game.players[j]} plays {game.actions[j][a]}"
                 for j, a in zip(others, rest, strict=True)
             )
             found.append(
-                f"{game.players[i]} is indifferent among {{{acts}}} when {pure}, "
-                "and some mix of them is an equilibrium: the game may have a "
-                "non-isolated set of equilibria there"
+                (
+                    f"{game.players[i]} is indifferent among {{{acts}}} when {pure}, "
+                    "and some mix of them is an equilibrium: the game may have a "
+                    "non-isolated set of equilibria there",
+                    profiles,
+                )
             )
     return found
 
@@ -1339,7 +1360,7 @@ def support_enumeration(
     indifferent = _indifference_sets(game, payoffs, 1e-12)
     if indifferent:
         complete = False
-        notes.extend(indifferent[:5])
+        notes.extend(text for text, _ in indifferent[:5])
         if len(indifferent) > 5:
             notes.append(f"... and {len(indifferent) - 5} more such indifferences")
     n_failed = int((~success).sum())
@@ -1366,6 +1387,14 @@ def support_enumeration(
     equilibria: list[Equilibrium] = [
         make_equilibrium(game, s, concept=_CONCEPT, method=_METHOD) for s, _ in found
     ]
+    # Points of the non-isolated sets found above: equilibria no path ends at, and
+    # in some degenerate games the only ones. Kept when they pass the regret check.
+    bound = tol * max(float(np.ptp(u)) for u in game.payoffs) if game.payoffs.size else tol
+    for _, profiles in indifferent:
+        for profile in profiles:
+            candidate = make_equilibrium(game, profile, concept=_CONCEPT, method=_METHOD)
+            if candidate.max_regret <= max(bound, 1e-12 * game.payoff_range):
+                equilibria.append(candidate)
     unique = deduplicate(equilibria, atol=1e-7)
     unique = tuple(
         sorted(
