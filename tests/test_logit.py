@@ -96,7 +96,7 @@ def test_qre_matches_pygambit(seed: int) -> None:
         ours = flat(logit_qre(NormalFormGame(payoffs), lam)[0].strategies)
         profile = gbt.qre.logit_solve_lambda(reference, lam)[0].profile
         theirs = np.array([float(v) for p in reference.players for _, v in profile[p]])
-        np.testing.assert_allclose(ours, theirs, atol=1e-4)
+        np.testing.assert_allclose(ours, theirs, atol=1e-6)
 
 
 def test_qre_records_lambda_and_nash_regret() -> None:

@@ -75,6 +75,23 @@ def test_two_player_equals_enummixed(
     assert same_set(flat_reports(report), theirs, atol=1e-6)
 
 
+def test_degenerate_two_player_games_equal_rational_enummixed() -> None:
+    """Small games with payoffs in {0, 1, 2}: ties everywhere, so mostly degenerate."""
+    from sim.solvers.vertex_enumeration import vertex_enumeration
+
+    for seed in range(200):
+        rng = np.random.default_rng(5000 + seed)
+        m, n = (int(k) for k in rng.integers(1, 6, 2))
+        a, b = rng.integers(0, 3, (2, m, n))
+        reference = gbt.StrategicGame.from_arrays(a, b)
+        theirs = gambit_flat(reference, gbt.nash.enummixed_solve(reference).equilibria)
+        ours = [
+            np.concatenate(eq.strategies)
+            for eq in vertex_enumeration(NormalFormGame.from_matrices(a, b))
+        ]
+        assert same_set(ours, theirs, atol=1e-9), f"seed {5000 + seed}"
+
+
 @pytest.mark.parametrize(
     ("seed", "shape"),
     [(s, (2, 3, 2)) for s in range(10)]

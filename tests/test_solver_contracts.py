@@ -18,7 +18,7 @@ from sim.games.extensive_form import (
 )
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import coarse_violation, max_regret, obedience_violation
-from sim.solvers import CONCEPTS, SOLVERS, choose_method, solve
+from sim.solvers import CONCEPTS, SOLVERS, SolverInfo, choose_method, solve
 from sim.solvers.solution import Equilibrium, Solution
 
 GAMES = {
@@ -173,3 +173,23 @@ def test_usage_errors_name_the_problem() -> None:
         solve(GAMES["2x3"], "spe")
     with pytest.raises(UsageError, match="does not guarantee every equilibrium"):
         solve(GAMES["2x3"], method="lemke_howson", require_all=True)
+
+
+def test_solve_drops_results_that_fail_the_independent_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim.solvers.solution import make_equilibrium
+
+    game = GAMES["chicken"]
+
+    def wrong(game: NormalFormGame, **options: object) -> Solution:
+        good = make_equilibrium(game, [[1, 0], [0, 1]], concept="nash", method="wrong")
+        bad = make_equilibrium(game, [[1, 0], [1, 0]], concept="nash", method="wrong")
+        return Solution(game, (good, bad), "nash", "vertex_enumeration", complete=True)
+
+    monkeypatch.setattr(SolverInfo, "load", lambda self: wrong)
+    solution = solve(game)
+    assert len(solution) == 1
+    assert solution[0].max_regret == 0
+    assert not solution.complete
+    assert "failed the independent regret check" in solution.notes[-1]
