@@ -1,0 +1,848 @@
+"""Read a scenario file: TOML, ``extends``, and a check of every key.
+
+Scenario files come from students and strangers, so reading one never runs
+code and never trusts a size: the file is capped in bytes, ``extends`` chains in
+depth (and cycles are named), every table and list in count, and expressions
+are parsed by :mod:`sim.scenario.expressions`. Every problem is a
+:class:`~sim.errors.FormatError` naming the file, the line (found by
+:mod:`sim.scenario.locate`), the key path, what was expected and, for a
+misspelt name, the nearest valid one.
+
+The result is an inert :class:`~sim.scenario.model.Scenario`; compiling it to a
+game is :func:`sim.scenario.compiler.compile_scenario`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import math
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sim.errors import FormatError
+from sim.scenario.expressions import FUNCTIONS, Expression, ExpressionError, parse_expression
+from sim.scenario.locate import KeyPath, key_lines, line_of
+from sim.scenario.model import (
+    CHANCE_PLAYER,
+    ChanceCase,
+    Condition,
+    Expectation,
+    Move,
+    Parameter,
+    Player,
+    Scenario,
+    Term,
+    TermCase,
+)
+from sim.scenario.schema import LIMITS, TABLES, Table
+
+__all__ = ["EXPECT_CONCEPTS", "load_scenario", "load_scenario_text"]
+
+#: The solution concepts an ``[[expect]]`` entry may name.
+EXPECT_CONCEPTS = ("spe", "nash", "pure-nash", "correlated", "coarse-correlated")
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_RESERVED = frozenset({"and", "or", "not"}) | frozenset(FUNCTIONS)
+_STRING_LIMIT = 300
+_TEXT_LIMIT = 20_000
+_MAX_NUMBER = 1e15
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
+
+
+def _dotted(path: KeyPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"
+
+
+def _suggest(word: object, options: Sequence[str]) -> str:
+    if not isinstance(word, str) or not options:
+        return ""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _kind_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One file's text, its parsed contents and where each key is written."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: Mapping[KeyPath, int]
+
+
+# --------------------------------------------------------------------------- reading
+def _read(path: Path, shown: str, cause: tuple[_Source, KeyPath] | None) -> _Source:
+    def fail(message: str) -> NoReturn:
+        if cause is not None:
+            source, key = cause
+            raise FormatError(source.path, line_of(source.lines, key), f"extends: {message}")
+        raise FormatError(shown, None, message)
+
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            fail(f"{shown} is not a file")
+        if size > LIMITS["file_bytes"]:
+            fail(
+                f"{shown} is {size:,} bytes; a scenario file may have at most "
+                f"{LIMITS['file_bytes']:,}"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        fail(f"no such scenario file: {shown}")
+    except OSError as error:
+        fail(f"cannot read {shown}: {error.strerror or error}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(shown, None, f"not UTF-8 text (byte {error.start})") from None
+    return _parse(text, shown, path)
+
+
+def _parse(text: str, shown: str, path: Path) -> _Source:
+    if len(text.encode("utf-8")) > LIMITS["file_bytes"]:
+        raise FormatError(
+            shown, None, f"a scenario may have at most {LIMITS['file_bytes']:,} bytes"
+        )
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_POSITION.search(message)
+        line = int(found.group(1)) if found and found.group(1) else None
+        reason = _TOML_POSITION.sub("", message).strip() or "invalid TOML"
+        raise FormatError(shown, line, f"not valid TOML: {reason}") from None
+    except RecursionError:
+        raise FormatError(
+            shown, None, "not valid TOML: arrays or tables nested too deeply"
+        ) from None
+    return _Source(Path(shown), data, key_lines(text))
+
+
+def _merge(base: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _key_paths(data: Mapping[str, Any], prefix: KeyPath = ()) -> Iterator[KeyPath]:
+    for key, value in data.items():
+        path = (*prefix, key)
+        yield path
+        if isinstance(value, dict):
+            yield from _key_paths(value, path)
+
+
+def _resolve(
+    source: _Source, chain: tuple[Path, ...]
+) -> tuple[dict[str, Any], dict[KeyPath, _Source], list[str]]:
+    """The merged contents of a file and what it extends, with each key's origin."""
+    data = dict(source.data)
+    base: dict[str, Any] = {}
+    origins: dict[KeyPath, _Source] = {}
+    files: list[str] = []
+    if "extends" in data:
+        target = data.pop("extends")
+        where = ("extends",)
+        if not isinstance(target, str) or not target:
+            raise FormatError(
+                source.path,
+                line_of(source.lines, where),
+                f"extends: expected the path of a scenario file; got {_kind_name(target)}",
+            )
+        resolved = (source.path.parent / target).resolve()
+        names = " -> ".join(p.name for p in (*chain, resolved))
+        if resolved in chain:
+            raise FormatError(
+                source.path, line_of(source.lines, where), f"extends: a cycle: {names}"
+            )
+        if len(chain) >= LIMITS["extends_depth"]:
+            raise FormatError(
+                source.path,
+                line_of(source.lines, where),
+                f"extends: more than {LIMITS['extends_depth']} files deep: {names}",
+            )
+        shown = _display(resolved)
+        parent = _read(resolved, shown, (source, where))
+        base, origins, files = _resolve(parent, (*chain, resolved))
+    for path in _key_paths(data):
+        origins[path] = source
+    return _merge(base, data), origins, [str(source.path), *files]
+
+
+# --------------------------------------------------------------------------- checking
+class _Checker:
+    """Checks the merged document and builds the model, failing with the file and line."""
+
+    def __init__(self, data: dict[str, Any], origins: dict[KeyPath, _Source], top: _Source):
+        self.data = data
+        self.origins = origins
+        self.top = top
+        self.parameter_names: tuple[str, ...] = ()
+
+    # ---- errors
+    def where(self, path: KeyPath) -> tuple[Path, int | None]:
+        for k in range(len(path), 0, -1):
+            source = self.origins.get(path[:k])
+            if source is not None:
+                return source.path, line_of(source.lines, path)
+        return self.top.path, line_of(self.top.lines, path)
+
+    def fail(self, path: KeyPath, message: str) -> NoReturn:
+        file, line = self.where(path)
+        raise FormatError(file, line, f"{_dotted(path)}: {message}")
+
+    def label(self, path: KeyPath) -> str:
+        file, line = self.where(path)
+        return f"{file}:{line}: {_dotted(path)}" if line else f"{file}: {_dotted(path)}"
+
+    # ---- shapes
+    def table(self, value: object, path: KeyPath, spec: Table) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a table ({spec.header}); got {_kind_name(value)}")
+        for key in value:
+            if key not in spec.names:
+                self.fail(
+                    (*path, key),
+                    f"unknown key{_suggest(key, spec.names)}; "
+                    f"{spec.header} takes {', '.join(spec.names)}",
+                )
+        for key in spec.keys:
+            if key.required and key.name not in value:
+                self.fail(path, f"missing required key {key.name!r} ({key.description})")
+        return value
+
+    def entries(self, value: object, path: KeyPath, what: str, limit: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a table of {what}; got {_kind_name(value)}")
+        if len(value) > LIMITS[limit]:
+            self.fail(path, f"at most {LIMITS[limit]:,} {what}; got {len(value):,}")
+        for name in value:
+            self.identifier(name, (*path, name), f"the name of one of the {what}")
+        return value
+
+    def array_of_tables(self, value: object, path: KeyPath, limit: str) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(
+                path, f"expected an array of tables ([[{_dotted(path)}]]); got {_kind_name(value)}"
+            )
+        if len(value) > LIMITS[limit]:
+            self.fail(path, f"at most {LIMITS[limit]:,} entries; got {len(value):,}")
+        return value
+
+    def identifier(self, value: object, path: KeyPath, what: str = "an identifier") -> str:
+        if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+            self.fail(
+                path,
+                f"expected {what}: letters, digits and '_', not starting with a "
+                f"digit, at most 64 characters; got {_kind_name(value)}",
+            )
+        return value
+
+    def string(self, value: object, path: KeyPath, limit: int = _STRING_LIMIT) -> str:
+        if not isinstance(value, str):
+            self.fail(path, f"expected a string; got {_kind_name(value)}")
+        if len(value) > limit:
+            self.fail(path, f"expected at most {limit:,} characters; got {len(value):,}")
+        return value
+
+    def text(self, value: object, path: KeyPath) -> str:
+        return self.string(value, path, _TEXT_LIMIT)
+
+    def number(self, value: object, path: KeyPath) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(path, f"expected a number; got {_kind_name(value)}")
+        if not math.isfinite(value) or abs(value) > _MAX_NUMBER:
+            self.fail(
+                path,
+                f"expected a finite number of magnitude at most {_MAX_NUMBER:g}; got {value!r}",
+            )
+        return float(value)
+
+    def strings(self, value: object, path: KeyPath) -> tuple[str, ...]:
+        items = self.array(value, path, "strings")
+        return tuple(self.string(v, (*path, k)) for k, v in enumerate(items))
+
+    def array(self, value: object, path: KeyPath, what: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(path, f"expected an array of {what}; got {_kind_name(value)}")
+        if len(value) > LIMITS["list_items"]:
+            self.fail(path, f"at most {LIMITS['list_items']:,} items; got {len(value):,}")
+        return value
+
+    def names_in(
+        self, value: object, path: KeyPath, options: Sequence[str], what: str
+    ) -> tuple[str, ...]:
+        items = self.array(value, path, what)
+        result: list[str] = []
+        for k, item in enumerate(items):
+            result.append(self.one_of(item, (*path, k), options, what))
+        if len(set(result)) != len(result):
+            twice = next(x for x in result if result.count(x) > 1)
+            self.fail(path, f"{twice!r} is listed twice")
+        return tuple(result)
+
+    def one_of(self, value: object, path: KeyPath, options: Sequence[str], what: str) -> str:
+        if not isinstance(value, str) or value not in options:
+            listed = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+            self.fail(
+                path,
+                f"expected {what} ({listed}); got {_kind_name(value)}{_suggest(value, options)}",
+            )
+        return value
+
+    def expression(self, value: object, path: KeyPath) -> Expression:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = repr(self.number(value, path))
+        if not isinstance(value, str):
+            self.fail(
+                path, f"expected a number or an expression in a string; got {_kind_name(value)}"
+            )
+        try:
+            return parse_expression(value, names=self.parameter_names, where=self.label(path))
+        except ExpressionError as error:
+            file, line = self.where(path)
+            raise FormatError(
+                file,
+                line,
+                f"{_dotted(path)}: {error.message}"
+                + (f" (column {error.column})" if error.column else ""),
+            ) from None
+
+    # ---- the document
+    def scenario(self, path: str, files: Sequence[str]) -> Scenario:
+        top = self.table(self.data, (), TABLES[""])
+        meta = self.table(top["scenario"], ("scenario",), TABLES["scenario"])
+        date = meta.get("date", "")
+        if isinstance(date, datetime.date):
+            date = date.isoformat()
+        elif date and not (isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)):
+            self.fail(
+                ("scenario", "date"), f"expected a date like 2020-11-15; got {_kind_name(date)}"
+            )
+        players = self.players(top["players"])
+        parameters = self.parameters(top.get("parameters", {}))
+        moves = self.moves(top["moves"], [p.id for p in players])
+        terms = self.terms(top["terms"], players, moves)
+        expectations = self.expectations(top.get("expect", []), parameters, moves)
+        return Scenario(
+            path=path,
+            title=self.string(meta["title"], ("scenario", "title")),
+            date=str(date),
+            narrative=self.text(meta.get("narrative", ""), ("scenario", "narrative")),
+            sources=self.strings(meta.get("sources", []), ("scenario", "sources")),
+            players=players,
+            parameters=parameters,
+            moves=moves,
+            terms=terms,
+            expectations=expectations,
+            files=tuple(files),
+        )
+
+    def players(self, value: object) -> tuple[Player, ...]:
+        where: KeyPath = ("players",)
+        table = self.entries(value, where, "players", "players")
+        if not table:
+            self.fail(where, "a scenario needs at least one player")
+        result = []
+        for pid, spec in table.items():
+            path = (*where, pid)
+            if pid == CHANCE_PLAYER:
+                self.fail(path, f"{CHANCE_PLAYER!r} is reserved for nature's moves")
+            spec = self.table(spec, path, TABLES["player"])
+            result.append(
+                Player(
+                    id=pid,
+                    name=self.string(spec.get("name", pid), (*path, "name")),
+                    description=self.text(spec.get("description", ""), (*path, "description")),
+                    briefing=self.text(spec.get("briefing", ""), (*path, "briefing")),
+                )
+            )
+        return tuple(result)
+
+    def parameters(self, value: object) -> dict[str, Parameter]:
+        where: KeyPath = ("parameters",)
+        table = self.entries(value, where, "parameters", "parameters")
+        for name in table:
+            if name in _RESERVED:
+                self.fail(
+                    (*where, name),
+                    f"{name!r} cannot name a parameter: it is a word of the expression language",
+                )
+        self.parameter_names = tuple(table)
+        result: dict[str, Parameter] = {}
+        for name, spec in table.items():
+            path = (*where, name)
+            spec = self.table(spec, path, TABLES["parameter"])
+            result[name] = self.parameter(name, spec, path)
+        self.check_derivations(result)
+        return result
+
+    def parameter(self, name: str, spec: dict[str, Any], path: KeyPath) -> Parameter:
+        bounds: tuple[float, float] | None = None
+        if "range" in spec:
+            pair = self.array(spec["range"], (*path, "range"), "two numbers")
+            if len(pair) != 2:
+                self.fail((*path, "range"), f"expected [low, high]; got {len(pair)} numbers")
+            low, high = (self.number(v, (*path, "range", k)) for k, v in enumerate(pair))
+            if low > high:
+                self.fail((*path, "range"), f"expected low <= high; got [{low:g}, {high:g}]")
+            bounds = (low, high)
+        choices: dict[str, float] | None = None
+        if "choices" in spec:
+            options = self.entries(spec["choices"], (*path, "choices"), "choices", "list_items")
+            if not options:
+                self.fail((*path, "choices"), "expected at least one choice")
+            choices = {k: self.number(v, (*path, "choices", k)) for k, v in options.items()}
+        raw = spec["value"]
+        value: float | Expression
+        if choices is not None:
+            value = self.choice(raw, (*path, "value"), choices)
+        elif isinstance(raw, str):
+            value = self.expression(raw, (*path, "value"))
+            if name in value.names:
+                self.fail((*path, "value"), f"a derived parameter cannot use itself ({name!r})")
+        else:
+            value = self.number(raw, (*path, "value"))
+        if isinstance(value, float):
+            self.in_range(value, bounds, (*path, "value"))
+        return Parameter(
+            name=name,
+            value=value,
+            range=bounds,
+            unit=self.string(spec.get("unit", ""), (*path, "unit")),
+            label=self.string(spec.get("label", ""), (*path, "label")),
+            description=self.text(spec.get("description", ""), (*path, "description")),
+            source=self.string(spec.get("source", ""), (*path, "source")),
+            choices=choices,
+        )
+
+    def choice(self, raw: object, path: KeyPath, choices: Mapping[str, float]) -> float:
+        if isinstance(raw, str):
+            return choices[self.one_of(raw, path, list(choices), "one of the choices")]
+        number = self.number(raw, path)
+        if number not in choices.values():
+            self.fail(
+                path,
+                f"expected one of the choices {', '.join(choices)} or their numbers; got {raw!r}",
+            )
+        return number
+
+    def in_range(self, value: float, bounds: tuple[float, float] | None, path: KeyPath) -> None:
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            self.fail(
+                path, f"expected a value in the range [{bounds[0]:g}, {bounds[1]:g}]; got {value:g}"
+            )
+
+    def check_derivations(self, parameters: Mapping[str, Parameter]) -> None:
+        state: dict[str, int] = {}
+
+        def visit(name: str, trail: tuple[str, ...]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = " -> ".join((*trail[trail.index(name) :], name))
+                self.fail(
+                    ("parameters", name, "value"),
+                    f"derived parameters depend on each other in a cycle: {cycle}",
+                )
+            state[name] = 1
+            value = parameters[name].value
+            if isinstance(value, Expression):
+                for other in sorted(value.names):
+                    visit(other, (*trail, name))
+            state[name] = 2
+
+        for name in parameters:
+            visit(name, ())
+
+    def condition(self, value: object, path: KeyPath, moves: Mapping[str, Move]) -> Condition:
+        if not isinstance(value, dict):
+            self.fail(path, f'expected a table {{move = "action", ...}}; got {_kind_name(value)}')
+        parts = []
+        for name, actions in value.items():
+            move = moves.get(name)
+            if move is None:
+                self.fail((*path, name), f"no move called {name!r}{_suggest(name, list(moves))}")
+            what = f"an action of {name}"
+            if not isinstance(actions, list):
+                chosen: tuple[str, ...] = (self.one_of(actions, (*path, name), move.actions, what),)
+            elif not actions:
+                self.fail((*path, name), "expected at least one action")
+            else:
+                chosen = self.names_in(actions, (*path, name), move.actions, what)
+            parts.append((name, frozenset(chosen)))
+        return tuple(parts)
+
+    def moves(self, value: object, players: Sequence[str]) -> tuple[Move, ...]:
+        where: KeyPath = ("moves",)
+        table = self.entries(value, where, "moves", "moves")
+        if not table:
+            self.fail(where, "a scenario needs at least one move")
+        earlier: dict[str, Move] = {}
+        groups: list[str] = []
+        for name, spec in table.items():
+            path = (*where, name)
+            spec = self.table(spec, path, TABLES["move"])
+            move = self.move(name, spec, path, players, earlier, groups)
+            earlier[name] = move
+            groups.append(move.group)
+        return tuple(earlier.values())
+
+    def move(
+        self,
+        name: str,
+        spec: dict[str, Any],
+        path: KeyPath,
+        players: Sequence[str],
+        earlier: Mapping[str, Move],
+        groups: list[str],
+    ) -> Move:
+        player = self.one_of(
+            spec["player"],
+            (*path, "player"),
+            [*players, CHANCE_PLAYER],
+            "a player's id or 'chance'",
+        )
+        actions = self.array(spec["actions"], (*path, "actions"), "actions")
+        if not actions:
+            self.fail((*path, "actions"), "expected at least one action")
+        if len(actions) > LIMITS["actions"]:
+            self.fail(
+                (*path, "actions"), f"at most {LIMITS['actions']} actions; got {len(actions):,}"
+            )
+        for k, action in enumerate(actions):
+            self.identifier(action, (*path, "actions", k), "an action name")
+        if len(set(actions)) != len(actions):
+            self.fail((*path, "actions"), "actions must be distinct")
+        group = ""
+        if "group" in spec:
+            group = self.identifier(spec["group"], (*path, "group"))
+            if group in groups and groups[-1] != group:
+                self.fail((*path, "group"), f"the moves of group {group!r} must be consecutive")
+        same_group = {m for m, g in zip(earlier, groups, strict=True) if group and g == group}
+        if "observes" in spec:
+            observes = self.names_in(
+                spec["observes"], (*path, "observes"), list(earlier), "an earlier move"
+            )
+            both = same_group & set(observes)
+            if both:
+                self.fail(
+                    (*path, "observes"),
+                    f"{sorted(both)[0]!r} is in the same "
+                    f"simultaneous group {group!r}, so it cannot be observed",
+                )
+        else:
+            observes = tuple(m for m in earlier if m not in same_group)
+        when = self.condition(spec.get("when", {}), (*path, "when"), earlier)
+        forced = ""
+        if "forced" in spec:
+            forced = self.one_of(spec["forced"], (*path, "forced"), actions, "one of the actions")
+        status_quo = ""
+        if "status_quo" in spec:
+            status_quo = self.one_of(
+                spec["status_quo"], (*path, "status_quo"), actions, "one of the actions"
+            )
+        says: dict[str, str] = {}
+        if "says" in spec:
+            phrases = spec["says"]
+            if not isinstance(phrases, dict):
+                self.fail(
+                    (*path, "says"),
+                    f'expected a table {{action = "phrase"}}; got {_kind_name(phrases)}',
+                )
+            for action, phrase in phrases.items():
+                self.one_of(action, (*path, "says", action), actions, "one of the actions")
+                says[action] = self.string(phrase, (*path, "says", action))
+        cases: tuple[ChanceCase, ...] = ()
+        if player == CHANCE_PLAYER:
+            cases = self.chance_cases(spec, path, tuple(actions), earlier)
+        else:
+            for key in ("probabilities", "cases"):
+                if key in spec:
+                    self.fail((*path, key), "only chance moves have probabilities")
+        return Move(
+            name=name,
+            player=player,
+            actions=tuple(actions),
+            observes=observes,
+            when=when,
+            group=group,
+            cases=cases,
+            forced=forced,
+            status_quo=status_quo,
+            says=says,
+            description=self.text(spec.get("description", ""), (*path, "description")),
+        )
+
+    def chance_cases(
+        self,
+        spec: dict[str, Any],
+        path: KeyPath,
+        actions: tuple[str, ...],
+        earlier: Mapping[str, Move],
+    ) -> tuple[ChanceCase, ...]:
+        if "probabilities" not in spec and "cases" not in spec:
+            self.fail(path, "a chance move needs 'probabilities' or 'cases'")
+        cases = []
+        raw_cases = self.array_of_tables(spec.get("cases", []), (*path, "cases"), "cases")
+        for k, raw in enumerate(raw_cases):
+            where = (*path, "cases", k)
+            raw = self.table(raw, where, TABLES["case"])
+            cases.append(
+                ChanceCase(
+                    self.condition(raw["when"], (*where, "when"), earlier),
+                    self.probabilities(raw["probabilities"], (*where, "probabilities"), actions),
+                    self.label(where),
+                )
+            )
+        if "probabilities" in spec:
+            where = (*path, "probabilities")
+            cases.append(
+                ChanceCase(
+                    (), self.probabilities(spec["probabilities"], where, actions), self.label(where)
+                )
+            )
+        return tuple(cases)
+
+    def probabilities(
+        self, value: object, path: KeyPath, actions: tuple[str, ...]
+    ) -> tuple[Expression | None, ...]:
+        if not isinstance(value, dict):
+            self.fail(
+                path, f"expected a table {{action = probability, ...}}; got {_kind_name(value)}"
+            )
+        for action in value:
+            self.one_of(action, (*path, action), actions, "one of the actions")
+        missing = [a for a in actions if a not in value]
+        if len(missing) > 1:
+            self.fail(
+                path,
+                f"give the probability of every action but at most one; "
+                f"{', '.join(missing)} are missing",
+            )
+        return tuple(
+            None if a not in value else self.expression(value[a], (*path, a)) for a in actions
+        )
+
+    def terms(
+        self, value: object, players: Sequence[Player], moves: Sequence[Move]
+    ) -> tuple[Term, ...]:
+        where: KeyPath = ("terms",)
+        ids = [p.id for p in players]
+        if not isinstance(value, dict):
+            self.fail(where, f"expected a table of players' terms; got {_kind_name(value)}")
+        by_name = {m.name: m for m in moves}
+        result = []
+        count = 0
+        for pid, table in value.items():
+            self.one_of(pid, (*where, pid), ids, "a player's id")
+            table = self.entries(table, (*where, pid), "terms", "terms")
+            for name, spec in table.items():
+                path = (*where, pid, name)
+                spec = self.table(spec, path, TABLES["term"])
+                cases = self.term_cases(spec, path, by_name)
+                count += len(cases)
+                if count > LIMITS["terms"]:
+                    self.fail(path, f"at most {LIMITS['terms']:,} payoff terms and cases in all")
+                result.append(Term(pid, name, self.text(spec["reason"], (*path, "reason")), cases))
+        return tuple(result)
+
+    def term_cases(
+        self, spec: dict[str, Any], path: KeyPath, moves: Mapping[str, Move]
+    ) -> tuple[TermCase, ...]:
+        if ("value" in spec) == ("cases" in spec):
+            self.fail(
+                path,
+                "give either 'value' (with 'when'/'unless') or 'cases', not both and not neither",
+            )
+        if "cases" in spec:
+            for key in ("when", "unless"):
+                if key in spec:
+                    self.fail((*path, key), f"with 'cases', put '{key}' inside each case")
+            raw_cases = self.array_of_tables(spec["cases"], (*path, "cases"), "cases")
+            if not raw_cases:
+                self.fail((*path, "cases"), "expected at least one case")
+            specs = [
+                ((*path, "cases", k), self.table(c, (*path, "cases", k), TABLES["term_case"]))
+                for k, c in enumerate(raw_cases)
+            ]
+        else:
+            specs = [(path, spec)]
+        return tuple(
+            TermCase(
+                self.condition(case.get("when", {}), (*where, "when"), moves),
+                self.condition(case.get("unless", {}), (*where, "unless"), moves),
+                self.expression(case["value"], (*where, "value")),
+            )
+            for where, case in specs
+        )
+
+    def expectations(
+        self, value: object, parameters: Mapping[str, Parameter], moves: Sequence[Move]
+    ) -> tuple[Expectation, ...]:
+        where: KeyPath = ("expect",)
+        by_name = {m.name: m for m in moves}
+        result = []
+        for k, spec in enumerate(self.array_of_tables(value, where, "expectations")):
+            path = (*where, k)
+            spec = self.table(spec, path, TABLES["expect"])
+            concept = ""
+            if "concept" in spec:
+                concept = self.one_of(
+                    spec["concept"], (*path, "concept"), EXPECT_CONCEPTS, "a solution concept"
+                )
+            settings: dict[str, float] = {}
+            raw_set = spec.get("set", {})
+            if not isinstance(raw_set, dict):
+                self.fail(
+                    (*path, "set"),
+                    f"expected a table {{parameter = value}}; got {_kind_name(raw_set)}",
+                )
+            for name, raw in raw_set.items():
+                self.one_of(name, (*path, "set", name), list(parameters), "a parameter")
+                settings[name] = self.setting(parameters[name], raw, (*path, "set", name))
+            force = self.actions(spec.get("force", {}), (*path, "force"), by_name)
+            for name, action in force.items():
+                if by_name[name].forced and action != by_name[name].forced:
+                    self.fail(
+                        (*path, "force", name),
+                        f"the move is already forced to {by_name[name].forced!r}",
+                    )
+            count = None
+            if "equilibria" in spec:
+                raw_count = spec["equilibria"]
+                if isinstance(raw_count, bool) or not isinstance(raw_count, int) or raw_count < 0:
+                    self.fail(
+                        (*path, "equilibria"),
+                        f"expected a whole number >= 0; got {_kind_name(raw_count)}",
+                    )
+                count = raw_count
+            mixed = spec.get("mixed")
+            if mixed is not None and not isinstance(mixed, bool):
+                self.fail((*path, "mixed"), f"expected true or false; got {_kind_name(mixed)}")
+            result.append(
+                Expectation(
+                    description=self.string(spec["description"], (*path, "description")),
+                    concept=concept,
+                    set=settings,
+                    force=force,
+                    path=self.actions(spec.get("path", {}), (*path, "path"), by_name),
+                    given=self.condition(spec.get("given", {}), (*path, "given"), by_name),
+                    equilibria=count,
+                    mixed=mixed,
+                    key=self.label(path),
+                )
+            )
+        return tuple(result)
+
+    def setting(self, parameter: Parameter, raw: object, path: KeyPath) -> float:
+        if parameter.choices is not None:
+            return self.choice(raw, path, parameter.choices)
+        value = self.number(raw, path)
+        self.in_range(value, parameter.range, path)
+        return value
+
+    def actions(self, value: object, path: KeyPath, moves: Mapping[str, Move]) -> dict[str, str]:
+        if not isinstance(value, dict):
+            self.fail(path, f'expected a table {{move = "action"}}; got {_kind_name(value)}')
+        result = {}
+        for name, action in value.items():
+            if name not in moves:
+                self.fail((*path, name), f"no move called {name!r}{_suggest(name, list(moves))}")
+            options = list(moves[name].actions)
+            result[name] = self.one_of(action, (*path, name), options, f"an action of {name}")
+        return result
+
+
+# --------------------------------------------------------------------------- public
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, merge (``extends``) and check a scenario file.
+
+    Parameters
+    ----------
+    path
+        A ``.toml`` scenario file.
+
+    Returns
+    -------
+    Scenario
+        The validated, inert contents.
+
+    Raises
+    ------
+    FormatError
+        For anything that is not a valid scenario: the message names the file,
+        the line where it can, the key path and what was expected.
+
+    Examples
+    --------
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> [m.name for m in scenario.moves]
+    ['mediation', 'stance', 'summit', 'liquidation', 'controls', 'gsomia']
+    """
+    shown = str(path)
+    source = _read(Path(path), shown, None)
+    return _finish(source, shown)
+
+
+def load_scenario_text(text: str, path: str | Path = "<scenario>") -> Scenario:
+    """Check a scenario given as text (``extends`` is relative to ``path``'s folder).
+
+    Examples
+    --------
+    >>> text = '''
+    ... [scenario]
+    ... title = "Who blinks"
+    ... [players.seoul]
+    ... [moves.stance]
+    ... player = "seoul"
+    ... actions = ["proceed", "fund"]
+    ... [terms.seoul.cost]
+    ... when = { stance = "fund" }
+    ... value = -1
+    ... reason = "Paying costs money"
+    ... '''
+    >>> load_scenario_text(text).moves[0].actions
+    ('proceed', 'fund')
+    """
+    shown = str(path)
+    return _finish(_parse(text, shown, Path(path)), shown)
+
+
+def _finish(source: _Source, shown: str) -> Scenario:
+    data, origins, files = _resolve(source, (source.path.resolve(),))
+    return _Checker(data, origins, source).scenario(shown, files)

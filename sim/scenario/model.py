@@ -1,0 +1,251 @@
+"""The validated contents of a scenario file, as frozen dataclasses that do nothing.
+
+:func:`sim.scenario.load_scenario` builds these from a TOML file after checking
+every key; :func:`sim.scenario.compile_scenario` is the only place where they
+are turned into numbers and a game tree. Keeping them inert means that one
+parameter point and a million-point sweep go through the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sim.scenario.expressions import Expression
+
+__all__ = [
+    "CHANCE_PLAYER",
+    "ChanceCase",
+    "Condition",
+    "Expectation",
+    "Move",
+    "Parameter",
+    "Player",
+    "Scenario",
+    "Term",
+    "TermCase",
+]
+
+#: The ``player`` of a move that nature (the chance player) makes.
+CHANCE_PLAYER = "chance"
+
+#: ``((move, frozenset of actions), ...)``: every named move was played with one
+#: of the listed actions. The empty condition always holds.
+Condition = tuple[tuple[str, frozenset[str]], ...]
+
+
+def condition_holds(condition: Condition, path: Mapping[str, str]) -> bool:
+    """Whether a (partial) play path satisfies every part of a condition.
+
+    A move that was not played on the path satisfies no part that names it.
+
+    Examples
+    --------
+    >>> when = (("stance", frozenset({"fund", "freeze"})),)
+    >>> condition_holds(when, {"stance": "fund"}), condition_holds(when, {})
+    (True, False)
+    """
+    return all(path.get(move) in actions for move, actions in condition)
+
+
+@dataclass(frozen=True)
+class Player:
+    """A player: an identifier used in the file, and how people read it."""
+
+    id: str
+    name: str
+    description: str = ""
+    briefing: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named, overridable number: a weight, a probability, a design choice.
+
+    Attributes
+    ----------
+    name
+        The identifier used in expressions and in ``--set NAME=VALUE``.
+    value
+        The default: a number, or an expression of other parameters (a derived
+        parameter, recomputed when those change unless it is set itself).
+    range
+        ``(low, high)`` that every value, set or derived, must lie in; or ``None``.
+    choices
+        For a categorical parameter, ``{label: number}``; ``--set`` accepts a label.
+    """
+
+    name: str
+    value: float | Expression
+    range: tuple[float, float] | None = None
+    unit: str = ""
+    label: str = ""
+    description: str = ""
+    source: str = ""
+    choices: Mapping[str, float] | None = None
+
+    @property
+    def derived(self) -> bool:
+        """Whether the default is an expression of other parameters."""
+        return isinstance(self.value, Expression)
+
+
+@dataclass(frozen=True)
+class ChanceCase:
+    """One case of a chance move: when ``when`` holds, these probabilities apply.
+
+    ``probabilities`` has one entry per action: an expression, or ``None`` for
+    the one action the file may leave out, which gets one minus the others.
+    ``key`` is where the case is written, for error messages.
+    """
+
+    when: Condition
+    probabilities: tuple[Expression | None, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move of the game, in the order of play.
+
+    Attributes
+    ----------
+    name
+        The move's name, used in play paths: ``{"stance": "fund", ...}``.
+    player
+        A player id, or :data:`CHANCE_PLAYER`.
+    actions
+        The actions as declared (conditions may name any of them).
+    observes
+        The earlier moves whose actions the player knows when moving.
+    when
+        The move happens only on paths where this holds.
+    cases
+        Chance moves: the first case whose condition holds gives the probabilities.
+    forced
+        If set, the only action available in play (:attr:`playable`).
+    status_quo
+        The action kept when the player is indifferent (subgame perfection).
+    says
+        ``{action: phrase}`` used to narrate a path ("stays out").
+    """
+
+    name: str
+    player: str
+    actions: tuple[str, ...]
+    observes: tuple[str, ...]
+    when: Condition = ()
+    group: str = ""
+    cases: tuple[ChanceCase, ...] = ()
+    forced: str = ""
+    status_quo: str = ""
+    says: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def playable(self) -> tuple[str, ...]:
+        """The actions available in play: the forced one alone, else all."""
+        return (self.forced,) if self.forced else self.actions
+
+    @property
+    def is_chance(self) -> bool:
+        """Whether nature makes this move."""
+        return self.player == CHANCE_PLAYER
+
+
+@dataclass(frozen=True)
+class TermCase:
+    """One piece of a payoff term: ``value`` counts where ``when`` holds and ``unless`` does not."""
+
+    when: Condition
+    unless: Condition
+    value: Expression
+
+
+@dataclass(frozen=True)
+class Term:
+    """A named payoff term of one player, with its reason.
+
+    The term's value at an outcome is the sum of the values of its cases that apply.
+    """
+
+    player: str
+    name: str
+    reason: str
+    cases: tuple[TermCase, ...]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """An outcome the scenario's author states and the tests check.
+
+    Attributes
+    ----------
+    path
+        Each named move takes the given action in every outcome of positive
+        probability (among those satisfying ``given``), in every equilibrium.
+    equilibria
+        If set, the number of equilibria found.
+    mixed
+        If set, whether some equilibrium is mixed.
+    """
+
+    description: str
+    concept: str
+    set: Mapping[str, float]
+    force: Mapping[str, str]
+    path: Mapping[str, str]
+    given: Condition
+    equilibria: int | None
+    mixed: bool | None
+    key: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole scenario file (after ``extends`` is resolved).
+
+    Attributes
+    ----------
+    path
+        The file it was read from.
+    files
+        Every file that contributed, the file itself first, then what it extends.
+    """
+
+    path: str
+    title: str
+    date: str
+    narrative: str
+    sources: tuple[str, ...]
+    players: tuple[Player, ...]
+    parameters: Mapping[str, Parameter]
+    moves: tuple[Move, ...]
+    terms: tuple[Term, ...]
+    expectations: tuple[Expectation, ...]
+    files: tuple[str, ...]
+
+    @property
+    def player_ids(self) -> tuple[str, ...]:
+        """The players' ids, in the order of play's payoff vectors."""
+        return tuple(p.id for p in self.players)
+
+    def move(self, name: str) -> Move:
+        """The move called ``name``."""
+        for move in self.moves:
+            if move.name == name:
+                return move
+        raise KeyError(name)
+
+    @property
+    def sequential(self) -> bool:
+        """Whether some player, with a real choice, observes another player's real choice.
+
+        Moves of nature and moves with one playable action (forced) do not count,
+        nor does a player observing their own earlier move.
+        """
+        choices = {m.name: m.player for m in self.moves if not m.is_chance and len(m.playable) > 1}
+        return any(
+            m.name in choices and any(choices.get(o, m.player) != m.player for o in m.observes)
+            for m in self.moves
+        )

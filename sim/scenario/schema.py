@@ -1,0 +1,317 @@
+"""The scenario file format, declared once: what the loader checks and the reference shows.
+
+Every table a scenario file may contain is a :class:`Table` listing its keys,
+each with a :class:`Key` kind, whether it is required and what it means. The
+loader (:mod:`sim.scenario.loader`) rejects keys that are not declared here and
+checks each value against its kind; ``docs/reference/scenario-files.md`` is
+generated from the same declarations by :func:`reference_markdown` (a test
+keeps the two equal), so the documentation cannot drift from what is accepted.
+
+Run ``python -m sim.scenario.schema`` to print the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = [
+    "KINDS",
+    "LIMITS",
+    "TABLES",
+    "Key",
+    "Table",
+    "reference_markdown",
+]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a table: its name, kind, whether it is required, and what it means."""
+
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the file: how it is written (``[moves.NAME]``) and its keys."""
+
+    header: str
+    description: str
+    keys: tuple[Key, ...]
+
+    def key(self, name: str) -> Key:
+        """The declared key called ``name``."""
+        return next(k for k in self.keys if k.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of the keys, in declaration order."""
+        return tuple(k.name for k in self.keys)
+
+
+#: What each kind of value is, as the reference states it.
+KINDS: Final[dict[str, str]] = {
+    "string": "a string of at most 300 characters",
+    "text": 'a string of at most 20,000 characters (use `"""` for several lines)',
+    "date": "a date, `2020-11-15` (TOML date or string)",
+    "identifier": (
+        "a name of letters, digits and `_`, not starting with a digit, at most 64 characters"
+    ),
+    "identifiers": "an array of distinct identifiers",
+    "strings": "an array of strings",
+    "number": "a number (integer or float)",
+    "integer": "a whole number",
+    "boolean": "`true` or `false`",
+    "range": "an array `[low, high]` of two numbers with low <= high",
+    "value": (
+        "a number; or a string: an expression of other parameters (a derived parameter), "
+        "or one of `choices`"
+    ),
+    "expression": "a number, or a string holding an [expression](#expressions)",
+    "choices": "a table `{label = number, ...}`",
+    "condition": (
+        'a table `{move = "action", other_move = ["a", "b"], ...}`: every named move '
+        "was played with (one of) the given action(s)"
+    ),
+    "probabilities": (
+        "a table `{action = expression, ...}` giving every action's probability, or every "
+        "action's but one, which gets the rest"
+    ),
+    "phrases": 'a table `{action = "phrase", ...}`',
+    "assignments": "a table `{parameter = number or choice label, ...}`",
+    "actions": 'a table `{move = "action", ...}`',
+    "table": "a table",
+    "tables": "an array of tables",
+}
+
+#: Caps that keep a hostile or mistyped file cheap to reject.
+LIMITS: Final[dict[str, int]] = {
+    "file_bytes": 1_000_000,
+    "extends_depth": 16,
+    "players": 16,
+    "parameters": 1_000,
+    "moves": 64,
+    "actions": 64,
+    "cases": 256,
+    "terms": 2_000,
+    "expectations": 200,
+    "list_items": 500,
+    "outcomes": 100_000,
+}
+
+_EXPRESSIONS_NOTE = "see [Expressions](#expressions)"
+
+TABLES: Final[dict[str, Table]] = {
+    "": Table(
+        "(top level)",
+        "The keys at the top of the file.",
+        (
+            Key(
+                "extends",
+                "string",
+                "Another scenario file (relative to this one) whose contents this file starts "
+                "from; tables merge key by key, and any other value given here replaces the "
+                "base's (arrays such as `expect` and `cases` are replaced whole).",
+            ),
+            Key("scenario", "table", "Title, date, narrative and sources.", required=True),
+            Key("players", "table", "One `[players.ID]` table per player, in order.", True),
+            Key("parameters", "table", "One `[parameters.NAME]` table per named number."),
+            Key("moves", "table", "One `[moves.NAME]` table per move, in the order of play.", True),
+            Key("terms", "table", "`[terms.PLAYER.NAME]`: the named payoff terms.", True),
+            Key("expect", "tables", "`[[expect]]`: outcomes the author states and tests check."),
+        ),
+    ),
+    "scenario": Table(
+        "[scenario]",
+        "What the scenario is about.",
+        (
+            Key("title", "string", "A one-line title.", required=True),
+            Key("date", "date", "The moment the scenario describes."),
+            Key(
+                "narrative", "text", "A dated paragraph setting the scene (the public background)."
+            ),
+            Key("sources", "strings", "Where the facts and judgements come from."),
+        ),
+    ),
+    "player": Table(
+        "[players.ID]",
+        "A player. `ID` is an identifier used in `moves` and `terms`; players are listed in "
+        "order, which is the order of payoff vectors. `chance` is reserved for nature.",
+        (
+            Key("name", "string", "How the player is written in output.", default="ID"),
+            Key("description", "text", "Who the player is."),
+            Key("briefing", "text", "Private background for the player's role (classroom)."),
+        ),
+    ),
+    "parameter": Table(
+        "[parameters.NAME]",
+        "A named number that expressions use and `--set NAME=VALUE` overrides. `NAME` is an "
+        "identifier other than `and`, `or`, `not` and the function names.",
+        (
+            Key("value", "value", "The default value.", required=True),
+            Key("range", "range", "Every value (set or derived) must lie in it."),
+            Key("unit", "string", "The unit, e.g. `points` or `probability`."),
+            Key("label", "string", "The ordinal meaning of the value, e.g. `low: Trump-era`."),
+            Key("description", "text", "What the number means."),
+            Key("source", "string", "The fact or judgement behind the value."),
+            Key("choices", "choices", "For a categorical parameter: its labels and their numbers."),
+        ),
+    ),
+    "move": Table(
+        "[moves.NAME]",
+        "A move, in the order of play. `NAME` is an identifier that names the move in play "
+        "paths (`stance=fund`).",
+        (
+            Key("player", "identifier", "A player's ID, or `chance` for nature.", required=True),
+            Key("actions", "identifiers", "The actions, at most 64.", required=True),
+            Key(
+                "observes",
+                "identifiers",
+                "The earlier moves whose actions the player knows when moving.",
+                default="all earlier moves",
+            ),
+            Key(
+                "group",
+                "identifier",
+                "Moves in one group are simultaneous: consecutive, and none observes another.",
+            ),
+            Key("when", "condition", "The move happens only on paths where this holds."),
+            Key(
+                "probabilities",
+                "probabilities",
+                "Chance moves: the probabilities when no case applies.",
+            ),
+            Key(
+                "cases",
+                "tables",
+                "Chance moves: `[[moves.NAME.cases]]`, the first that holds applies.",
+            ),
+            Key("forced", "identifier", "The only action allowed (e.g. Tokyo attends regardless)."),
+            Key(
+                "status_quo",
+                "identifier",
+                "The action kept when the player is indifferent between it and another best one.",
+            ),
+            Key("says", "phrases", "How each action reads in a sentence after the player's name."),
+            Key("description", "text", "What the move is."),
+        ),
+    ),
+    "case": Table(
+        "[[moves.NAME.cases]]",
+        "A case of a chance move's probabilities.",
+        (
+            Key("when", "condition", "When the case applies.", required=True),
+            Key("probabilities", "probabilities", "The probabilities in this case.", required=True),
+        ),
+    ),
+    "term": Table(
+        "[terms.PLAYER.NAME]",
+        "A named payoff term of one player. Its value at an outcome is `value` where `when` "
+        "holds and `unless` does not; or, with `cases`, the sum of the cases that apply.",
+        (
+            Key("reason", "text", "Why the player cares: the fact or judgement behind it.", True),
+            Key(
+                "value", "expression", "The amount added to the player's payoff (may be negative)."
+            ),
+            Key("when", "condition", "The term applies only where this holds."),
+            Key("unless", "condition", "The term does not apply where this holds."),
+            Key("cases", "tables", "`[[terms.PLAYER.NAME.cases]]`, instead of `value`."),
+        ),
+    ),
+    "term_case": Table(
+        "[[terms.PLAYER.NAME.cases]]",
+        "One piece of a payoff term.",
+        (
+            Key("value", "expression", "The amount.", required=True),
+            Key("when", "condition", "Where the piece applies."),
+            Key("unless", "condition", "Where it does not."),
+        ),
+    ),
+    "expect": Table(
+        "[[expect]]",
+        "An outcome the scenario should show; `sim validate --expect` and the tests check it.",
+        (
+            Key("description", "string", "What is expected and why, in words.", required=True),
+            Key(
+                "concept",
+                "identifier",
+                "`spe`, `nash`, `pure-nash`, `correlated` or `coarse-correlated`.",
+                default="the scenario's default concept",
+            ),
+            Key("set", "assignments", "Parameter values for this check."),
+            Key("force", "actions", "Moves forced to one action for this check."),
+            Key(
+                "path",
+                "actions",
+                "In every equilibrium, every outcome of positive probability (that satisfies "
+                "`given`) takes these actions.",
+            ),
+            Key("given", "condition", "Restrict `path` to the outcomes where this holds."),
+            Key("equilibria", "integer", "The number of equilibria found."),
+            Key("mixed", "boolean", "Whether some equilibrium is mixed."),
+        ),
+    ),
+}
+
+
+def reference_markdown() -> str:
+    """The scenario-file reference page, generated from :data:`TABLES`.
+
+    Examples
+    --------
+    >>> reference_markdown().splitlines()[0]
+    '# Scenario files'
+    """
+    lines = [
+        "# Scenario files",
+        "",
+        "<!-- Generated by `python -m sim.scenario.schema`; do not edit by hand. -->",
+        "",
+        "A scenario is a TOML file. This page lists every table and key the loader accepts;",
+        "anything else is an error that names the file, the line and the nearest valid key.",
+        "The [tutorial](../tutorial/model-your-own-dispute.md) builds one from scratch and",
+        "[the flagship model](../explanation/flagship-model.md) explains a real one.",
+        "",
+    ]
+    for table in TABLES.values():
+        lines += [f"## `{table.header}`", "", table.description, ""]
+        lines += ["| Key | Kind | Required | Meaning |", "|---|---|---|---|"]
+        for key in table.keys:
+            required = "yes" if key.required else (f"default: {key.default}" if key.default else "")
+            lines.append(f"| `{key.name}` | {key.kind} | {required} | {key.description} |")
+        lines.append("")
+    lines += ["## Kinds of value", "", "| Kind | Meaning |", "|---|---|"]
+    lines += [f"| {kind} | {meaning} |" for kind, meaning in KINDS.items()]
+    lines += [
+        "",
+        "## Expressions",
+        "",
+        "Payoff values and probabilities are numbers or strings holding an expression over",
+        "parameter names: arithmetic (`+ - * / **`), comparisons (`< <= > >= == !=`, giving 1",
+        "or 0), `and`/`or`/`not` on comparisons, parentheses and the functions `min`, `max`,",
+        "`clip(x, lo, hi)`, `where(condition, a, b)`, `exp`, `log`, `abs` and `sqrt`. Nothing",
+        "else parses: no strings, attribute access, subscripts or other calls. Expressions",
+        "are parsed once and evaluated on whole arrays of parameter values.",
+        "",
+        "## Limits",
+        "",
+        "| What | At most |",
+        "|---|---|",
+    ]
+    lines += [f"| {what.replace('_', ' ')} | {limit:,} |" for what, limit in LIMITS.items()]
+    lines += [
+        "| expression length | 2,000 characters |",
+        "",
+        "A file may not extend itself, directly or through others.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - used to regenerate the docs page
+    print(reference_markdown(), end="")
