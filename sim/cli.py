@@ -14,8 +14,13 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.solvers import CONCEPTS
+
+if TYPE_CHECKING:
+    from sim.games.extensive_form import ExtensiveFormGame
+    from sim.games.normal_form import NormalFormGame
 
 __all__ = ["main"]
 
@@ -44,7 +49,7 @@ def _nonnegative_float(text: str) -> float:
     return value
 
 
-def _pairs(items: list[str], flag: str) -> dict[str, str]:
+def _pairs(items: list[str], flag: str, form: str = "MOVE=ACTION") -> dict[str, str]:
     """``["MOVE=ACTION", ...]`` as a mapping, with a clear error for a missing ``=``."""
     from sim.errors import UsageError
 
@@ -52,9 +57,64 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise UsageError(f"{flag}: expected MOVE=ACTION; got {item!r}")
+            raise UsageError(f"{flag}: expected {form}; got {item!r}")
         pairs[key.strip()] = value.strip()
     return pairs
+
+
+_PATH_HELP = "a scenario .toml, or a Gambit .nfg or .efg file"
+
+
+def _add_scenario_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="settings",
+        metavar="NAME=VALUE",
+        help="scenarios: set a parameter (a number, or a choice's label; repeatable)",
+    )
+    command.add_argument(
+        "--force",
+        action="append",
+        default=[],
+        metavar="MOVE=ACTION",
+        help="scenarios: restrict a move to one action (repeatable)",
+    )
+
+
+def _settings(items: list[str]) -> dict[str, float | str]:
+    """``--set NAME=VALUE`` pairs: numbers where they parse, else choice labels."""
+    result: dict[str, float | str] = {}
+    for name, text in _pairs(items, "--set", "NAME=VALUE").items():
+        try:
+            result[name] = float(text)
+        except ValueError:
+            result[name] = text
+    return result
+
+
+def _is_scenario(path: str) -> bool:
+    return path.lower().endswith(".toml")
+
+
+def _load(args: argparse.Namespace) -> NormalFormGame | ExtensiveFormGame:
+    """The game of PATH: a Gambit file, or a scenario compiled with --set and --force."""
+    from sim.errors import UsageError
+
+    if _is_scenario(args.path):
+        from sim.scenario import compile_scenario, load_scenario
+        from sim.scenario.solve import force_moves
+
+        scenario = force_moves(
+            load_scenario(args.path), _pairs(getattr(args, "force", []), "--force")
+        )
+        return compile_scenario(scenario, _settings(getattr(args, "settings", []))).game()
+    if getattr(args, "settings", None) or getattr(args, "force", None):
+        raise UsageError("--set and --force apply to scenario (.toml) files only")
+    from sim.formats import load_game
+
+    return load_game(args.path)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -70,12 +130,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="find the equilibria of a game",
         description="Find the equilibria of a game file.",
     )
-    solve.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+    solve.add_argument("path", metavar="PATH", help=_PATH_HELP)
     solve.add_argument(
         "--concept",
-        default="nash",
+        default=None,
         choices=list(CONCEPTS),
-        help="solution concept (default: nash)",
+        help="solution concept (default: spe for a sequential scenario, else nash)",
     )
     solve.add_argument(
         "--method",
@@ -110,6 +170,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="MOVE=ACTION",
         help="--concept spe: among tied best actions at MOVE prefer ACTION (repeatable)",
     )
+    _add_scenario_options(solve)
     solve.add_argument(
         "--select",
         action="store_true",
@@ -127,8 +188,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="write a game in another Gambit format",
         description="Convert a game file to .nfg or .efg.",
     )
-    convert.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+    convert.add_argument("path", metavar="PATH", help=_PATH_HELP)
     convert.add_argument("--to", required=True, choices=["nfg", "efg"], help="target format")
+    _add_scenario_options(convert)
     convert.add_argument(
         "--out",
         metavar="FILE",
@@ -141,7 +203,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="For one equilibrium, show each player's alternatives at each decision "
         "and what each would cost.",
     )
-    explain.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+    explain.add_argument("path", metavar="PATH", help=_PATH_HELP)
     explain.add_argument(
         "--concept",
         default=None,
@@ -158,10 +220,25 @@ def _build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
-        help="check that a game file is well formed",
-        description="Check that a game file reads cleanly.",
+        help="check that a game or scenario file is well formed",
+        description="Check that a game or scenario file reads cleanly; a scenario is also "
+        "compiled at its default values.",
     )
-    validate.add_argument("path", metavar="PATH", help="a Gambit .nfg or .efg file")
+    validate.add_argument("path", metavar="PATH", help=_PATH_HELP)
+    validate.add_argument(
+        "--expect",
+        action="store_true",
+        help="scenarios: also solve and check every [[expect]] entry (exit 1 if one fails)",
+    )
+
+    scenarios = commands.add_parser(
+        "scenarios",
+        help="list the scenario files in a folder with their titles",
+        description="List scenario files with their titles and dates.",
+    )
+    scenarios.add_argument(
+        "folder", nargs="?", default="scenarios", help="where to look (default: scenarios)"
+    )
 
     commands.add_parser(
         "methods", help="list the solvers and what they guarantee", description="List the solvers."
@@ -169,17 +246,44 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _solve_scenario(args: argparse.Namespace) -> str:
+    import json
+
+    from sim.errors import UsageError
+    from sim.scenario import load_scenario, solve_scenario
+    from sim.scenario.report import scenario_table, scenario_to_dict
+
+    if args.select:
+        raise UsageError("--select applies to game files; for a scenario use 'sim explain'")
+    solution = solve_scenario(
+        load_scenario(args.path),
+        concept=args.concept,
+        method=args.method,
+        settings=_settings(args.settings),
+        force=_pairs(args.force, "--force"),
+        require_all=args.require_all,
+        objective=args.objective,
+        player=args.player,
+        lam=args.lam,
+        tie_break=_pairs(args.tie_break, "--tie-break") or None,
+    )
+    if args.format == "json":
+        return json.dumps(scenario_to_dict(solution), indent=2)
+    return scenario_table(solution)
+
+
 def _solve(args: argparse.Namespace) -> str:
     import json
 
-    from sim.formats import load_game
     from sim.report import solution_table, solution_to_dict
     from sim.solvers import solve
 
-    game = load_game(args.path)
+    if _is_scenario(args.path):
+        return _solve_scenario(args)
+    game = _load(args)
     solution = solve(
         game,
-        args.concept,
+        args.concept or "nash",
         args.method,
         require_all=args.require_all,
         objective=args.objective,
@@ -207,12 +311,11 @@ def _solve(args: argparse.Namespace) -> str:
 
 
 def _convert(args: argparse.Namespace) -> str:
-    from sim.formats import load_game
     from sim.formats.efg import write_efg
     from sim.formats.nfg import write_nfg
     from sim.games.extensive_form import ExtensiveFormGame
 
-    game = load_game(args.path)
+    game = _load(args)
     if args.to == "nfg":
         normal = game.reduced_normal_form() if isinstance(game, ExtensiveFormGame) else game
         text = write_nfg(normal)
@@ -256,12 +359,11 @@ def _write_atomically(path: Path, text: str) -> None:
 def _explain(args: argparse.Namespace) -> str:
     from sim.analysis.explain import explain
     from sim.errors import UsageError
-    from sim.formats import load_game
     from sim.games.extensive_form import ExtensiveFormGame
     from sim.report import fraction_text
     from sim.solvers import solve
 
-    game = load_game(args.path)
+    game = _load(args)
     is_tree = isinstance(game, ExtensiveFormGame)
     concept = args.concept or ("spe" if is_tree else "nash")
     solution = solve(game, concept)
@@ -290,10 +392,51 @@ def _explain(args: argparse.Namespace) -> str:
 
 
 def _validate(args: argparse.Namespace) -> str:
-    from sim.formats import load_game
+    from sim.errors import SimError, UsageError
 
-    game = load_game(args.path)
-    return f"{args.path}: OK ({game!r})"
+    if not _is_scenario(args.path):
+        if args.expect:
+            raise UsageError("--expect applies to scenario (.toml) files only")
+        return f"{args.path}: OK ({_load(args)!r})"
+    from sim.scenario import check_expectations, compile_scenario, load_scenario
+
+    scenario = load_scenario(args.path)
+    game = compile_scenario(scenario).game()
+    lines = [
+        f"{args.path}: OK ({len(scenario.players)} players, {len(scenario.moves)} moves, "
+        f"{game.tree.n_terminals:,} outcomes, {len(scenario.parameters)} parameters, "
+        f"{len(scenario.expectations)} expectations)"
+    ]
+    if args.expect:
+        results = check_expectations(scenario)
+        for result in results:
+            mark = "ok" if result.ok else "FAILED"
+            lines.append(f"  {mark}: {result.expectation.description} [{result.message}]")
+        failed = sum(not r.ok for r in results)
+        if failed:
+            print("\n".join(lines))
+            raise SimError(f"{args.path}: {failed} of {len(results)} expectations failed")
+    return "\n".join(lines)
+
+
+def _scenarios(args: argparse.Namespace) -> str:
+    from sim.errors import InputError, UsageError
+    from sim.scenario import load_scenario
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    rows = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            scenario = load_scenario(path)
+            rows.append((path.name, scenario.date or "", scenario.title))
+        except InputError as error:
+            rows.append((path.name, "", f"(does not load: {error})"))
+    if not rows:
+        return f"no scenario files in {folder}"
+    width = max(len(name) for name, _, _ in rows)
+    return "\n".join(f"{name:<{width}}  {date:<10}  {title}" for name, date, title in rows)
 
 
 def _methods(args: argparse.Namespace) -> str:
@@ -312,6 +455,7 @@ COMMANDS = {
     "explain": _explain,
     "convert": _convert,
     "validate": _validate,
+    "scenarios": _scenarios,
     "methods": _methods,
 }
 

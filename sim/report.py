@@ -160,7 +160,7 @@ def solution_to_dict(
     }
 
 
-def _regret_text(regret: float) -> str:
+def regret_text(regret: float) -> str:
     """Regret as printed: "< 1e-12" at round-off level (exact zero included), else 2 digits.
 
     Round-off differs between machines, so tiny regrets are not printed digit by digit.
@@ -229,7 +229,7 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
                 lines.append(f"  ... and {len(shown) - 8} more")
         for key, value in eq.details.items():
             lines.append(f"  {key} {value:g}")
-        lines.append(f"  max regret {_regret_text(eq.max_regret)}")
+        lines.append(f"  max regret {regret_text(eq.max_regret)}")
         lines.append("")
     count = f"{len(solution)} equilibri{'um' if len(solution) == 1 else 'a'}"
     status = (

@@ -1,0 +1,69 @@
+"""Check a scenario's ``[[expect]]`` entries: the outcomes its author says it shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.scenario.model import Expectation, Scenario, condition_holds
+from sim.scenario.solve import default_concept, solve_scenario
+
+__all__ = ["ExpectationResult", "check_expectation", "check_expectations"]
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    """Whether an expectation holds, and if not, what was found instead."""
+
+    expectation: Expectation
+    ok: bool
+    message: str
+
+
+def check_expectation(scenario: Scenario, expectation: Expectation) -> ExpectationResult:
+    """Solve the scenario as the expectation says and compare.
+
+    ``path`` must hold in every outcome of positive probability (satisfying
+    ``given``) of every equilibrium found, and at least one such outcome must
+    exist.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> check_expectation(scenario, scenario.expectations[0]).ok
+    True
+    """
+    concept = expectation.concept or default_concept(scenario)
+    solution = solve_scenario(
+        scenario, concept=concept, settings=expectation.set, force=expectation.force
+    )
+
+    def result(ok: bool, message: str) -> ExpectationResult:
+        return ExpectationResult(expectation, ok, message)
+
+    if expectation.equilibria is not None and len(solution) != expectation.equilibria:
+        return result(False, f"expected {expectation.equilibria} equilibria; found {len(solution)}")
+    if expectation.mixed is not None:
+        mixed = any(not eq.pure for eq in solution)
+        if mixed != expectation.mixed:
+            return result(False, f"expected {'a' if expectation.mixed else 'no'} mixed equilibrium")
+    if expectation.path:
+        if not len(solution):
+            return result(False, "no equilibrium found")
+        for k, eq in enumerate(solution, start=1):
+            matching = [path for _, path in eq.outcomes if condition_holds(expectation.given, path)]
+            if not matching:
+                return result(
+                    False, f"equilibrium {k}: no outcome of positive probability satisfies 'given'"
+                )
+            for path in matching:
+                wrong = {m: path.get(m) for m, a in expectation.path.items() if path.get(m) != a}
+                if wrong:
+                    shown = ", ".join(f"{m}={a}" for m, a in path.items())
+                    return result(False, f"equilibrium {k} reaches {shown}")
+    return result(True, f"{len(solution)} {concept} equilibri{'um' if len(solution) == 1 else 'a'}")
+
+
+def check_expectations(scenario: Scenario) -> list[ExpectationResult]:
+    """Every ``[[expect]]`` entry of a scenario, checked in order."""
+    return [check_expectation(scenario, e) for e in scenario.expectations]

@@ -1,0 +1,247 @@
+"""A scenario's equilibria in words, as a table and as the JSON of the contract.
+
+The equilibrium path reads as sentences built from each move's ``says``
+phrases ("Washington stays out; Seoul lets the courts proceed; ..."), split
+where chance (or a mixing player) branches; each player's payoff is broken down
+by named term; and the closest calls on the path are listed as the decisive
+deviations: the alternative that would cost its mover least.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from sim.scenario.model import Move, Scenario
+from sim.scenario.solve import Deviation, ScenarioEquilibrium, ScenarioSolution
+
+__all__ = ["narrate", "scenario_table", "scenario_to_dict"]
+
+Outcome = tuple[float, Mapping[str, str]]
+MAX_DEVIATIONS = 5
+
+
+def _names(scenario: Scenario) -> dict[str, str]:
+    return {p.id: p.name for p in scenario.players}
+
+
+def _phrase(scenario: Scenario, move: Move, action: str) -> str:
+    said = move.says.get(action)
+    if move.is_chance:
+        return said or f"{move.name} is {action}"
+    who = _names(scenario)[move.player]
+    return f"{who} {said}" if said else f"{who} chooses {action} ({move.name})"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.3g}%"
+
+
+def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
+    """The play of an equilibrium in sentences, one line per branch.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario, solve_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> for line in narrate(scenario, solve_scenario(scenario)[0].outcomes):
+    ...     print(line)
+    Washington stays out; Seoul lets the courts proceed; Tokyo skips the summit.
+      If the court-ordered sale completes (60%): Tokyo keeps its export controls; Seoul keeps GSOMIA.
+      If the sale stalls (40%): Tokyo keeps its export controls; Seoul keeps GSOMIA.
+    """  # noqa: E501
+    moves = scenario.moves
+
+    def walk(items: Sequence[Outcome], start: int, indent: str) -> list[str]:
+        clauses: list[str] = []
+        for j in range(start, len(moves)):
+            move = moves[j]
+            groups: dict[str | None, list[Outcome]] = {}
+            for item in items:
+                groups.setdefault(item[1].get(move.name), []).append(item)
+            if len(groups) == 1:
+                (action,) = groups
+                if action is not None:
+                    clauses.append(_phrase(scenario, move, action))
+                continue
+            total = sum(p for p, _ in items)
+            order = [a for a in move.actions if a in groups] + ([None] if None in groups else [])
+            rests = {a: walk(groups[a], j + 1, "") for a in order}
+            if all(not rest for rest in rests.values()) and None not in groups:
+                # The last thing that happens: list the branches on one line.
+                shares = [sum(p for p, _ in groups[a]) / total for a in order]
+                ending = " or ".join(
+                    f"{_phrase(scenario, move, a)} ({_percent(s)})"
+                    for a, s in zip(order, shares, strict=True)
+                    if a is not None
+                )
+                clauses.append(f"then {ending}" if clauses else ending)
+                return [indent + _capital("; ".join(clauses)) + "."]
+            lines = [indent + _capital("; ".join(clauses)) + "."] if clauses else []
+            inner = indent + "  " if clauses else indent
+            for action in order:
+                group = groups[action]
+                share = sum(p for p, _ in group) / total
+                condition = (
+                    _phrase(scenario, move, action) if action else f"{move.name} does not happen"
+                )
+                rest = walk(group, j + 1, inner + "  ")
+                head = f"{inner}If {condition} ({_percent(share)})"
+                lines.append(f"{head}: {rest[0].strip()}" if rest else f"{head}.")
+                lines += rest[1:]
+            return lines
+        return [indent + _capital("; ".join(clauses)) + "."] if clauses else []
+
+    return walk(outcomes, 0, "")
+
+
+def _deviation_text(scenario: Scenario, deviation: Deviation) -> str:
+    move = scenario.move(deviation.move)
+    who = _names(scenario).get(deviation.player, deviation.player)
+    instead = _phrase(scenario, move, deviation.alternative).removeprefix(f"{who} ")
+    rather = _phrase(scenario, move, deviation.chosen).removeprefix(f"{who} ")
+    # The decisions before it are the equilibrium's own; only chance needs saying.
+    chance = [
+        _phrase(scenario, scenario.move(m), a)
+        for m, a in deviation.after.items()
+        if scenario.move(m).is_chance
+    ]
+    where = f" if {' and '.join(chance)}" if chance else ""
+    return f"{who} {instead} rather than {rather}{where}: costs {who} {deviation.loss:.2f}"
+
+
+def _breakdown_lines(scenario: Scenario, eq: ScenarioEquilibrium) -> list[str]:
+    names = _names(scenario)
+    width = max(len(n) for n in names.values())
+    lines = []
+    for i, pid in enumerate(scenario.player_ids):
+        parts = ", ".join(
+            f"{term} {value:+.2f}"
+            for term, value in eq.breakdown[pid].items()
+            if abs(value) > 1e-12
+        )
+        lines.append(f"    {names[pid]:<{width}}  {eq.payoffs[i]:+7.2f}  = {parts or 'nothing'}")
+    return lines
+
+
+def scenario_table(solution: ScenarioSolution) -> str:
+    """What ``sim solve SCENARIO.toml`` prints: play in words, payoffs by term, close calls."""
+    from sim.report import regret_text
+
+    scenario = solution.scenario
+    count = len(solution)
+    kind = "complete" if solution.complete else "not guaranteed complete"
+    lines = [
+        f"{scenario.title} ({scenario.path})",
+        f"{count} {solution.concept} equilibri{'um' if count == 1 else 'a'} by "
+        f"{solution.method}; {kind}.",
+    ]
+    lines += [f"Note: {note}" for note in solution.notes]
+    for k, eq in enumerate(solution, start=1):
+        regret = regret_text(eq.max_regret)
+        lines += ["", f"Equilibrium {k} (max regret {regret}):"]
+        lines += ["  " + line for line in narrate(scenario, eq.outcomes)]
+        lines += ["", "  Expected payoffs by term:", *_breakdown_lines(scenario, eq)]
+        if eq.deviations:
+            closest = sorted(eq.deviations, key=lambda d: d.loss)[:MAX_DEVIATIONS]
+            lines += ["", "  Closest calls on the path (the best alternative and what it costs):"]
+            lines += [f"    {_deviation_text(scenario, d)}" for d in closest]
+    if not count:
+        lines.append("No equilibrium found.")
+    return "\n".join(lines)
+
+
+def _behaviour_labels(solution: ScenarioSolution) -> list[list[str]]:
+    """Per player, one label per (information set, action): ``stance[mediation=stay_out]=fund``."""
+    tree = solution.compiled.structure.tree
+    scenario = solution.scenario
+    labels: list[list[str]] = [[] for _ in range(tree.n_players)]
+    for h in range(tree.n_infosets):
+        player = int(tree.infoset_player[h])
+        if player < 0:
+            continue
+        move = scenario.move(tree.move_names[h])
+        first = tree.infoset_members(h)[0]
+        seen = []
+        for u, a in tree.path(first):
+            name = tree.move_names[int(tree.node_infoset[u])]
+            if name in move.observes:
+                seen.append(f"{name}={tree.action_labels[int(tree.node_infoset[u])][a]}")
+        context = f"[{', '.join(seen)}]" if seen else ""
+        labels[player] += [f"{move.name}{context}={action}" for action in tree.action_labels[h]]
+    return labels
+
+
+def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
+    """The JSON object of ``sim solve SCENARIO.toml --format json`` (design.md's contract).
+
+    When the reduced normal form was built, ``game.players[i].actions`` are its
+    strategies and ``strategies`` mixed profiles over them
+    (``"representation": "reduced"``). Otherwise (large trees) they are behaviour
+    strategies (``"representation": "behaviour"``): each action label is
+    ``move[observed moves]=action``, and a player's probabilities sum to one
+    within each information set. ``outcomes`` are play paths either way.
+    """
+    from sim.report import CONTRACT_EQUILIBRIUM_KEYS
+
+    scenario = solution.scenario
+    names = _names(scenario)
+    reduced = solution.normal is not None
+    if reduced:
+        assert solution.normal is not None
+        actions = [list(a) for a in solution.normal.actions]
+    else:
+        actions = _behaviour_labels(solution)
+
+    def strategies(eq: ScenarioEquilibrium) -> list[list[float]]:
+        if reduced and eq.strategies is not None:
+            return [[float(p) for p in s] for s in eq.strategies]
+        assert eq.behaviour is not None
+        tree = solution.compiled.structure.tree
+        flat: list[list[float]] = [[] for _ in range(tree.n_players)]
+        for h, beta in enumerate(eq.behaviour):
+            player = int(tree.infoset_player[h])
+            if player >= 0:
+                flat[player] += [float(p) for p in beta]
+        return flat
+
+    values = solution.compiled.values
+    return {
+        "game": {
+            "title": scenario.title,
+            "players": [
+                {"name": p.name, "actions": a}
+                for p, a in zip(scenario.players, actions, strict=True)
+            ],
+            "representation": "reduced" if reduced else "behaviour",
+            "scenario": scenario.path,
+            "parameters": {k: float(np.asarray(v)) for k, v in values.items()},
+        },
+        "equilibria": [
+            {
+                "concept": eq.concept,
+                "method": eq.method,
+                "strategies": strategies(eq),
+                "payoffs": [float(v) for v in eq.payoffs],
+                "max_regret": float(eq.max_regret),
+                "pure": eq.pure,
+                "outcomes": [{"probability": p, "actions": dict(path)} for p, path in eq.outcomes],
+                "path": " ".join(narrate(scenario, eq.outcomes)),
+                "payoff_terms": {names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
+                **{
+                    key: float(value)
+                    for key, value in eq.details.items()
+                    if key not in CONTRACT_EQUILIBRIUM_KEYS
+                },
+            }
+            for eq in solution
+        ],
+        "complete": solution.complete,
+        "notes": list(solution.notes),
+    }

@@ -1,0 +1,396 @@
+"""Solve a scenario: compile it at one point, find equilibria, trace their play and payoffs.
+
+Subgame perfection (the default for sequential scenarios) works on the tree in
+behaviour strategies, because the reduced normal form of a realistic scenario
+is astronomically large (the flagship's Seoul alone has more than 10^12 reduced
+strategies). When the reduced normal form is small (simultaneous-move variants,
+classroom toys), every result is also expressed over it, as design.md's JSON
+contract describes, and the other concepts (Nash, correlated, ...) are solved
+there by :func:`sim.solvers.solve`.
+
+Every equilibrium carries its outcome distribution (play paths), each player's
+payoff split by named term, and a regret recomputed independently:
+:func:`sim.games.behaviour.subgame_regret` on the tree for subgame perfection,
+:mod:`sim.games.profiles` on the normal form otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.errors import GameError, UsageError
+from sim.games.behaviour import node_values, subgame_regret, terminal_probabilities
+from sim.games.extensive_form import DECISION, ExtensiveFormGame, GameTree
+from sim.games.normal_form import MAX_PROFILES, NormalFormGame
+from sim.scenario.compiler import CompiledScenario, compile_scenario
+from sim.scenario.model import Scenario
+from sim.solvers.solution import Solution
+
+__all__ = [
+    "Deviation",
+    "ScenarioEquilibrium",
+    "ScenarioSolution",
+    "default_concept",
+    "force_moves",
+    "solve_scenario",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Path = Mapping[str, str]
+
+#: Beyond this many pure profiles, subgame-perfect results are given in
+#: behaviour strategies only (building the reduced normal form would dominate).
+SPE_NORMAL_FORM_LIMIT = 10_000
+OUTCOME_CUTOFF = 1e-12
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """At a decision on the equilibrium path, the mover's best alternative and its cost."""
+
+    player: str
+    move: str
+    after: Path
+    chosen: str
+    alternative: str
+    loss: float
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioEquilibrium:
+    """One equilibrium of a scenario, with its play and its payoffs by term.
+
+    Attributes
+    ----------
+    outcomes
+        ``(probability, {move: action})`` for every outcome of positive
+        probability, most probable first.
+    breakdown
+        ``{player id: {term name: expected value}}``.
+    behaviour
+        One probability vector per information set (subgame perfection), else ``None``.
+    strategies
+        A mixed profile over the reduced normal form, when it was built, else ``None``.
+    """
+
+    concept: str
+    method: str
+    payoffs: FloatArray
+    max_regret: float
+    pure: bool
+    outcomes: tuple[tuple[float, Path], ...]
+    terminal_probabilities: FloatArray
+    breakdown: Mapping[str, Mapping[str, float]]
+    behaviour: tuple[FloatArray, ...] | None = None
+    strategies: tuple[FloatArray, ...] | None = None
+    deviations: tuple[Deviation, ...] = ()
+    details: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    joint: FloatArray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioSolution:
+    """The equilibria of a scenario at one parameter point.
+
+    ``normal`` is the reduced normal form when it was built (then every
+    equilibrium has ``strategies``); ``complete`` is true only when every
+    equilibrium of the concept is listed.
+    """
+
+    scenario: Scenario
+    compiled: CompiledScenario
+    concept: str
+    method: str
+    equilibria: tuple[ScenarioEquilibrium, ...]
+    complete: bool
+    notes: tuple[str, ...]
+    normal: NormalFormGame | None
+
+    @property
+    def game(self) -> ExtensiveFormGame:
+        """The compiled game."""
+        return self.compiled.game()
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self) -> Any:
+        return iter(self.equilibria)
+
+    def __getitem__(self, index: int) -> ScenarioEquilibrium:
+        return self.equilibria[index]
+
+
+def default_concept(scenario: Scenario) -> str:
+    """``"spe"`` when some player sees an earlier player's move, else ``"nash"``."""
+    return "spe" if scenario.sequential else "nash"
+
+
+def force_moves(scenario: Scenario, force: Mapping[str, str]) -> Scenario:
+    """The scenario with each named move restricted to one action.
+
+    Raises
+    ------
+    UsageError
+        For an unknown move or action (with the nearest valid name).
+    """
+    import difflib
+
+    moves = {m.name: m for m in scenario.moves}
+    for name, action in force.items():
+        if name not in moves:
+            close = difflib.get_close_matches(name, list(moves), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"--force: no move called {name!r}{hint}")
+        if action not in moves[name].actions:
+            raise UsageError(
+                f"--force {name}: expected one of {', '.join(moves[name].actions)}; got {action!r}"
+            )
+    replaced = tuple(
+        dataclasses.replace(m, forced=force[m.name]) if m.name in force else m
+        for m in scenario.moves
+    )
+    return dataclasses.replace(scenario, moves=replaced)
+
+
+def _profile_count(tree: GameTree) -> int | None:
+    """How many reduced pure profiles a perfect-information tree has (``None`` otherwise)."""
+    decisions = tree.node_infoset[tree.node_kind == DECISION]
+    if len(np.unique(decisions)) != len(decisions):
+        return None
+    total = 1
+    for i in range(tree.n_players):
+        count = [1] * tree.n_nodes
+        for v in range(tree.n_nodes - 1, -1, -1):
+            kids = tree.children(v)
+            if not kids:
+                continue
+            own = tree.node_kind[v] == DECISION and tree.infoset_player[tree.node_infoset[v]] == i
+            parts = [count[c] for c in kids]
+            count[v] = sum(parts) if own else math.prod(parts)
+            count[v] = min(count[v], 10**18)
+        total = min(total * count[0], 10**18)
+    return total
+
+
+def _normal_form(game: ExtensiveFormGame, limit: int) -> NormalFormGame | None:
+    count = _profile_count(game.tree)
+    if count is not None and count > limit:
+        return None
+    try:
+        return game.reduced_normal_form()
+    except GameError:
+        return None
+
+
+def _outcomes(
+    compiled: CompiledScenario, probabilities: FloatArray
+) -> tuple[tuple[float, Path], ...]:
+    order = np.argsort(-probabilities, kind="stable")
+    return tuple(
+        (float(probabilities[t]), dict(compiled.structure.paths[t]))
+        for t in order.tolist()
+        if probabilities[t] > OUTCOME_CUTOFF
+    )
+
+
+def _deviations(
+    compiled: CompiledScenario, game: ExtensiveFormGame, behaviour: Sequence[FloatArray]
+) -> tuple[Deviation, ...]:
+    """For each decision on the path, the mover's best other action and what it would cost."""
+    from sim.games.behaviour import node_reach
+
+    tree = game.tree
+    values = node_values(game, behaviour)
+    reach = node_reach(game, behaviour)
+    scenario = compiled.scenario
+    names = {p.name: p.id for p in scenario.players}
+    found = []
+    for v in np.flatnonzero((tree.node_kind == DECISION) & (reach > OUTCOME_CUTOFF)).tolist():
+        h = int(tree.node_infoset[v])
+        kids = tree.children(v)
+        if len(kids) < 2:
+            continue
+        i = int(tree.infoset_player[h])
+        beta = np.asarray(behaviour[h])
+        chosen = int(np.argmax(beta))
+        others = [a for a in range(len(kids)) if a != chosen]
+        best = max(others, key=lambda a: values[kids[a], i])
+        after = {
+            tree.move_names[int(tree.node_infoset[u])]: tree.action_labels[
+                int(tree.node_infoset[u])
+            ][a]
+            for u, a in tree.path(v)
+        }
+        found.append(
+            Deviation(
+                player=names.get(tree.players[i], tree.players[i]),
+                move=tree.move_names[h],
+                after=after,
+                chosen=tree.action_labels[h][chosen],
+                alternative=tree.action_labels[h][best],
+                loss=float(values[kids[chosen], i] - values[kids[best], i]),
+            )
+        )
+    return tuple(found)
+
+
+def solve_scenario(
+    scenario: Scenario,
+    *,
+    concept: str | None = None,
+    method: str = "auto",
+    settings: Mapping[str, Any] | None = None,
+    force: Mapping[str, str] | None = None,
+    require_all: bool = False,
+    objective: str | None = None,
+    player: str | None = None,
+    lam: float | None = None,
+    tie_break: Mapping[str, str] | None = None,
+    max_equilibria: int = 1_000,
+) -> ScenarioSolution:
+    """Equilibria of a scenario at one parameter point.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario.
+    concept
+        A concept of :data:`sim.solvers.CONCEPTS`; by default :func:`default_concept`.
+    settings
+        ``{parameter: value}`` overrides (``--set``).
+    force
+        ``{move: action}``: moves restricted to one action (``--force``).
+    tie_break
+        For ``"spe"``: preferred actions among ties, on top of each move's
+        ``status_quo``.
+    method, require_all, objective, player, lam
+        As for :func:`sim.solvers.solve`.
+
+    Returns
+    -------
+    ScenarioSolution
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> solution = solve_scenario(load_scenario("scenarios/baseline_nov2020.toml"))
+    >>> [(round(p, 2), path["stance"], path["controls"]) for p, path in solution[0].outcomes]
+    [(0.6, 'proceed', 'keep'), (0.4, 'proceed', 'keep')]
+    """
+    if force:
+        scenario = force_moves(scenario, force)
+    concept = concept or default_concept(scenario)
+    compiled = compile_scenario(scenario, settings)
+    game = compiled.game()
+    if concept == "spe":
+        if method not in ("auto", "backward_induction"):
+            raise UsageError(f"--concept spe: the method is backward_induction; got {method!r}")
+        preferred = {m.name: m.status_quo for m in scenario.moves if m.status_quo in m.playable}
+        preferred.update(tie_break or {})
+        return _spe(compiled, game, preferred, max_equilibria)
+    normal = _normal_form(game, MAX_PROFILES)
+    if normal is None:
+        raise UsageError(
+            f"{scenario.path}: the reduced normal form has more than {MAX_PROFILES:,} "
+            f"pure-strategy profiles, too many for --concept {concept}; use --concept spe "
+            "(behaviour strategies)"
+        )
+    from sim.solvers import solve
+
+    solution = solve(
+        normal,
+        concept,
+        method,
+        require_all=require_all,
+        objective=objective,
+        player=player,
+        lam=lam,
+    )
+    return _from_normal_form(compiled, game, normal, solution)
+
+
+def _spe(
+    compiled: CompiledScenario,
+    game: ExtensiveFormGame,
+    preferred: Mapping[str, str],
+    max_equilibria: int,
+) -> ScenarioSolution:
+    from sim.solvers.subgame_perfect import reduced_profile, spe_behaviour
+
+    found = spe_behaviour(game, tie_break=preferred, max_profiles=max_equilibria)
+    normal = _normal_form(game, SPE_NORMAL_FORM_LIMIT)
+    equilibria = []
+    for spe in found.profiles:
+        probabilities = terminal_probabilities(game, spe.behaviour)
+        strategies = None if normal is None else reduced_profile(game, spe.behaviour)
+        equilibria.append(
+            ScenarioEquilibrium(
+                concept="spe",
+                method="backward_induction",
+                payoffs=spe.payoffs,
+                max_regret=subgame_regret(game, spe.behaviour),
+                pure=spe.pure,
+                outcomes=_outcomes(compiled, probabilities),
+                terminal_probabilities=probabilities,
+                breakdown=compiled.term_breakdown(probabilities),
+                behaviour=spe.behaviour,
+                strategies=strategies,
+                deviations=_deviations(compiled, game, spe.behaviour),
+            )
+        )
+    return ScenarioSolution(
+        compiled.scenario,
+        compiled,
+        "spe",
+        "backward_induction",
+        tuple(equilibria),
+        found.complete,
+        found.notes,
+        normal,
+    )
+
+
+def _from_normal_form(
+    compiled: CompiledScenario, game: ExtensiveFormGame, normal: NormalFormGame, solution: Solution
+) -> ScenarioSolution:
+    from sim.report import outcomes
+
+    index = {tuple(sorted(p.items())): t for t, p in enumerate(compiled.structure.paths)}
+    equilibria = []
+    for eq in solution:
+        probabilities = np.zeros(game.tree.n_terminals)
+        for p, path in outcomes(game, eq):
+            probabilities[index[tuple(sorted(path.items()))]] += p
+        equilibria.append(
+            ScenarioEquilibrium(
+                concept=eq.concept,
+                method=eq.method,
+                payoffs=eq.payoffs,
+                max_regret=eq.max_regret,
+                pure=eq.pure,
+                outcomes=_outcomes(compiled, probabilities),
+                terminal_probabilities=probabilities,
+                breakdown=compiled.term_breakdown(probabilities),
+                strategies=eq.strategies,
+                details=dict(eq.details),
+                joint=eq.joint,
+            )
+        )
+    return ScenarioSolution(
+        compiled.scenario,
+        compiled,
+        solution.concept,
+        solution.method,
+        tuple(equilibria),
+        solution.complete,
+        solution.notes,
+        normal,
+    )
