@@ -254,7 +254,9 @@ def _solve_scenario(args: argparse.Namespace) -> str:
     from sim.scenario.report import scenario_table, scenario_to_dict
 
     if args.select:
-        raise UsageError("--select applies to game files; for a scenario use 'sim explain'")
+        raise UsageError(
+            "--select applies to game files; a scenario's table lists its closest calls"
+        )
     solution = solve_scenario(
         load_scenario(args.path),
         concept=args.concept,
@@ -405,7 +407,7 @@ def _validate(args: argparse.Namespace) -> str:
     lines = [
         f"{args.path}: OK ({len(scenario.players)} players, {len(scenario.moves)} moves, "
         f"{game.tree.n_terminals:,} outcomes, {len(scenario.parameters)} parameters, "
-        f"{len(scenario.expectations)} expectations)"
+        f"{len(scenario.expectations)} expectation{'' if len(scenario.expectations) == 1 else 's'})"
     ]
     if args.expect:
         results = check_expectations(scenario)

@@ -65,7 +65,7 @@ def load_game(path: str | Path) -> NormalFormGame | ExtensiveFormGame:
     if suffix not in GAME_SUFFIXES:
         raise UsageError(
             f"{path}: cannot read files with suffix {suffix or '(none)'!r}; "
-            f"supported suffixes are {', '.join(GAME_SUFFIXES)}"
+            f"supported suffixes are {', '.join(GAME_SUFFIXES)} (and .toml for scenarios)"
         )
     text = read_text(path)
     if suffix == ".nfg":

@@ -236,7 +236,7 @@ def _deviations(
                 after=after,
                 chosen=tree.action_labels[h][chosen],
                 alternative=tree.action_labels[h][best],
-                loss=float(values[kids[chosen], i] - values[kids[best], i]),
+                loss=max(0.0, float(values[kids[chosen], i] - values[kids[best], i])),
             )
         )
     return tuple(found)
