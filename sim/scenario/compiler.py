@@ -50,6 +50,9 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 PROBABILITY_TOL = 1e-9
+#: The most entries (payoff-term cases x outcomes x players) the incidence array
+#: may have: 160 MB, so that a hostile file cannot exhaust memory or time.
+MAX_INCIDENCE = 20_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,16 +179,18 @@ def _suggest(word: str, options: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _check_range(parameter: Parameter, value: FloatArray | float, how: str) -> None:
+def _check_range(
+    parameter: Parameter, value: FloatArray | float, how: str, where: str = ""
+) -> None:
     if parameter.range is None:
         return
     low, high = parameter.range
     array = np.atleast_1d(value)
     bad = np.flatnonzero((array < low) | (array > high))
     if bad.size:
-        where = "" if np.ndim(value) == 0 else f" at point {int(bad[0])}"
+        at = "" if np.ndim(value) == 0 else f" at point {int(bad[0])}"
         raise UsageError(
-            f"{parameter.name}: {how} {float(array[bad[0]]):g}{where} is outside its range "
+            f"{where}{parameter.name}: {how} {float(array[bad[0]]):g}{at} is outside its range "
             f"[{low:g}, {high:g}]"
         )
 
@@ -249,7 +254,7 @@ def parameter_values(
         if isinstance(parameter.value, Expression):
             inputs = {other: resolve(other) for other in parameter.value.names}
             value = parameter.value.evaluate(inputs)
-            _check_range(parameter, value, "the derived value")
+            _check_range(parameter, value, "the derived value", f"{scenario.path}: parameters.")
         else:
             value = parameter.value
         values[name] = value
@@ -356,6 +361,13 @@ def build_structure(scenario: Scenario) -> ScenarioStructure:
             "must include what the same player observed or did before",
         )
     cases = [(t, c) for t, term in enumerate(scenario.terms) for c in range(len(term.cases))]
+    if len(cases) * len(paths) * len(players) > MAX_INCIDENCE:
+        raise _fail(
+            scenario,
+            f"terms: {len(cases):,} payoff-term cases over {len(paths):,} outcomes and "
+            f"{len(players)} players are too many (at most {MAX_INCIDENCE:,} combinations); "
+            "use fewer terms, moves or actions",
+        )
     incidence = np.zeros((len(cases), len(paths), len(players)))
     for k, (t, c) in enumerate(cases):
         term, case = scenario.terms[t], scenario.terms[t].cases[c]

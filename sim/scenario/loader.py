@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import math
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -52,11 +51,22 @@ _STRING_LIMIT = 300
 _TEXT_LIMIT = 20_000
 _MAX_NUMBER = 1e15
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
+#: Keys nested deeper than this are refused before parsing: tomllib takes time
+#: quadratic (or worse) in the number of parts of one dotted key or header.
+_MAX_KEY_PARTS = 32
+_KEY_PART = r"""(?:(?<![A-Za-z0-9_-])[A-Za-z0-9_-]++|"[^"\n]*"|'[^'\n]*')"""
+_DEEP_KEY = re.compile(rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{_MAX_KEY_PARTS},}}")
+_LONG_INTEGER = re.compile(r"[0-9_]{4000,}")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
+#: Derived parameters may be chained at most this deep (compiling resolves them recursively).
+_MAX_DERIVATION_DEPTH = 64
 
 
 def _dotted(path: KeyPath) -> str:
     text = ""
     for part in path:
+        if not isinstance(part, int) and not _BARE_KEY.fullmatch(part):
+            part = repr(part if len(part) <= 40 else part[:37] + "...")
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text or "(top level)"
 
@@ -72,7 +82,8 @@ def _kind_name(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        shown = repr(value)
+        return f"the number {shown if len(shown) <= 40 else shown[:37] + '...'}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the string {shown!r}"
@@ -81,6 +92,16 @@ def _kind_name(value: object) -> str:
     if isinstance(value, list):
         return "an array"
     return type(value).__name__
+
+
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _display(path: Path) -> str:
@@ -133,6 +154,13 @@ def _parse(text: str, shown: str, path: Path) -> _Source:
         raise FormatError(
             shown, None, f"a scenario may have at most {LIMITS['file_bytes']:,} bytes"
         )
+    deep = _DEEP_KEY.search(text)
+    if deep:
+        raise FormatError(
+            shown,
+            text.count("\n", 0, deep.start()) + 1,
+            f"not valid TOML: a key has more than {_MAX_KEY_PARTS} dotted parts",
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -144,6 +172,13 @@ def _parse(text: str, shown: str, path: Path) -> _Source:
     except RecursionError:
         raise FormatError(
             shown, None, "not valid TOML: arrays or tables nested too deeply"
+        ) from None
+    except ValueError:  # int() refuses more than 4,300 digits
+        long = _LONG_INTEGER.search(text)
+        raise FormatError(
+            shown,
+            text.count("\n", 0, long.start()) + 1 if long else None,
+            "not valid TOML: a number has too many digits",
         ) from None
     return _Source(Path(shown), data, key_lines(text))
 
@@ -177,7 +212,7 @@ def _resolve(
     if "extends" in data:
         target = data.pop("extends")
         where = ("extends",)
-        if not isinstance(target, str) or not target:
+        if not isinstance(target, str) or not target or not target.isprintable():
             raise FormatError(
                 source.path,
                 line_of(source.lines, where),
@@ -285,10 +320,11 @@ class _Checker:
     def number(self, value: object, path: KeyPath) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(path, f"expected a number; got {_kind_name(value)}")
-        if not math.isfinite(value) or abs(value) > _MAX_NUMBER:
+        if not abs(value) <= _MAX_NUMBER:  # also refuses nan, and ints too big for a float
             self.fail(
                 path,
-                f"expected a finite number of magnitude at most {_MAX_NUMBER:g}; got {value!r}",
+                f"expected a finite number of magnitude at most {_MAX_NUMBER:g}; "
+                f"got {_kind_name(value)}",
             )
         return float(value)
 
@@ -349,7 +385,7 @@ class _Checker:
         date = meta.get("date", "")
         if isinstance(date, datetime.date):
             date = date.isoformat()
-        elif date and not (isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)):
+        elif date and not (isinstance(date, str) and _is_date(date)):
             self.fail(
                 ("scenario", "date"), f"expected a date like 2020-11-15; got {_kind_name(date)}"
             )
@@ -468,26 +504,39 @@ class _Checker:
             )
 
     def check_derivations(self, parameters: Mapping[str, Parameter]) -> None:
-        state: dict[str, int] = {}
+        # Depth-first without recursion: a chain may be as long as there are parameters.
+        depth: dict[str, int] = {}
 
-        def visit(name: str, trail: tuple[str, ...]) -> None:
-            if state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = " -> ".join((*trail[trail.index(name) :], name))
-                self.fail(
-                    ("parameters", name, "value"),
-                    f"derived parameters depend on each other in a cycle: {cycle}",
-                )
-            state[name] = 1
+        def uses(name: str) -> list[str]:
             value = parameters[name].value
-            if isinstance(value, Expression):
-                for other in sorted(value.names):
-                    visit(other, (*trail, name))
-            state[name] = 2
+            return sorted(value.names) if isinstance(value, Expression) else []
 
-        for name in parameters:
-            visit(name, ())
+        for root in parameters:
+            if root in depth:
+                continue
+            trail = [root]
+            stack = [iter(uses(root))]
+            while stack:
+                other = next(stack[-1], None)
+                if other is None:
+                    stack.pop()
+                    name = trail.pop()
+                    depth[name] = 1 + max((depth[o] for o in uses(name)), default=0)
+                    if depth[name] > _MAX_DERIVATION_DEPTH:
+                        self.fail(
+                            ("parameters", name, "value"),
+                            f"derived parameters are chained more than "
+                            f"{_MAX_DERIVATION_DEPTH} deep",
+                        )
+                elif other in trail:
+                    cycle = " -> ".join((*trail[trail.index(other) :], other))
+                    self.fail(
+                        ("parameters", other, "value"),
+                        f"derived parameters depend on each other in a cycle: {cycle}",
+                    )
+                elif other not in depth:
+                    trail.append(other)
+                    stack.append(iter(uses(other)))
 
     def condition(self, value: object, path: KeyPath, moves: Mapping[str, Move]) -> Condition:
         if not isinstance(value, dict):

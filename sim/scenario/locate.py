@@ -9,6 +9,7 @@ cannot place simply gives a message without a line number.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 
@@ -24,8 +25,17 @@ _KEY = re.compile(rf"^\s*({_DOTTED})\s*=\s*(.*)$")
 _SPLIT = re.compile(_PART)
 
 
+def _unquote(part: str) -> str:
+    if part.startswith('"'):
+        try:  # a basic string's escapes (\n, \u00e9, ...) are JSON's
+            return str(json.loads(part))
+        except ValueError:
+            return part[1:-1]
+    return part[1:-1] if part.startswith("'") else part
+
+
 def _parts(dotted: str) -> tuple[str, ...]:
-    return tuple(p.strip("\"'") for p in _SPLIT.findall(dotted))
+    return tuple(_unquote(p) for p in _SPLIT.findall(dotted))
 
 
 def key_lines(text: str) -> dict[KeyPath, int]:
