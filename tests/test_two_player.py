@@ -147,7 +147,10 @@ def test_agrees_with_nashpy_vertex_enumeration_on_nondegenerate_games(
 ) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = [flat(p) for p in nashpy.Game(*game.payoffs).vertex_enumeration()]
+        found = list(nashpy.Game(*game.payoffs).vertex_enumeration())
+    # nashpy's tolerance admits near-equilibria of nearly degenerate games (regret ~1e-5
+    # at seed 20777, 3 x 4); compare with the ones that really are equilibria.
+    theirs = [flat(p) for p in found if max_regret(game, p) <= 1e-9 * game.payoff_range]
     assert same_set(profiles(vertex_enumeration(game)), theirs)
 
 
