@@ -8,6 +8,7 @@ matplotlib) are imported inside the commands so that ``sim --help`` is instant.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -88,9 +89,11 @@ def _settings(items: list[str]) -> dict[str, float | str]:
     result: dict[str, float | str] = {}
     for name, text in _pairs(items, "--set", "NAME=VALUE").items():
         try:
-            result[name] = float(text)
+            number = float(text)
         except ValueError:
-            result[name] = text
+            number = math.nan
+        # Not a finite number: a choice's label (or an error that says so).
+        result[name] = number if math.isfinite(number) else text
     return result
 
 
@@ -228,7 +231,7 @@ def _build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--expect",
         action="store_true",
-        help="scenarios: also solve and check every [[expect]] entry (exit 1 if one fails)",
+        help="scenarios: also solve and check every [[expect]] entry (exit 2 if one fails)",
     )
 
     scenarios = commands.add_parser(
@@ -360,7 +363,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _explain(args: argparse.Namespace) -> str:
     from sim.analysis.explain import explain
-    from sim.errors import UsageError
+    from sim.errors import InputError, UsageError
     from sim.games.extensive_form import ExtensiveFormGame
     from sim.report import fraction_text
     from sim.solvers import solve
@@ -368,7 +371,15 @@ def _explain(args: argparse.Namespace) -> str:
     game = _load(args)
     is_tree = isinstance(game, ExtensiveFormGame)
     concept = args.concept or ("spe" if is_tree else "nash")
-    solution = solve(game, concept)
+    try:
+        solution = solve(game, concept)
+    except InputError as error:
+        if _is_scenario(args.path) and "reduced normal form" in str(error):
+            raise UsageError(
+                f"{args.path}: too large to explain strategy by strategy; 'sim solve' lists "
+                "the closest calls on the equilibrium path"
+            ) from None
+        raise
     if not 1 <= args.equilibrium <= len(solution):
         raise UsageError(
             f"--equilibrium {args.equilibrium}: there are {len(solution)} {concept} equilibria"
@@ -394,7 +405,7 @@ def _explain(args: argparse.Namespace) -> str:
 
 
 def _validate(args: argparse.Namespace) -> str:
-    from sim.errors import SimError, UsageError
+    from sim.errors import InputError, UsageError
 
     if not _is_scenario(args.path):
         if args.expect:
@@ -404,10 +415,15 @@ def _validate(args: argparse.Namespace) -> str:
 
     scenario = load_scenario(args.path)
     game = compile_scenario(scenario).game()
+
+    def count(n: int, word: str) -> str:
+        return f"{n:,} {word}{'' if n == 1 else 's'}"
+
     lines = [
-        f"{args.path}: OK ({len(scenario.players)} players, {len(scenario.moves)} moves, "
-        f"{game.tree.n_terminals:,} outcomes, {len(scenario.parameters)} parameters, "
-        f"{len(scenario.expectations)} expectation{'' if len(scenario.expectations) == 1 else 's'})"
+        f"{args.path}: OK ({count(len(scenario.players), 'player')}, "
+        f"{count(len(scenario.moves), 'move')}, {count(game.tree.n_terminals, 'outcome')}, "
+        f"{count(len(scenario.parameters), 'parameter')}, "
+        f"{count(len(scenario.expectations), 'expectation')})"
     ]
     if args.expect:
         results = check_expectations(scenario)
@@ -417,7 +433,7 @@ def _validate(args: argparse.Namespace) -> str:
         failed = sum(not r.ok for r in results)
         if failed:
             print("\n".join(lines))
-            raise SimError(f"{args.path}: {failed} of {len(results)} expectations failed")
+            raise InputError(f"{args.path}: {failed} of {len(results)} expectations failed")
     return "\n".join(lines)
 
 

@@ -16,9 +16,19 @@ exit status 2. Anything else is a bug and exits with status 1.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["FormatError", "GameError", "InputError", "SimError", "SolverError", "UsageError"]
+__all__ = [
+    "FormatError",
+    "GameError",
+    "InputError",
+    "SimError",
+    "SolverError",
+    "UsageError",
+    "did_you_mean",
+]
 
 
 class SimError(Exception):
@@ -67,3 +77,22 @@ class FormatError(InputError):
         if line is not None:
             where = f"{where}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+def did_you_mean(word: object, options: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the closest option to a misspelt name, else ``""``.
+
+    Every "unknown name" message uses this one rule, so suggestions are alike
+    everywhere and never far-fetched.
+
+    Examples
+    --------
+    >>> did_you_mean("us_alliance_prioirty", ["us_alliance_priority", "public_cover"])
+    " (did you mean 'us_alliance_priority'?)"
+    >>> did_you_mean("zzz", ["stance", "summit"])
+    ''
+    """
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -23,6 +23,7 @@ from sim.scenario import (
 from sim.scenario.compiler import build_structure
 from sim.scenario.report import narrate, scenario_to_dict
 from sim.scenario.schema import reference_markdown
+from sim.scenario.solve import default_concept
 from sim.solvers.subgame_perfect import backward_induction_batch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,7 +177,8 @@ def test_the_shipped_scenarios_cover_domain_section_4() -> None:
         "moon_lame_duck", "cha_abandonment",
     }  # fmt: skip
     assert wanted <= names
-    assert any(not load_scenario(p).sequential for p in SCENARIOS), "a simultaneous variant"
+    concepts = {default_concept(load_scenario(p)) for p in SCENARIOS}
+    assert concepts == {"spe", "nash"}, "a simultaneous variant ships too"
 
 
 def test_baseline_json_shows_the_stalemate(capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,9 +193,14 @@ def test_baseline_json_shows_the_stalemate(capsys: pytest.CaptureFixture[str]) -
         assert actions["stance"] == "proceed"
         assert (actions["summit"], actions["controls"]) == ("skip", "keep")
     assert sum(o["probability"] for o in eq["outcomes"]) == pytest.approx(1.0)
-    # Behaviour strategies: each information set's probabilities sum to one.
-    for player, strategy in zip(report["game"]["players"], eq["strategies"], strict=True):
-        assert len(player["actions"]) == len(strategy)
+    # Behaviour strategies: the reduced normal form is not listed, so actions and
+    # strategies are empty; each information set's probabilities sum to one.
+    assert eq["strategies"] == [[], [], []]
+    for player, behaviour in zip(report["game"]["players"], eq["behaviour"], strict=True):
+        assert player["actions"] == []
+        assert len(player["information_sets"]) == len(behaviour)
+        for info, beta in zip(player["information_sets"], behaviour, strict=True):
+            assert len(beta) == len(info["actions"]) and sum(beta) == pytest.approx(1.0)
 
 
 def test_biden_mediation_in_words(capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,9 +253,8 @@ def test_small_scenarios_keep_the_reduced_normal_form_contract() -> None:
 def _batched_spe(scenario, values):  # type: ignore[no-untyped-def]
     structure = build_structure(scenario)
     compiled = compile_scenario(scenario, values, structure=structure)
-    ties = {m.name: m.status_quo for m in scenario.moves if m.status_quo in m.playable}
     result = backward_induction_batch(
-        structure.tree, compiled.payoffs, compiled.chance, tie_break=ties, workers=1
+        structure.tree, compiled.payoffs, compiled.chance, tie_break=scenario.tie_break, workers=1
     )
     return structure, result
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.scenario import load_scenario, load_scenario_text, solve_scenario
+from sim.scenario import compile_scenario, load_scenario, load_scenario_text, solve_scenario
 from sim.scenario.locate import key_lines, line_of
 from sim.scenario.report import narrate, scenario_table
 
@@ -91,3 +91,112 @@ def test_sim_scenarios_lists_titles_and_flags_files_that_do_not_load(
     assert out[0].startswith("bad.toml") and "does not load" in out[0]
     assert out[1].startswith("good.toml") and "The brokered package" in out[1]
     assert main(["scenarios", str(tmp_path / "nowhere")]) == 2
+
+
+# ---------------------------------------------------------------------------- review findings
+ENTRY = """
+[scenario]
+title = "Entry"
+[players.e]
+[players.i]
+[moves.enter]
+player = "e"
+actions = ["in", "out"]
+[moves.respond]
+player = "i"
+actions = ["fight", "accommodate"]
+when = { enter = "in" }
+observes = []
+[terms.e.profit]
+when = { enter = "in", respond = "accommodate" }
+value = 2
+reason = "r"
+[terms.e.loss]
+when = { enter = "in", respond = "fight" }
+value = -1
+reason = "r"
+[terms.i.monopoly]
+when = { enter = "out" }
+value = 3
+reason = "r"
+[terms.i.share]
+when = { respond = "accommodate" }
+value = 1
+reason = "r"
+"""
+
+
+def test_a_move_reached_only_after_another_makes_the_default_concept_spe() -> None:
+    from sim.scenario.solve import default_concept
+
+    scenario = load_scenario_text(ENTRY)
+    assert default_concept(scenario) == "spe"  # no non-credible "fight" threat
+    (eq,) = solve_scenario(scenario)
+    assert eq.outcomes[0][1] == {"enter": "in", "respond": "accommodate"}
+
+
+def test_close_calls_skip_decisions_taken_without_knowing_the_node() -> None:
+    text = (
+        ENTRY.replace("observes = []\n", 'group = "g"\n')
+        .replace('actions = ["in", "out"]\n', 'actions = ["in", "out"]\ngroup = "g"\n')
+        .replace('when = { enter = "in" }\n', "", 1)
+    )
+    scenario = load_scenario_text(text)
+    for eq in solve_scenario(scenario, concept="spe"):
+        # i moves without seeing e's choice (two nodes, one information set): no close
+        # call is computed node by node for i; e's decision at the root is its own.
+        assert [d.player for d in eq.deviations] in ([], ["e"])
+
+
+def test_a_scenario_without_terms_compiles_to_zero_payoffs() -> None:
+    text = ENTRY.split("[terms.e.profit]")[0] + "[terms]\n"
+    compiled = compile_scenario(load_scenario_text(text))
+    assert compiled.payoffs.shape == (3, 2) and not compiled.payoffs.any()
+
+
+def test_a_long_chain_of_chance_moves_is_narrated_in_bounded_lines() -> None:
+    coins = "".join(
+        f'[moves.c{k}]\nplayer = "chance"\nactions = ["h", "t"]\nprobabilities = {{ h = 0.5 }}\n'
+        for k in range(12)
+    )
+    text = (
+        '[scenario]\ntitle = "coins"\n[players.a]\n[moves.pick]\nplayer = "a"\n'
+        'actions = ["x", "y"]\n' + coins + '[terms.a.w]\nreason = "r"\nwhen = { c11 = "h" }\n'
+        "value = 2\n"
+    )
+    scenario = load_scenario_text(text)
+    (eq, *_) = solve_scenario(scenario)
+    lines = narrate(scenario, eq.outcomes)
+    assert len(lines) == 40 and lines[-1].startswith("... and ")
+
+
+def test_options_that_do_not_apply_are_refused_and_choices_may_be_named_nan(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sim.errors import UsageError
+
+    scenario = load_scenario_text(ENTRY)
+    with pytest.raises(UsageError, match="--lambda does not apply to --concept spe"):
+        solve_scenario(scenario, lam=1.0)
+    with pytest.raises(UsageError, match="--tie-break does not apply to --concept nash"):
+        solve_scenario(scenario, concept="nash", tie_break={"respond": "fight"})
+    path = tmp_path / "nan.toml"
+    path.write_text(
+        ENTRY.replace(
+            "[moves.enter]",
+            '[parameters.mode]\nvalue = "nan"\nchoices = { nan = 0, inf = 1 }\n[moves.enter]',
+        )
+    )
+    assert main(["solve", str(path), "--set", "mode=inf"]) == 0
+    capsys.readouterr()
+
+
+def test_an_expectation_on_an_incomplete_list_fails_and_says_why() -> None:
+    from sim.scenario import check_expectation
+    from sim.scenario.model import Expectation
+
+    text = ENTRY.replace("value = 2\n", "value = 0\n", 1)  # e is indifferent: in or out
+    scenario = load_scenario_text(text)
+    expectation = Expectation("x", "spe", {}, {}, {"enter": "out"}, (), None, None, "x")
+    result = check_expectation(scenario, expectation)
+    assert not result.ok and "not complete" in result.message

@@ -38,6 +38,7 @@ from sim.games.extensive_form import CHANCE_NODE, DECISION, TERMINAL, ExtensiveF
 __all__ = ["node_reach", "node_values", "subgame_regret", "terminal_probabilities"]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 Behaviour = Sequence[npt.ArrayLike]
 
 
@@ -137,13 +138,21 @@ def _perfect_information_regret(
 
 
 def _best_response_value(
-    game: ExtensiveFormGame, edges: list[FloatArray], player: int, root: int
+    game: ExtensiveFormGame,
+    edges: list[FloatArray],
+    terminal_row: IntArray,
+    player: int,
+    root: int,
 ) -> float:
-    """Player ``player``'s best-response value in the subgame rooted at ``root``."""
+    """Player ``player``'s best-response value in the subgame rooted at ``root``.
+
+    Work is proportional to the subgame's size; ``terminal_row[v]`` is the
+    payoff row of terminal node ``v``.
+    """
     tree = game.tree
     end = root + int(tree.subtree_size[root])
-    others = np.zeros(tree.n_nodes)
-    others[root] = 1.0
+    others = np.zeros(end - root)  # the others' and chance's reach, indexed v - root
+    others[0] = 1.0
     own_sets: dict[int, list[int]] = {}
     for v in range(root, end):
         kind = tree.node_kind[v]
@@ -152,8 +161,7 @@ def _best_response_value(
         if mine:
             own_sets.setdefault(h, []).append(v)
         for a, child in enumerate(tree.children(v)):
-            others[child] = others[v] * (1.0 if mine else edges[v][a])
-    terminal_row = {int(t): k for k, t in enumerate(tree.terminals.tolist())}
+            others[child - root] = others[v - root] * (1.0 if mine else edges[v][a])
     decided: dict[int, int] = {}
     memo: dict[int, float] = {}
 
@@ -174,7 +182,9 @@ def _best_response_value(
 
     for h, members in sorted(own_sets.items(), key=lambda item: -item[1][0]):
         n = len(tree.action_labels[h])
-        scores = [sum(others[v] * worth(tree.children(v)[a]) for v in members) for a in range(n)]
+        scores = [
+            sum(others[v - root] * worth(tree.children(v)[a]) for v in members) for a in range(n)
+        ]
         decided[h] = int(np.argmax(scores))
     return worth(root)
 
@@ -205,9 +215,11 @@ def subgame_regret(game: ExtensiveFormGame, behaviour: Behaviour) -> float:
     decisions = tree.node_infoset[tree.node_kind == DECISION]
     if len(np.unique(decisions)) == len(decisions):
         return _perfect_information_regret(game, edges, values)
+    terminal_row = np.full(tree.n_nodes, -1, dtype=np.int64)
+    terminal_row[tree.terminals] = np.arange(tree.n_terminals)
     worst = 0.0
     for root in tree.subgame_roots():
         for i in range(tree.n_players):
-            gain = _best_response_value(game, edges, i, root) - values[root, i]
+            gain = _best_response_value(game, edges, terminal_row, i, root) - values[root, i]
             worst = max(worst, float(gain))
     return worst

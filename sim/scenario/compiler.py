@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import FormatError, GameError, UsageError
+from sim.errors import FormatError, GameError, UsageError, did_you_mean
 from sim.games.extensive_form import CHANCE, ExtensiveFormGame, GameTree
 from sim.scenario.expressions import Expression
 from sim.scenario.model import ChanceCase, Condition, Move, Parameter, Scenario, condition_holds
@@ -118,7 +117,10 @@ class CompiledScenario:
             if point is None:
                 raise UsageError("a batch holds many games: give the point's index")
             payoffs, chance = self.payoffs[point], self.chance[point]
-        return ExtensiveFormGame(self.structure.tree, payoffs, chance, self.scenario.title)
+        try:
+            return ExtensiveFormGame(self.structure.tree, payoffs, chance, self.scenario.title)
+        except GameError as error:
+            raise GameError(f"{self.scenario.path}: {error}") from None
 
     def term_breakdown(
         self, terminal_probabilities: npt.ArrayLike, point: int | None = None
@@ -155,7 +157,7 @@ def _as_values(name: str, raw: Any, parameter: Parameter) -> FloatArray | float:
         if raw not in parameter.choices:
             raise UsageError(
                 f"{name}: expected one of the choices {', '.join(parameter.choices)}; "
-                f"got {raw!r}{_suggest(raw, list(parameter.choices))}"
+                f"got {raw!r}{did_you_mean(raw, list(parameter.choices))}"
             )
         return parameter.choices[raw]
     try:
@@ -172,11 +174,6 @@ def _as_values(name: str, raw: Any, parameter: Parameter) -> FloatArray | float:
             f"({', '.join(f'{v:g}' for v in parameter.choices.values())})"
         )
     return float(array) if array.ndim == 0 else array
-
-
-def _suggest(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _check_range(
@@ -232,7 +229,7 @@ def parameter_values(
     for name in given:
         if name not in params:
             raise UsageError(
-                f"no parameter called {name!r} in {scenario.path}{_suggest(name, list(params))}"
+                f"no parameter called {name!r} in {scenario.path}{did_you_mean(name, list(params))}"
             )
     values: dict[str, Any] = {}
     lengths = set()
@@ -446,8 +443,8 @@ def compile_scenario(
     for k, (t, c) in enumerate(structure.cases):
         case_values[..., k] = scenario.terms[t].cases[c].value.evaluate(values)
     tree = structure.tree
-    flat = structure.incidence.reshape(n_cases, -1)
-    payoffs = (case_values @ flat).reshape(*shape, tree.n_terminals, tree.n_players) + 0.0
+    flat = structure.incidence.reshape(n_cases, tree.n_terminals * tree.n_players)
+    payoffs = (case_values @ flat).reshape(*shape, tree.n_terminals, tree.n_players)
     columns: list[FloatArray] = []
     evaluated: dict[int, list[FloatArray]] = {}
     for case in structure.chance_cases:

@@ -24,7 +24,10 @@ def check_expectation(scenario: Scenario, expectation: Expectation) -> Expectati
 
     ``path`` must hold in every outcome of positive probability (satisfying
     ``given``) of every equilibrium found, and at least one such outcome must
-    exist.
+    exist. For Nash and subgame-perfect equilibria, ``path`` and ``equilibria``
+    are checked only when the list of equilibria is complete; otherwise the
+    expectation fails and says why (a check on part of the list proves nothing).
+    Correlated equilibria are a polytope: ``path`` is checked on the point found.
 
     Examples
     --------
@@ -41,6 +44,13 @@ def check_expectation(scenario: Scenario, expectation: Expectation) -> Expectati
     def result(ok: bool, message: str) -> ExpectationResult:
         return ExpectationResult(expectation, ok, message)
 
+    if (
+        not solution.complete
+        and solution.concept in ("spe", "nash", "pure-nash")
+        and (expectation.equilibria is not None or expectation.path)
+    ):
+        reason = "; ".join(solution.notes) or "the method does not guarantee a complete list"
+        return result(False, f"cannot check: the list of equilibria is not complete ({reason})")
     if expectation.equilibria is not None and len(solution) != expectation.equilibria:
         return result(False, f"expected {expectation.equilibria} equilibria; found {len(solution)}")
     if expectation.mixed is not None:

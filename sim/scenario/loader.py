@@ -15,7 +15,6 @@ game is :func:`sim.scenario.compiler.compile_scenario`'s job.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.errors import FormatError
+from sim.errors import FormatError, did_you_mean
 from sim.scenario.expressions import FUNCTIONS, Expression, ExpressionError, parse_expression
 from sim.scenario.locate import KeyPath, key_lines, line_of
 from sim.scenario.model import (
@@ -69,13 +68,6 @@ def _dotted(path: KeyPath) -> str:
             part = repr(part if len(part) <= 40 else part[:37] + "...")
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text or "(top level)"
-
-
-def _suggest(word: object, options: Sequence[str]) -> str:
-    if not isinstance(word, str) or not options:
-        return ""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _kind_name(value: object) -> str:
@@ -272,7 +264,7 @@ class _Checker:
             if key not in spec.names:
                 self.fail(
                     (*path, key),
-                    f"unknown key{_suggest(key, spec.names)}; "
+                    f"unknown key{did_you_mean(key, spec.names)}; "
                     f"{spec.header} takes {', '.join(spec.names)}",
                 )
         for key in spec.keys:
@@ -356,7 +348,8 @@ class _Checker:
             listed = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
             self.fail(
                 path,
-                f"expected {what} ({listed}); got {_kind_name(value)}{_suggest(value, options)}",
+                f"expected {what} ({listed}); got {_kind_name(value)}"
+                f"{did_you_mean(value, options)}",
             )
         return value
 
@@ -545,7 +538,9 @@ class _Checker:
         for name, actions in value.items():
             move = moves.get(name)
             if move is None:
-                self.fail((*path, name), f"no move called {name!r}{_suggest(name, list(moves))}")
+                self.fail(
+                    (*path, name), f"no move called {name!r}{did_you_mean(name, list(moves))}"
+                )
             what = f"an action of {name}"
             if not isinstance(actions, list):
                 chosen: tuple[str, ...] = (self.one_of(actions, (*path, name), move.actions, what),)
@@ -617,6 +612,13 @@ class _Checker:
         else:
             observes = tuple(m for m in earlier if m not in same_group)
         when = self.condition(spec.get("when", {}), (*path, "when"), earlier)
+        for other, _ in when:
+            if other in same_group:
+                self.fail(
+                    (*path, "when", other),
+                    f"{other!r} is in the same simultaneous group {group!r}: a move cannot "
+                    "depend on a move made at the same time",
+                )
         forced = ""
         if "forced" in spec:
             forced = self.one_of(spec["forced"], (*path, "forced"), actions, "one of the actions")
@@ -800,6 +802,8 @@ class _Checker:
                         f"expected a whole number >= 0; got {_kind_name(raw_count)}",
                     )
                 count = raw_count
+            if "given" in spec and not spec.get("path"):
+                self.fail((*path, "given"), "'given' restricts 'path': give a 'path' too")
             mixed = spec.get("mixed")
             if mixed is not None and not isinstance(mixed, bool):
                 self.fail((*path, "mixed"), f"expected true or false; got {_kind_name(mixed)}")
@@ -831,7 +835,9 @@ class _Checker:
         result = {}
         for name, action in value.items():
             if name not in moves:
-                self.fail((*path, name), f"no move called {name!r}{_suggest(name, list(moves))}")
+                self.fail(
+                    (*path, name), f"no move called {name!r}{did_you_mean(name, list(moves))}"
+                )
             options = list(moves[name].actions)
             result[name] = self.one_of(action, (*path, name), options, f"an action of {name}")
         return result

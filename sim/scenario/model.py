@@ -238,14 +238,9 @@ class Scenario:
         raise KeyError(name)
 
     @property
-    def sequential(self) -> bool:
-        """Whether some player, with a real choice, observes another player's real choice.
+    def tie_break(self) -> dict[str, str]:
+        """``{move: status-quo action}`` for the moves whose status quo can be played.
 
-        Moves of nature and moves with one playable action (forced) do not count,
-        nor does a player observing their own earlier move.
+        Subgame perfection keeps this action wherever it ties with another best one.
         """
-        choices = {m.name: m.player for m in self.moves if not m.is_chance and len(m.playable) > 1}
-        return any(
-            m.name in choices and any(choices.get(o, m.player) != m.player for o in m.observes)
-            for m in self.moves
-        )
+        return {m.name: m.status_quo for m in self.moves if m.status_quo in m.playable}

@@ -21,6 +21,8 @@ __all__ = ["narrate", "scenario_table", "scenario_to_dict"]
 
 Outcome = tuple[float, Mapping[str, str]]
 MAX_DEVIATIONS = 5
+#: Longer narrations (many chance branches) end with a count of what is left out.
+MAX_NARRATED_LINES = 40
 
 
 def _names(scenario: Scenario) -> dict[str, str]:
@@ -72,33 +74,35 @@ def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
                 continue
             total = sum(p for p, _ in items)
             order = [a for a in move.actions if a in groups] + ([None] if None in groups else [])
-            rests = {a: walk(groups[a], j + 1, "") for a in order}
-            if all(not rest for rest in rests.values()) and None not in groups:
+            share = {a: sum(p for p, _ in groups[a]) / total for a in order}
+            inner = indent + "  " if clauses else indent
+            rests = {a: walk(groups[a], j + 1, inner + "  ") for a in order}
+            if None not in groups and not any(rests.values()):
                 # The last thing that happens: list the branches on one line.
-                shares = [sum(p for p, _ in groups[a]) / total for a in order]
                 ending = " or ".join(
-                    f"{_phrase(scenario, move, a)} ({_percent(s)})"
-                    for a, s in zip(order, shares, strict=True)
+                    f"{_phrase(scenario, move, a)} ({_percent(share[a])})"
+                    for a in order
                     if a is not None
                 )
                 clauses.append(f"then {ending}" if clauses else ending)
                 return [indent + _capital("; ".join(clauses)) + "."]
             lines = [indent + _capital("; ".join(clauses)) + "."] if clauses else []
-            inner = indent + "  " if clauses else indent
             for action in order:
-                group = groups[action]
-                share = sum(p for p, _ in group) / total
                 condition = (
                     _phrase(scenario, move, action) if action else f"{move.name} does not happen"
                 )
-                rest = walk(group, j + 1, inner + "  ")
-                head = f"{inner}If {condition} ({_percent(share)})"
+                head = f"{inner}If {condition} ({_percent(share[action])})"
+                rest = rests[action]
                 lines.append(f"{head}: {rest[0].strip()}" if rest else f"{head}.")
                 lines += rest[1:]
             return lines
         return [indent + _capital("; ".join(clauses)) + "."] if clauses else []
 
-    return walk(outcomes, 0, "")
+    lines = walk(outcomes, 0, "")
+    if len(lines) > MAX_NARRATED_LINES:
+        hidden = len(lines) - MAX_NARRATED_LINES + 1
+        lines = [*lines[: MAX_NARRATED_LINES - 1], f"... and {hidden} more lines of branches"]
+    return lines
 
 
 def _deviation_text(scenario: Scenario, deviation: Deviation) -> str:
@@ -157,68 +161,85 @@ def scenario_table(solution: ScenarioSolution) -> str:
     return "\n".join(lines)
 
 
-def _behaviour_labels(solution: ScenarioSolution) -> list[list[str]]:
-    """Per player, one label per (information set, action): ``stance[mediation=stay_out]=fund``."""
+def _information_sets(solution: ScenarioSolution) -> list[list[dict[str, Any]]]:
+    """Per player, each information set: its move, what the mover has seen, its actions."""
     tree = solution.compiled.structure.tree
     scenario = solution.scenario
-    labels: list[list[str]] = [[] for _ in range(tree.n_players)]
+    sets: list[list[dict[str, Any]]] = [[] for _ in range(tree.n_players)]
     for h in range(tree.n_infosets):
         player = int(tree.infoset_player[h])
         if player < 0:
             continue
         move = scenario.move(tree.move_names[h])
-        first = tree.infoset_members(h)[0]
-        seen = []
-        for u, a in tree.path(first):
+        seen = {}
+        for u, a in tree.path(tree.infoset_members(h)[0]):
             name = tree.move_names[int(tree.node_infoset[u])]
             if name in move.observes:
-                seen.append(f"{name}={tree.action_labels[int(tree.node_infoset[u])][a]}")
-        context = f"[{', '.join(seen)}]" if seen else ""
-        labels[player] += [f"{move.name}{context}={action}" for action in tree.action_labels[h]]
-    return labels
+                seen[name] = tree.action_labels[int(tree.node_infoset[u])][a]
+        sets[player].append(
+            {"move": move.name, "observed": seen, "actions": list(tree.action_labels[h])}
+        )
+    return sets
 
 
 def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
     """The JSON object of ``sim solve SCENARIO.toml --format json`` (design.md's contract).
 
-    When the reduced normal form was built, ``game.players[i].actions`` are its
-    strategies and ``strategies`` mixed profiles over them
-    (``"representation": "reduced"``). Otherwise (large trees) they are behaviour
-    strategies (``"representation": "behaviour"``): each action label is
-    ``move[observed moves]=action``, and a player's probabilities sum to one
-    within each information set. ``outcomes`` are play paths either way.
-    """
+    ``game.representation`` says how strategies are given:
+
+    - ``"reduced"`` (the reduced normal form has at most 10,000 profiles):
+      ``game.players[i].actions`` are its strategies and each equilibrium's
+      ``strategies`` a mixed profile over them, exactly as design.md says.
+    - ``"behaviour"`` (larger trees, such as the flagship): the reduced normal
+      form is too large to list, so ``actions`` and each ``strategies`` row are
+      empty rather than reinterpreted; ``game.players[i].information_sets``
+      lists the player's information sets (``move``, the ``observed`` actions,
+      ``actions``) and each equilibrium's ``behaviour[i][k]`` gives the
+      probabilities at the ``k``-th of them.
+
+    Either way ``outcomes`` are the play paths, and each equilibrium adds
+    ``path`` (in words) and ``payoff_terms`` (each player's payoff by term).
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario, solve_scenario
+    >>> report = scenario_to_dict(solve_scenario(load_scenario("scenarios/baseline_nov2020.toml")))
+    >>> report["game"]["representation"], report["equilibria"][0]["strategies"]
+    ('behaviour', [[], [], []])
+    >>> report["game"]["players"][1]["information_sets"][0]
+    {'move': 'stance', 'observed': {'mediation': 'stay_out'}, 'actions': ['proceed', 'freeze', 'fund']}
+    >>> report["equilibria"][0]["behaviour"][1][0]
+    [1.0, 0.0, 0.0]
+    """  # noqa: E501
     from sim.report import CONTRACT_EQUILIBRIUM_KEYS
 
     scenario = solution.scenario
     names = _names(scenario)
+    tree = solution.compiled.structure.tree
     reduced = solution.normal is not None
-    if reduced:
-        assert solution.normal is not None
-        actions = [list(a) for a in solution.normal.actions]
+    players: list[dict[str, Any]] = []
+    if solution.normal is not None:
+        for p, actions in zip(scenario.players, solution.normal.actions, strict=True):
+            players.append({"name": p.name, "actions": list(actions)})
     else:
-        actions = _behaviour_labels(solution)
+        for p, sets in zip(scenario.players, _information_sets(solution), strict=True):
+            players.append({"name": p.name, "actions": [], "information_sets": sets})
 
-    def strategies(eq: ScenarioEquilibrium) -> list[list[float]]:
+    def representation(eq: ScenarioEquilibrium) -> dict[str, Any]:
         if reduced and eq.strategies is not None:
-            return [[float(p) for p in s] for s in eq.strategies]
+            return {"strategies": [[float(p) for p in s] for s in eq.strategies]}
         assert eq.behaviour is not None
-        tree = solution.compiled.structure.tree
-        flat: list[list[float]] = [[] for _ in range(tree.n_players)]
+        behaviour: list[list[list[float]]] = [[] for _ in range(tree.n_players)]
         for h, beta in enumerate(eq.behaviour):
-            player = int(tree.infoset_player[h])
-            if player >= 0:
-                flat[player] += [float(p) for p in beta]
-        return flat
+            if tree.infoset_player[h] >= 0:
+                behaviour[int(tree.infoset_player[h])].append([float(p) for p in beta])
+        return {"strategies": [[] for _ in players], "behaviour": behaviour}
 
     values = solution.compiled.values
     return {
         "game": {
             "title": scenario.title,
-            "players": [
-                {"name": p.name, "actions": a}
-                for p, a in zip(scenario.players, actions, strict=True)
-            ],
+            "players": players,
             "representation": "reduced" if reduced else "behaviour",
             "scenario": scenario.path,
             "parameters": {k: float(np.asarray(v)) for k, v in values.items()},
@@ -227,12 +248,12 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
             {
                 "concept": eq.concept,
                 "method": eq.method,
-                "strategies": strategies(eq),
+                **representation(eq),
                 "payoffs": [float(v) for v in eq.payoffs],
                 "max_regret": float(eq.max_regret),
                 "pure": eq.pure,
                 "outcomes": [{"probability": p, "actions": dict(path)} for p, path in eq.outcomes],
-                "path": " ".join(narrate(scenario, eq.outcomes)),
+                "path": " ".join(line.strip() for line in narrate(scenario, eq.outcomes)),
                 "payoff_terms": {names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
                 **{
                     key: float(value)

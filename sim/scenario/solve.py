@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import GameError, UsageError
+from sim.errors import GameError, UsageError, did_you_mean
 from sim.games.behaviour import node_values, subgame_regret, terminal_probabilities
 from sim.games.extensive_form import DECISION, ExtensiveFormGame, GameTree
 from sim.games.normal_form import MAX_PROFILES, NormalFormGame
@@ -129,8 +129,32 @@ class ScenarioSolution:
 
 
 def default_concept(scenario: Scenario) -> str:
-    """``"spe"`` when some player sees an earlier player's move, else ``"nash"``."""
-    return "spe" if scenario.sequential else "nash"
+    """``"spe"`` when a proper subgame holds a real choice, else ``"nash"``.
+
+    A real choice is a decision with more than one playable action. When the
+    only subgame with one is the whole game (a simultaneous game, perhaps
+    followed by nature), subgame perfection adds nothing to Nash equilibrium.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> default_concept(load_scenario("scenarios/baseline_nov2020.toml"))
+    'spe'
+    >>> default_concept(load_scenario("scenarios/classroom_brokered_package.toml"))
+    'nash'
+    """
+    from sim.games.extensive_form import DECISION
+    from sim.scenario.compiler import build_structure
+
+    tree = build_structure(scenario).tree
+    choices = {
+        v for v in np.flatnonzero(tree.node_kind == DECISION).tolist() if len(tree.children(v)) > 1
+    }
+    size = tree.subtree_size
+    for root in tree.subgame_roots():
+        if root and any(root <= v < root + size[root] for v in choices):
+            return "spe"
+    return "nash"
 
 
 def force_moves(scenario: Scenario, force: Mapping[str, str]) -> Scenario:
@@ -141,17 +165,19 @@ def force_moves(scenario: Scenario, force: Mapping[str, str]) -> Scenario:
     UsageError
         For an unknown move or action (with the nearest valid name).
     """
-    import difflib
-
     moves = {m.name: m for m in scenario.moves}
     for name, action in force.items():
         if name not in moves:
-            close = difflib.get_close_matches(name, list(moves), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise UsageError(f"--force: no move called {name!r}{hint}")
+            raise UsageError(f"--force: no move called {name!r}{did_you_mean(name, moves)}")
         if action not in moves[name].actions:
             raise UsageError(
-                f"--force {name}: expected one of {', '.join(moves[name].actions)}; got {action!r}"
+                f"--force {name}: expected one of {', '.join(moves[name].actions)}; got "
+                f"{action!r}{did_you_mean(action, moves[name].actions)}"
+            )
+        if moves[name].forced and moves[name].forced != action:
+            raise UsageError(
+                f"--force {name}={action}: {scenario.path} already forces {name} to "
+                f"{moves[name].forced!r}"
             )
     replaced = tuple(
         dataclasses.replace(m, forced=force[m.name]) if m.name in force else m
@@ -181,8 +207,16 @@ def _profile_count(tree: GameTree) -> int | None:
 
 
 def _normal_form(game: ExtensiveFormGame, limit: int) -> NormalFormGame | None:
+    """The reduced normal form if it has at most ``limit`` profiles, else ``None``."""
     count = _profile_count(game.tree)
-    if count is not None and count > limit:
+    if count is None:  # imperfect information: count by listing, up to the limit
+        count = 1
+        try:
+            for i in range(game.n_players):
+                count *= len(game.tree.reduced_strategies(i, limit=max(1, limit // count)))
+        except GameError:
+            return None
+    if count > limit:
         return None
     try:
         return game.reduced_normal_form()
@@ -201,10 +235,20 @@ def _outcomes(
     )
 
 
+def _clean(value: float) -> float:
+    """Round-off around zero printed as zero (no "-0.00")."""
+    return 0.0 if abs(value) < 1e-12 else value
+
+
 def _deviations(
     compiled: CompiledScenario, game: ExtensiveFormGame, behaviour: Sequence[FloatArray]
 ) -> tuple[Deviation, ...]:
-    """For each decision on the path, the mover's best other action and what it would cost."""
+    """For each decision on the path, the mover's best other action and what it would cost.
+
+    Only decisions the mover makes knowing where they are (a one-node
+    information set) and without mixing: elsewhere the comparison at a single
+    node would not be the mover's own.
+    """
     from sim.games.behaviour import node_reach
 
     tree = game.tree
@@ -216,10 +260,10 @@ def _deviations(
     for v in np.flatnonzero((tree.node_kind == DECISION) & (reach > OUTCOME_CUTOFF)).tolist():
         h = int(tree.node_infoset[v])
         kids = tree.children(v)
-        if len(kids) < 2:
+        beta = np.asarray(behaviour[h])
+        if len(kids) < 2 or len(tree.infoset_members(h)) > 1 or beta.max() < 1 - 1e-12:
             continue
         i = int(tree.infoset_player[h])
-        beta = np.asarray(behaviour[h])
         chosen = int(np.argmax(beta))
         others = [a for a in range(len(kids)) if a != chosen]
         best = max(others, key=lambda a: values[kids[a], i])
@@ -236,7 +280,7 @@ def _deviations(
                 after=after,
                 chosen=tree.action_labels[h][chosen],
                 alternative=tree.action_labels[h][best],
-                loss=max(0.0, float(values[kids[chosen], i] - values[kids[best], i])),
+                loss=_clean(float(values[kids[chosen], i] - values[kids[best], i])),
             )
         )
     return tuple(found)
@@ -288,14 +332,19 @@ def solve_scenario(
     if force:
         scenario = force_moves(scenario, force)
     concept = concept or default_concept(scenario)
+    options = {"--objective": objective, "--player": player, "--lambda": lam}
+    if concept == "spe":
+        unused = [flag for flag, value in options.items() if value is not None]
+    else:
+        unused = ["--tie-break"] if tie_break else []
+    if unused:
+        raise UsageError(f"{', '.join(unused)} does not apply to --concept {concept}")
     compiled = compile_scenario(scenario, settings)
     game = compiled.game()
     if concept == "spe":
         if method not in ("auto", "backward_induction"):
             raise UsageError(f"--concept spe: the method is backward_induction; got {method!r}")
-        preferred = {m.name: m.status_quo for m in scenario.moves if m.status_quo in m.playable}
-        preferred.update(tie_break or {})
-        return _spe(compiled, game, preferred, max_equilibria)
+        return _spe(compiled, game, {**scenario.tie_break, **(tie_break or {})}, max_equilibria)
     normal = _normal_form(game, MAX_PROFILES)
     if normal is None:
         raise UsageError(
@@ -325,7 +374,13 @@ def _spe(
 ) -> ScenarioSolution:
     from sim.solvers.subgame_perfect import reduced_profile, spe_behaviour
 
-    found = spe_behaviour(game, tie_break=preferred, max_profiles=max_equilibria)
+    try:
+        found = spe_behaviour(game, tie_break=preferred, max_profiles=max_equilibria)
+    except RecursionError:
+        raise UsageError(
+            f"{compiled.scenario.path}: a simultaneous stage has too many parts to list its "
+            "subgame-perfect equilibria; use --concept nash"
+        ) from None
     normal = _normal_form(game, SPE_NORMAL_FORM_LIMIT)
     equilibria = []
     for spe in found.profiles:

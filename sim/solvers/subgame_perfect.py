@@ -199,7 +199,7 @@ def _preferences(tree: GameTree, tie_break: Mapping[str, str] | None) -> dict[in
 
 
 def _nearest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.0)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"; did you mean {close[0]!r}?"
     return f"; expected one of {', '.join(map(repr, options))}"
