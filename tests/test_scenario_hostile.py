@@ -253,6 +253,7 @@ INSTANCES: dict[str, tuple[str | int, ...]] = {
     "term": ("terms", "seoul", "cost"),
     "term_case": ("terms", "seoul", "summit", "cases", 0),
     "expect": ("expect", 0),
+    "rounds": ("rounds",),  # added to the base scenario for these cases
 }
 SPECIAL_INSTANCES = {
     ("move", "probabilities"): ("moves", "sale"),
@@ -284,6 +285,7 @@ REFUSED: dict[str, set[str]] = {
     "expression": ALL - {"integer", "float"},
     "choices": ALL - {"table"},
     "condition": ALL,
+    "conditions": ALL,
     "probabilities": ALL,
     "phrases": ALL,
     "assignments": ALL,
@@ -324,6 +326,8 @@ def test_a_wrong_type_is_refused_at_its_key(
     tmp_path: Path, path: tuple[str | int, ...], value: Any
 ) -> None:
     document = copy.deepcopy(BASE)
+    if path[0] == "rounds":
+        document["rounds"] = {"count": 2}
     _set_in(document, path, value)
     shown = _dotted(path)
     err = refused(write(tmp_path, to_toml(document)), needles=(shown,))

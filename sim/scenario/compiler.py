@@ -36,7 +36,15 @@ import numpy.typing as npt
 from sim.errors import FormatError, GameError, UsageError, did_you_mean
 from sim.games.extensive_form import CHANCE, ExtensiveFormGame, GameTree
 from sim.scenario.expressions import Expression
-from sim.scenario.model import ChanceCase, Condition, Move, Parameter, Scenario, condition_holds
+from sim.scenario.model import (
+    ROUND,
+    ChanceCase,
+    Condition,
+    Move,
+    Parameter,
+    Scenario,
+    condition_holds,
+)
 from sim.scenario.schema import LIMITS
 
 __all__ = [
@@ -193,7 +201,7 @@ def _check_range(
 
 
 def parameter_values(
-    scenario: Scenario, overrides: Mapping[str, Any] | None = None
+    scenario: Scenario, overrides: Mapping[str, Any] | None = None, *, round: int = 1
 ) -> tuple[dict[str, Any], int | None]:
     """Every parameter's value: overrides, then defaults, derived ones computed in order.
 
@@ -203,12 +211,15 @@ def parameter_values(
         The scenario.
     overrides
         ``{name: value}``: a number, a choice label, or a 1-D array of points.
+    round
+        The round being played (``[rounds]``), the value of ``round`` in expressions.
 
     Returns
     -------
     values, batch
-        The values (floats, or arrays of one common length ``batch``) and that
-        length (``None`` when every value is a scalar).
+        The values (floats, or arrays of one common length ``batch``), with
+        ``round`` among them, and that length (``None`` when every value is a
+        scalar).
 
     Raises
     ------
@@ -257,9 +268,10 @@ def parameter_values(
         values[name] = value
         return value
 
+    values[ROUND] = float(round)
     for name in params:
         resolve(name)
-    return {name: values[name] for name in params}, batch
+    return {**{name: values[name] for name in params}, ROUND: float(round)}, batch
 
 
 # ------------------------------------------------------------------------- structure
@@ -412,6 +424,7 @@ def compile_scenario(
     overrides: Mapping[str, Any] | None = None,
     *,
     structure: ScenarioStructure | None = None,
+    round: int = 1,
 ) -> CompiledScenario:
     """Payoffs and chance probabilities of a scenario at one point or a batch of points.
 
@@ -423,6 +436,8 @@ def compile_scenario(
         ``{parameter: value}``; a 1-D array compiles a batch of points at once.
     structure
         The scenario's :func:`build_structure`, to reuse it across calls.
+    round
+        The round being played, for scenarios with ``[rounds]``.
 
     Returns
     -------
@@ -436,7 +451,7 @@ def compile_scenario(
     """
     if structure is None:
         structure = build_structure(scenario)
-    values, batch = parameter_values(scenario, overrides)
+    values, batch = parameter_values(scenario, overrides, round=round)
     shape = () if batch is None else (batch,)
     n_cases = len(structure.cases)
     case_values = np.zeros((*shape, n_cases))

@@ -36,7 +36,9 @@ def check_expectation(scenario: Scenario, expectation: Expectation) -> Expectati
     >>> check_expectation(scenario, scenario.expectations[0]).ok
     True
     """
-    concept = expectation.concept or default_concept(scenario)
+    concept = expectation.concept or (
+        "spe" if scenario.rounds is not None else default_concept(scenario)
+    )
     solution = solve_scenario(
         scenario, concept=concept, settings=expectation.set, force=expectation.force
     )
@@ -60,8 +62,14 @@ def check_expectation(scenario: Scenario, expectation: Expectation) -> Expectati
     if expectation.path:
         if not len(solution):
             return result(False, "no equilibrium found")
-        for k, eq in enumerate(solution, start=1):
-            matching = [path for _, path in eq.outcomes if condition_holds(expectation.given, path)]
+        plays = [eq.outcomes for eq in solution]
+        if solution.rounds:  # the play of the round asked about, given that it is reached
+            stage = solution.rounds[expectation.round - 1]
+            if stage.reach <= 1e-12:
+                return result(False, f"round {expectation.round} is never reached")
+            plays = [stage.equilibrium.outcomes]
+        for k, outcomes in enumerate(plays, start=1):
+            matching = [path for _, path in outcomes if condition_holds(expectation.given, path)]
             if not matching:
                 return result(
                     False, f"equilibrium {k}: no outcome of positive probability satisfies 'given'"

@@ -27,12 +27,14 @@ from sim.scenario.expressions import FUNCTIONS, Expression, ExpressionError, par
 from sim.scenario.locate import KeyPath, key_lines, line_of
 from sim.scenario.model import (
     CHANCE_PLAYER,
+    ROUND,
     ChanceCase,
     Condition,
     Expectation,
     Move,
     Parameter,
     Player,
+    Rounds,
     Scenario,
     Term,
     TermCase,
@@ -45,7 +47,7 @@ __all__ = ["EXPECT_CONCEPTS", "load_scenario", "load_scenario_text"]
 EXPECT_CONCEPTS = ("spe", "nash", "pure-nash", "correlated", "coarse-correlated")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-_RESERVED = frozenset({"and", "or", "not"}) | frozenset(FUNCTIONS)
+_RESERVED = frozenset({"and", "or", "not", ROUND}) | frozenset(FUNCTIONS)
 _STRING_LIMIT = 300
 _TEXT_LIMIT = 20_000
 _MAX_NUMBER = 1e15
@@ -361,7 +363,9 @@ class _Checker:
                 path, f"expected a number or an expression in a string; got {_kind_name(value)}"
             )
         try:
-            return parse_expression(value, names=self.parameter_names, where=self.label(path))
+            return parse_expression(
+                value, names=(*self.parameter_names, ROUND), where=self.label(path)
+            )
         except ExpressionError as error:
             file, line = self.where(path)
             raise FormatError(
@@ -386,7 +390,15 @@ class _Checker:
         parameters = self.parameters(top.get("parameters", {}))
         moves = self.moves(top["moves"], [p.id for p in players])
         terms = self.terms(top["terms"], players, moves)
+        rounds = self.rounds(top["rounds"], moves) if "rounds" in top else None
         expectations = self.expectations(top.get("expect", []), parameters, moves)
+        n_rounds = rounds.count if rounds else 1
+        for k, expectation in enumerate(expectations):
+            if expectation.round > n_rounds:
+                self.fail(
+                    ("expect", k, "round"),
+                    f"the scenario has {n_rounds} round(s); got {expectation.round}",
+                )
         return Scenario(
             path=path,
             title=self.string(meta["title"], ("scenario", "title")),
@@ -399,6 +411,33 @@ class _Checker:
             terms=terms,
             expectations=expectations,
             files=tuple(files),
+            rounds=rounds,
+        )
+
+    def rounds(self, value: object, moves: Sequence[Move]) -> Rounds:
+        path: KeyPath = ("rounds",)
+        spec = self.table(value, path, TABLES["rounds"])
+        count = spec["count"]
+        if isinstance(count, bool) or not isinstance(count, int) or not 2 <= count <= 50:
+            self.fail(
+                (*path, "count"), f"expected a whole number from 2 to 50; got {_kind_name(count)}"
+            )
+        ends = self.array(spec.get("ends_when", []), (*path, "ends_when"), "conditions")
+        kind = self.one_of(
+            spec.get("payoffs", "when_it_ends"),
+            (*path, "payoffs"),
+            ["when_it_ends", "every_round"],
+            "when payoffs count",
+        )
+        by_name = {m.name: m for m in moves}
+        return Rounds(
+            count=count,
+            discount=self.expression(spec.get("discount", 1), (*path, "discount")),
+            ends_when=tuple(
+                self.condition(c, (*path, "ends_when", k), by_name) for k, c in enumerate(ends)
+            ),
+            description=self.text(spec.get("description", ""), (*path, "description")),
+            every_round=kind == "every_round",
         )
 
     def players(self, value: object) -> tuple[Player, ...]:
@@ -502,7 +541,9 @@ class _Checker:
 
         def uses(name: str) -> list[str]:
             value = parameters[name].value
-            return sorted(value.names) if isinstance(value, Expression) else []
+            if not isinstance(value, Expression):
+                return []
+            return sorted(n for n in value.names if n in parameters)  # not `round`
 
         for root in parameters:
             if root in depth:
@@ -802,6 +843,16 @@ class _Checker:
                         f"expected a whole number >= 0; got {_kind_name(raw_count)}",
                     )
                 count = raw_count
+            round_number = spec.get("round", 1)
+            if (
+                isinstance(round_number, bool)
+                or not isinstance(round_number, int)
+                or not (1 <= round_number <= 50)
+            ):
+                self.fail(
+                    (*path, "round"),
+                    f"expected a round number from 1; got {_kind_name(round_number)}",
+                )
             if "given" in spec and not spec.get("path"):
                 self.fail((*path, "given"), "'given' restricts 'path': give a 'path' too")
             mixed = spec.get("mixed")
@@ -818,6 +869,7 @@ class _Checker:
                     equilibria=count,
                     mixed=mixed,
                     key=self.label(path),
+                    round=round_number,
                 )
             )
         return tuple(result)

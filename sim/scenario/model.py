@@ -15,12 +15,14 @@ from sim.scenario.expressions import Expression
 
 __all__ = [
     "CHANCE_PLAYER",
+    "ROUND",
     "ChanceCase",
     "Condition",
     "Expectation",
     "Move",
     "Parameter",
     "Player",
+    "Rounds",
     "Scenario",
     "Term",
     "TermCase",
@@ -28,6 +30,8 @@ __all__ = [
 
 #: The ``player`` of a move that nature (the chance player) makes.
 CHANCE_PLAYER = "chance"
+#: The name expressions use for the round being played (1 without ``[rounds]``).
+ROUND = "round"
 
 #: ``((move, frozenset of actions), ...)``: every named move was played with one
 #: of the listed actions. The empty condition always holds.
@@ -176,6 +180,34 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Rounds:
+    """``[rounds]``: the moves are played again, round after round.
+
+    Attributes
+    ----------
+    count
+        How many rounds at most.
+    discount
+        The factor on the next round's payoffs (may use ``round``).
+    ends_when
+        The game ends after a round whose outcome meets any of these.
+    every_round
+        Whether the payoff terms count in every round played (flows), rather than
+        only in the round that ends the game (a settlement).
+    """
+
+    count: int
+    discount: Expression
+    ends_when: tuple[Condition, ...] = ()
+    description: str = ""
+    every_round: bool = False
+
+    def ends(self, path: Mapping[str, str]) -> bool:
+        """Whether a round that ends with this play path ends the game."""
+        return any(condition_holds(c, path) for c in self.ends_when)
+
+
+@dataclass(frozen=True)
 class Expectation:
     """An outcome the scenario's author states and the tests check.
 
@@ -199,6 +231,7 @@ class Expectation:
     equilibria: int | None
     mixed: bool | None
     key: str
+    round: int = 1
 
 
 @dataclass(frozen=True)
@@ -224,6 +257,7 @@ class Scenario:
     terms: tuple[Term, ...]
     expectations: tuple[Expectation, ...]
     files: tuple[str, ...]
+    rounds: Rounds | None = None
 
     @property
     def player_ids(self) -> tuple[str, ...]:

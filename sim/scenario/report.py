@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sim.scenario.model import Move, Scenario
 from sim.scenario.solve import Deviation, ScenarioEquilibrium, ScenarioSolution
@@ -150,8 +151,12 @@ def scenario_table(solution: ScenarioSolution) -> str:
     for k, eq in enumerate(solution, start=1):
         regret = regret_text(eq.max_regret)
         lines += ["", f"Equilibrium {k} (max regret {regret}):"]
-        lines += ["  " + line for line in narrate(scenario, eq.outcomes)]
-        lines += ["", "  Expected payoffs by term:", *_breakdown_lines(scenario, eq)]
+        if solution.rounds:
+            lines += _round_lines(scenario, solution)
+        else:
+            lines += ["  " + line for line in narrate(scenario, eq.outcomes)]
+        heading = "Expected payoffs by term" + (", discounted:" if solution.rounds else ":")
+        lines += ["", f"  {heading}", *_breakdown_lines(scenario, eq)]
         if eq.deviations:
             closest = sorted(eq.deviations, key=lambda d: d.loss)[:MAX_DEVIATIONS]
             lines += ["", "  Closest calls on the path (the best alternative and what it costs):"]
@@ -159,6 +164,27 @@ def scenario_table(solution: ScenarioSolution) -> str:
     if not count:
         lines.append("No equilibrium found.")
     return "\n".join(lines)
+
+
+def _round_lines(scenario: Scenario, solution: ScenarioSolution) -> list[str]:
+    """Each round reached: how likely it is reached, its play, and whether the game ends."""
+    lines = []
+    for stage in solution.rounds:
+        if stage.reach <= 1e-12:
+            break
+        reached = (
+            "reached for sure"
+            if stage.reach > 1 - 1e-12
+            else (f"reached with probability {_percent(stage.reach)}")
+        )
+        ends = (
+            "the game ends"
+            if stage.ends > 1 - 1e-12
+            else (f"the game ends here with probability {_percent(stage.ends)}")
+        )
+        lines.append(f"  Round {stage.round} ({reached}; {ends}):")
+        lines += ["    " + line for line in narrate(scenario, stage.equilibrium.outcomes)]
+    return lines
 
 
 def _information_sets(solution: ScenarioSolution) -> list[list[dict[str, Any]]]:
@@ -225,24 +251,53 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
         for p, sets in zip(scenario.players, _information_sets(solution), strict=True):
             players.append({"name": p.name, "actions": [], "information_sets": sets})
 
+    def by_player(profile: tuple[npt.NDArray[np.float64], ...]) -> list[list[list[float]]]:
+        behaviour: list[list[list[float]]] = [[] for _ in range(tree.n_players)]
+        for h, beta in enumerate(profile):
+            if tree.infoset_player[h] >= 0:
+                behaviour[int(tree.infoset_player[h])].append([float(p) for p in beta])
+        return behaviour
+
     def representation(eq: ScenarioEquilibrium) -> dict[str, Any]:
         if reduced and eq.strategies is not None:
             return {"strategies": [[float(p) for p in s] for s in eq.strategies]}
+        empty: list[list[float]] = [[] for _ in players]
+        if solution.rounds:
+            return {
+                "strategies": empty,
+                "rounds": [
+                    {
+                        "round": stage.round,
+                        "reach": stage.reach,
+                        "ends": stage.ends,
+                        "behaviour": by_player(stage.equilibrium.behaviour or ()),
+                        "outcomes": [
+                            {"probability": p, "actions": dict(path)}
+                            for p, path in stage.equilibrium.outcomes
+                        ],
+                        "path": " ".join(
+                            line.strip() for line in narrate(scenario, stage.equilibrium.outcomes)
+                        ),
+                    }
+                    for stage in solution.rounds
+                    if stage.reach > 1e-12
+                ],
+            }
         assert eq.behaviour is not None
-        behaviour: list[list[list[float]]] = [[] for _ in range(tree.n_players)]
-        for h, beta in enumerate(eq.behaviour):
-            if tree.infoset_player[h] >= 0:
-                behaviour[int(tree.infoset_player[h])].append([float(p) for p in beta])
-        return {"strategies": [[] for _ in players], "behaviour": behaviour}
+        return {"strategies": empty, "behaviour": by_player(eq.behaviour)}
 
     values = solution.compiled.values
     return {
         "game": {
             "title": scenario.title,
             "players": players,
-            "representation": "reduced" if reduced else "behaviour",
+            "representation": "reduced"
+            if reduced
+            else ("rounds" if solution.rounds else "behaviour"),
             "scenario": scenario.path,
-            "parameters": {k: float(np.asarray(v)) for k, v in values.items()},
+            "parameters": {
+                k: float(np.asarray(v)) for k, v in values.items() if k in scenario.parameters
+            },
         },
         "equilibria": [
             {

@@ -82,6 +82,7 @@ KINDS: Final[dict[str, str]] = {
         "a table `{action = expression, ...}` giving every action's probability, or every "
         "action's but one, which gets the rest"
     ),
+    "conditions": "an array of conditions",
     "phrases": 'a table `{action = "phrase", ...}`',
     "assignments": "a table `{parameter = number or choice label, ...}`",
     "actions": 'a table `{move = "action", ...}`',
@@ -123,6 +124,7 @@ TABLES: Final[dict[str, Table]] = {
             Key("parameters", "table", "One `[parameters.NAME]` table per named number."),
             Key("moves", "table", "One `[moves.NAME]` table per move, in the order of play.", True),
             Key("terms", "table", "`[terms.PLAYER.NAME]`: the named payoff terms.", True),
+            Key("rounds", "table", "`[rounds]`: play the moves again, round after round."),
             Key("expect", "tables", "`[[expect]]`: outcomes the author states and tests check."),
         ),
     ),
@@ -232,6 +234,35 @@ TABLES: Final[dict[str, Table]] = {
             Key("unless", "condition", "Where it does not."),
         ),
     ),
+    "rounds": Table(
+        "[rounds]",
+        "Repeat the whole sequence of moves for several rounds (e.g. the months to a "
+        "deadline). Expressions may use `round` (1, 2, ...), so a hazard can rise or a "
+        "leader change at a given round. A round whose outcome meets an `ends_when` "
+        "condition ends the game (so does the last round); otherwise the next round "
+        "starts, worth `discount` times as much. Each round's stage is solved by backward "
+        "induction with the value of the rounds still to come (the stage is the same "
+        "whatever happened before, so this is subgame perfect).",
+        (
+            Key("count", "integer", "How many rounds, from 2 to 50.", required=True),
+            Key("discount", "expression", "The discount factor between rounds.", default="1"),
+            Key(
+                "payoffs",
+                "identifier",
+                "`when_it_ends`: the terms count only for the round that ends the game (its "
+                "outcome is the settlement, as in bargaining); `every_round`: they count in "
+                "every round played (flows).",
+                default="when_it_ends",
+            ),
+            Key(
+                "ends_when",
+                "conditions",
+                "The game ends after a round whose outcome meets any of these.",
+                default="never (all rounds are played)",
+            ),
+            Key("description", "text", "What a round stands for."),
+        ),
+    ),
     "expect": Table(
         "[[expect]]",
         "An outcome the scenario should show; `sim validate --expect` and the tests check it.",
@@ -252,6 +283,12 @@ TABLES: Final[dict[str, Table]] = {
                 "`given`) takes these actions.",
             ),
             Key("given", "condition", "Restrict `path` to the outcomes where this holds."),
+            Key(
+                "round",
+                "integer",
+                "With `[rounds]`: the round `path` and `given` refer to.",
+                default="1",
+            ),
             Key("equilibria", "integer", "The number of equilibria found."),
             Key("mixed", "boolean", "Whether some equilibrium is mixed."),
         ),
@@ -292,7 +329,8 @@ def reference_markdown() -> str:
         "## Expressions",
         "",
         "Payoff values and probabilities are numbers or strings holding an expression over",
-        "parameter names: arithmetic (`+ - * / **`), comparisons (`< <= > >= == !=`, giving 1",
+        "parameter names (and `round`, the round being played, 1 without `[rounds]`):",
+        "arithmetic (`+ - * / **`), comparisons (`< <= > >= == !=`, giving 1",
         "or 0), `and`/`or`/`not` on comparisons, parentheses and the functions `min`, `max`,",
         "`clip(x, lo, hi)`, `where(condition, a, b)`, `exp`, `log`, `abs` and `sqrt`. Nothing",
         "else parses: no strings, attribute access, subscripts or other calls. Expressions",

@@ -20,7 +20,7 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,10 +33,15 @@ from sim.scenario.compiler import CompiledScenario, compile_scenario
 from sim.scenario.model import Scenario
 from sim.solvers.solution import Solution
 
+if TYPE_CHECKING:
+    from sim.solvers.subgame_perfect import BehaviourSPE
+
 __all__ = [
     "Deviation",
+    "RoundResult",
     "ScenarioEquilibrium",
     "ScenarioSolution",
+    "behaviour_equilibrium",
     "default_concept",
     "force_moves",
     "solve_scenario",
@@ -96,6 +101,33 @@ class ScenarioEquilibrium:
 
 
 @dataclass(frozen=True, eq=False)
+class RoundResult:
+    """One round of a ``[rounds]`` scenario on the equilibrium path.
+
+    Attributes
+    ----------
+    round
+        The round's number, from 1.
+    reach
+        The probability that play reaches this round.
+    ends
+        The probability that the game ends after it, once reached.
+    equilibrium
+        The round's stage equilibrium: its ``outcomes`` are the round's play
+        given that it is reached; its ``payoffs`` include the discounted value
+        of the rounds after; its ``breakdown`` is the round's own terms.
+    compiled
+        The round's compiled stage (parameters evaluated at this round).
+    """
+
+    round: int
+    reach: float
+    ends: float
+    equilibrium: ScenarioEquilibrium
+    compiled: CompiledScenario
+
+
+@dataclass(frozen=True, eq=False)
 class ScenarioSolution:
     """The equilibria of a scenario at one parameter point.
 
@@ -112,6 +144,7 @@ class ScenarioSolution:
     complete: bool
     notes: tuple[str, ...]
     normal: NormalFormGame | None
+    rounds: tuple[RoundResult, ...] = ()
 
     @property
     def game(self) -> ExtensiveFormGame:
@@ -331,6 +364,17 @@ def solve_scenario(
     """
     if force:
         scenario = force_moves(scenario, force)
+    if scenario.rounds is not None:
+        from sim.scenario.rounds import solve_rounds
+
+        if concept not in (None, "spe") or method not in ("auto", "backward_induction"):
+            raise UsageError(
+                f"{scenario.path}: a scenario with [rounds] is solved round by round for "
+                f"subgame perfection only; got --concept {concept} --method {method}"
+            )
+        if objective is not None or player is not None or lam is not None:
+            raise UsageError("--objective, --player and --lambda do not apply to --concept spe")
+        return solve_rounds(scenario, settings, tie_break)
     concept = concept or default_concept(scenario)
     options = {"--objective": objective, "--player": player, "--lambda": lam}
     if concept == "spe":
@@ -366,6 +410,36 @@ def solve_scenario(
     return _from_normal_form(compiled, game, normal, solution)
 
 
+def behaviour_equilibrium(
+    compiled: CompiledScenario,
+    game: ExtensiveFormGame,
+    spe: BehaviourSPE,
+    strategies: tuple[FloatArray, ...] | None = None,
+    counts: npt.NDArray[np.bool_] | None = None,
+) -> ScenarioEquilibrium:
+    """A subgame-perfect behaviour profile with its play, terms, regret and close calls.
+
+    ``game`` may differ from ``compiled.game()`` in its payoffs (a round's stage
+    with the value of later rounds added); the terms come from ``compiled``,
+    counted only at the outcomes where ``counts`` is true (all by default).
+    """
+    probabilities = terminal_probabilities(game, spe.behaviour)
+    counted = probabilities if counts is None else np.where(counts, probabilities, 0.0)
+    return ScenarioEquilibrium(
+        concept="spe",
+        method="backward_induction",
+        payoffs=spe.payoffs,
+        max_regret=subgame_regret(game, spe.behaviour),
+        pure=spe.pure,
+        outcomes=_outcomes(compiled, probabilities),
+        terminal_probabilities=probabilities,
+        breakdown=compiled.term_breakdown(counted),
+        behaviour=spe.behaviour,
+        strategies=strategies,
+        deviations=_deviations(compiled, game, spe.behaviour),
+    )
+
+
 def _spe(
     compiled: CompiledScenario,
     game: ExtensiveFormGame,
@@ -382,25 +456,15 @@ def _spe(
             "subgame-perfect equilibria; use --concept nash"
         ) from None
     normal = _normal_form(game, SPE_NORMAL_FORM_LIMIT)
-    equilibria = []
-    for spe in found.profiles:
-        probabilities = terminal_probabilities(game, spe.behaviour)
-        strategies = None if normal is None else reduced_profile(game, spe.behaviour)
-        equilibria.append(
-            ScenarioEquilibrium(
-                concept="spe",
-                method="backward_induction",
-                payoffs=spe.payoffs,
-                max_regret=subgame_regret(game, spe.behaviour),
-                pure=spe.pure,
-                outcomes=_outcomes(compiled, probabilities),
-                terminal_probabilities=probabilities,
-                breakdown=compiled.term_breakdown(probabilities),
-                behaviour=spe.behaviour,
-                strategies=strategies,
-                deviations=_deviations(compiled, game, spe.behaviour),
-            )
+    equilibria = [
+        behaviour_equilibrium(
+            compiled,
+            game,
+            spe,
+            strategies=None if normal is None else reduced_profile(game, spe.behaviour),
         )
+        for spe in found.profiles
+    ]
     return ScenarioSolution(
         compiled.scenario,
         compiled,
