@@ -66,6 +66,10 @@ def _pairs(items: list[str], flag: str, form: str = "MOVE=ACTION") -> dict[str, 
 _PATH_HELP = "a scenario .toml, or a Gambit .nfg or .efg file"
 
 
+def _add_concept(command: argparse.ArgumentParser, help_text: str) -> None:
+    command.add_argument("--concept", default=None, choices=list(CONCEPTS), help=help_text)
+
+
 def _add_scenario_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--set",
@@ -134,12 +138,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Find the equilibria of a game file.",
     )
     solve.add_argument("path", metavar="PATH", help=_PATH_HELP)
-    solve.add_argument(
-        "--concept",
-        default=None,
-        choices=list(CONCEPTS),
-        help="solution concept (default: spe for a sequential scenario, else nash)",
-    )
+    _add_concept(solve, "solution concept (default: spe for a sequential scenario, else nash)")
     solve.add_argument(
         "--method",
         default="auto",
@@ -241,6 +240,72 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     scenarios.add_argument(
         "folder", nargs="?", default="scenarios", help="where to look (default: scenarios)"
+    )
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="solve a scenario over a grid or sample of parameter points",
+        description="Solve a scenario at every point of a design and write the tidy table "
+        "(one row per equilibrium per point).",
+    )
+    sweep.add_argument("path", metavar="PATH", help="a scenario .toml")
+    sweep.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="NAME=START:STOP:COUNT",
+        help="vary a parameter over COUNT evenly spaced values (repeat for a full grid)",
+    )
+    sweep.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="instead of a grid: N points over the varied parameters' ranges "
+        "(--vary NAME=START:STOP:COUNT gives the bounds; without --vary, every ranged parameter)",
+    )
+    sweep.add_argument(
+        "--sampling",
+        default="latin-hypercube",
+        choices=["latin-hypercube", "random"],
+        help="how --sample draws points (default: latin-hypercube)",
+    )
+    sweep.add_argument("--seed", type=int, default=0, help="seed of --sample (default: 0)")
+    _add_concept(sweep, "solution concept (default: as for sim solve)")
+    _add_scenario_options(sweep)
+    sweep.add_argument("--out", metavar="FILE", help="write the table here (.csv)")
+    sweep.add_argument("--workers", type=int, metavar="N", help="processes (default: every CPU)")
+    sweep.add_argument(
+        "--chunk-size", type=int, metavar="N", help="points per chunk (default: by concept)"
+    )
+    sweep.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted sweep to the same --out without redoing finished chunks",
+    )
+
+    shifts = commands.add_parser(
+        "shifts",
+        help="find where the equilibrium changes along a parameter, to a tolerance",
+        description="Locate every change of the equilibrium outcome along one parameter by "
+        "bisection, and say who switches from what to what.",
+    )
+    shifts.add_argument("path", metavar="PATH", help="a scenario .toml")
+    shifts.add_argument(
+        "--vary", required=True, metavar="NAME=START:STOP", help="the parameter and its interval"
+    )
+    _add_concept(shifts, "solution concept (default: as for sim solve)")
+    _add_scenario_options(shifts)
+    shifts.add_argument(
+        "--grid", type=int, default=129, metavar="N", help="initial grid points (default: 129)"
+    )
+    shifts.add_argument(
+        "--tol",
+        type=_nonnegative_float,
+        metavar="X",
+        help="width of each threshold's bracket (default: 1e-6 of the interval)",
+    )
+    shifts.add_argument(
+        "--format", default="table", choices=["table", "json"], help="output format"
     )
 
     commands.add_parser(
@@ -468,12 +533,107 @@ def _methods(args: argparse.Namespace) -> str:
     return "\n".join(rows)
 
 
+def _scenario_only(path: str, command: str) -> None:
+    from sim.errors import UsageError
+
+    if not _is_scenario(path):
+        raise UsageError(f"sim {command}: PATH must be a scenario (.toml); got {path}")
+
+
+def _sweep(args: argparse.Namespace) -> str:
+    from sim.analysis.design import grid_design, parse_vary, sample_design
+    from sim.analysis.sweep import run_sweep
+    from sim.errors import UsageError
+    from sim.scenario import load_scenario
+
+    _scenario_only(args.path, "sweep")
+    scenario = load_scenario(args.path)
+    if args.sample is None:
+        if not args.vary:
+            raise UsageError("sim sweep: give --vary NAME=START:STOP:COUNT (or --sample N)")
+        design = grid_design([parse_vary(v, scenario) for v in args.vary])
+    else:
+        axes = [parse_vary(v, scenario, need_count=False) for v in args.vary]
+        design = sample_design(
+            scenario,
+            args.sample,
+            names=[a.name for a in axes] or None,
+            sampling=args.sampling,
+            seed=args.seed,
+            bounds={a.name: (min(a.start, a.stop), max(a.start, a.stop)) for a in axes},
+        )
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1; got {args.workers}")
+    if args.resume and not args.out:
+        raise UsageError("--resume needs --out (the sweep to continue)")
+    result = run_sweep(
+        scenario,
+        design,
+        concept=args.concept,
+        settings=_settings(args.settings),
+        force=_pairs(args.force, "--force"),
+        out=args.out,
+        chunk_size=args.chunk_size,
+        workers=args.workers,
+        resume=args.resume,
+    )
+    record = result.sidecar
+    summary = (
+        f"{record['design']['size']:,} points, {record['rows']:,} rows, {record['concept']}, "
+        f"{record['seconds']:.1f} s"
+    )
+    if result.table is not None:
+        return str(result.table.to_csv(index=False)).rstrip("\n")
+    return f"wrote {args.out} ({summary}) and {args.out}.json"
+
+
+def _shifts(args: argparse.Namespace) -> str:
+    import json
+
+    from sim.analysis.design import parse_vary
+    from sim.analysis.shifts import find_shifts
+    from sim.scenario import load_scenario
+
+    _scenario_only(args.path, "shifts")
+    scenario = load_scenario(args.path)
+    axis = parse_vary(args.vary, scenario, need_count=False)
+    result = find_shifts(
+        scenario,
+        axis.name,
+        axis.start,
+        axis.stop,
+        concept=args.concept,
+        settings=_settings(args.settings),
+        force=_pairs(args.force, "--force"),
+        grid=args.grid,
+        tol=args.tol,
+    )
+    if args.format == "json":
+        return json.dumps(result.to_dict(), indent=2)
+    digits = max(1, -math.floor(math.log10(result.tol)) if result.tol < 1 else 1)
+    lines = [
+        f"{scenario.title}: {result.concept} along {axis.name} from {axis.start:g} to "
+        f"{axis.stop:g} (thresholds to within {result.tol:.2g})"
+    ]
+    if not result.shifts:
+        lines.append("The outcome does not change.")
+    for shift in result.shifts:
+        lines.append(f"At {axis.name} = {shift.value:.{digits}f}: {shift.description}.")
+    lines.append("")
+    for band in result.bands:
+        path = "; ".join(f"{m}={a}" for m, a in band.outcome.items())
+        lines.append(f"  {band.low:.{digits}f} .. {band.high:.{digits}f}: {path}")
+    return "\n".join(lines)
+
+
 COMMANDS = {
     "solve": _solve,
     "explain": _explain,
     "convert": _convert,
     "validate": _validate,
     "scenarios": _scenarios,
+    "sweep": _sweep,
+    "shifts": _shifts,
     "methods": _methods,
 }
 

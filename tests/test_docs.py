@@ -327,7 +327,8 @@ def all_help() -> dict[str, str]:
     """``sim --help`` and ``sim COMMAND --help`` for every subcommand, keyed by command."""
     top = help_text()
     section = top.split("positional arguments:", 1)[1].split("options:", 1)[0]
-    subcommands = re.findall(r"^ {4}([a-z][\w-]*) {2,}", section, flags=re.MULTILINE)
+    # A long name pushes its help onto the next line: the name then ends the line.
+    subcommands = re.findall(r"^ {4}([a-z][\w-]*)(?: {2,}|$)", section, flags=re.MULTILINE)
     assert subcommands, f"no subcommands found in 'sim --help':\n{top}"
     with ThreadPoolExecutor(max_workers=len(subcommands)) as pool:
         texts = list(pool.map(help_text, subcommands))
@@ -341,7 +342,9 @@ def test_cli_reference_lists_every_subcommand() -> None:
     assert not missing, f"docs/reference/cli.md has no heading '## `sim NAME`' for {missing}"
 
 
-@pytest.mark.parametrize("command", ["", "solve", "convert", "validate", "methods"])
+@pytest.mark.parametrize(
+    "command", ["", "solve", "convert", "validate", "methods", "scenarios", "sweep", "shifts"]
+)
 def test_cli_reference_lists_every_option(command: str) -> None:
     texts = all_help()
     if command not in texts:

@@ -515,7 +515,7 @@ def test_play_distribution_sums_to_one_and_matches_payoffs() -> None:
 def test_batched_chance_reach() -> None:
     game = mediation_game()
     batch = np.array([[1 / 3, 2 / 3], [1.0, 0.0], [0.5, 0.5]])
-    reach = ef._chance_reach(game.tree, batch)[:, game.tree.terminals]
+    reach = ef.chance_reach(game.tree, batch)[:, game.tree.terminals]
     assert reach.shape == (3, 6)
     np.testing.assert_allclose(reach[0], game.terminal_chance_reach())
     np.testing.assert_allclose(reach[1], [1, 1, 1, 0, 0, 0])

@@ -33,9 +33,15 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import GameError
-from sim.games.extensive_form import CHANCE_NODE, DECISION, TERMINAL, ExtensiveFormGame
+from sim.games.extensive_form import CHANCE_NODE, DECISION, TERMINAL, ExtensiveFormGame, GameTree
 
-__all__ = ["node_reach", "node_values", "subgame_regret", "terminal_probabilities"]
+__all__ = [
+    "batch_spe_regret",
+    "node_reach",
+    "node_values",
+    "subgame_regret",
+    "terminal_probabilities",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -223,3 +229,80 @@ def subgame_regret(game: ExtensiveFormGame, behaviour: Behaviour) -> float:
             gain = _best_response_value(game, edges, terminal_row, i, root) - values[root, i]
             worst = max(worst, float(gain))
     return worst
+
+
+def batch_spe_regret(
+    game_tree: GameTree,
+    payoffs: npt.ArrayLike,
+    chance: npt.ArrayLike,
+    decision_nodes: npt.ArrayLike,
+    choices: npt.ArrayLike,
+) -> FloatArray:
+    """The subgame regret of one pure profile per point, for a batch on a perfect-information tree.
+
+    Evaluates the given choices bottom-up (values under the profile), then at
+    every decision node compares the mover's best child with the chosen one;
+    by the one-shot deviation principle the largest gap is zero exactly when
+    the profile is subgame perfect. This is a separate computation from the
+    solver that made the choices, so sweeps can report an independent regret.
+
+    Parameters
+    ----------
+    game_tree
+        A tree whose decision information sets are singletons.
+    payoffs
+        Shape ``(B, n_terminals, n_players)``.
+    chance
+        Shape ``(B, n_chance_actions)``.
+    decision_nodes, choices
+        The decision nodes and, shape ``(B, len(decision_nodes))``, the action
+        index chosen at each.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(B,)``.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> tree = build_game(["Seoul", "Tokyo"], Decision("Seoul", [
+    ...     ("fund", Decision("Tokyo", [("attend", Terminal([2, 2])),
+    ...                                 ("skip", Terminal([-1, 1]))])),
+    ...     ("proceed", Terminal([0, 0]))])).tree
+    >>> pay = np.array([[[2, 2], [-1, 1], [0, 0]]] * 2, dtype=float)
+    >>> batch_spe_regret(tree, pay, np.zeros((2, 0)), [0, 1], [[0, 0], [0, 1]]).tolist()
+    [0.0, 1.0]
+    """
+    tree = game_tree
+    pay = np.asarray(payoffs, dtype=np.float64)
+    prob = np.asarray(chance, dtype=np.float64)
+    nodes = np.asarray(decision_nodes, dtype=np.int64)
+    chosen = np.asarray(choices, dtype=np.int64)
+    batch = pay.shape[0]
+    column = {int(v): k for k, v in enumerate(nodes.tolist())}
+    offsets = {
+        int(v): int(tree.chance_offsets[k]) for k, v in enumerate(tree.chance_nodes.tolist())
+    }
+    terminal_row = {int(t): k for k, t in enumerate(tree.terminals.tolist())}
+    values: dict[int, FloatArray] = {}
+    regret = np.zeros(batch)
+    rows = np.arange(batch)
+    for v in range(tree.n_nodes - 1, -1, -1):
+        kids = tree.children(v)
+        if not kids:
+            values[v] = pay[:, terminal_row[v], :]
+            continue
+        stacked = np.stack([values[c] for c in kids], axis=1)  # (B, n_kids, n_players)
+        if tree.node_kind[v] == DECISION:
+            mover = int(tree.infoset_player[tree.node_infoset[v]])
+            pick = chosen[:, column[v]]
+            values[v] = stacked[rows, pick, :]
+            gap = stacked[:, :, mover].max(axis=1) - values[v][:, mover]
+            np.maximum(regret, gap, out=regret)
+        else:
+            lo = offsets[v]
+            values[v] = np.einsum("bk,bkn->bn", prob[:, lo : lo + len(kids)], stacked)
+        for c in kids:
+            del values[c]
+    return regret

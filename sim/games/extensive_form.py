@@ -72,6 +72,7 @@ __all__ = [
     "ReducedStrategy",
     "Terminal",
     "build_game",
+    "chance_reach",
 ]
 
 #: The largest number of nodes a tree may have.
@@ -754,7 +755,7 @@ class ExtensiveFormGame:
         >>> game.terminal_chance_reach()
         array([0.5 , 0.25, 0.25])
         """
-        return _chance_reach(self.tree, self.chance_probabilities)[self.tree.terminals]
+        return chance_reach(self.tree, self.chance_probabilities)[self.tree.terminals]
 
     def has_perfect_recall(self) -> bool:
         """Whether every player has perfect recall; see :meth:`GameTree.perfect_recall_violations`."""  # noqa: E501
@@ -861,6 +862,34 @@ class ExtensiveFormGame:
                 cols = np.array([k for k, _ in steps])
                 acts = np.array([a for _, a in steps])
                 result[:, t] = np.all(choices[:, cols] == acts, axis=1)
+        return result
+
+    def profile_terminals(self) -> npt.NDArray[np.bool_]:
+        """Which outcomes each pure profile of reduced strategies can reach.
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean, shape ``(n_1, ..., n_N, n_terminals)`` in the order of
+            :meth:`reduced_normal_form`: true where every player's strategy
+            leads to the terminal (chance decides among the true ones). The
+            reduced normal form is this matrix times the chance-weighted
+            payoffs, which lets a batch of parameter points share one matrix.
+
+        Examples
+        --------
+        >>> game = build_game(["A", "B"], Decision("A", [
+        ...     ("in", Decision("B", [("x", Terminal([1, 1])), ("y", Terminal([0, 0]))])),
+        ...     ("out", Terminal([2, 2]))]))
+        >>> game.profile_terminals().astype(int).tolist()
+        [[[1, 0, 0], [0, 1, 0]], [[0, 0, 1], [0, 0, 1]]]
+        """
+        strategies = self.reduced_strategies()
+        result: npt.NDArray[np.bool_] | None = None
+        for i in range(self.n_players):
+            own = self._realization(i, strategies[i])  # (n_i, T)
+            result = own if result is None else result[..., None, :] & own
+        assert result is not None
         return result
 
     def play_distribution(self, strategies: Sequence[npt.ArrayLike]) -> list[Path]:
@@ -1002,10 +1031,17 @@ def _chance_array(tree: GameTree, given: npt.ArrayLike | Sequence[Sequence[float
     return flat
 
 
-def _chance_reach(tree: GameTree, probabilities: FloatArray) -> FloatArray:
+def chance_reach(tree: GameTree, probabilities: FloatArray) -> FloatArray:
     """The chance part of each node's reach probability (works on batches too).
 
-    ``probabilities`` may carry leading batch axes: shape ``(..., n_chance_actions)``.
+    ``probabilities`` may carry leading batch axes: shape ``(..., n_chance_actions)``;
+    the result has shape ``(..., n_nodes)``.
+
+    Examples
+    --------
+    >>> game = build_game(["A"], Chance([("h", 0.25, Terminal([1])), ("t", 0.75, Terminal([0]))]))
+    >>> chance_reach(game.tree, np.array([[0.25, 0.75], [0.5, 0.5]])).tolist()
+    [[1.0, 0.25, 0.75], [1.0, 0.5, 0.5]]
     """
     edge = np.ones((*probabilities.shape[:-1], tree.n_nodes))
     for k, v in enumerate(tree.chance_nodes.tolist()):

@@ -1,0 +1,226 @@
+"""Where the equilibrium shifts along a parameter, located by bisection and said in words.
+
+The outcome at a point is the set of play paths that its equilibria reach with
+positive probability (for each equilibrium). :func:`find_shifts` evaluates a
+grid along the parameter (all points in one batch where the concept allows),
+then bisects every grid interval whose two ends differ, all intervals together,
+until each bracket is narrower than the tolerance (by default ``1e-6`` of the
+range). Each threshold is then described in words from the most probable play
+path on either side: "Seoul switches from proceed to fund and Tokyo from skip
+to attend".
+
+A change that reverts within one grid interval is invisible to the grid; use
+a finer ``grid`` if the outcome may change twice within ``range / grid``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.analysis.sweep import Batch, Found, evaluator_for, path_text
+from sim.errors import UsageError
+from sim.scenario.compiler import build_structure
+from sim.scenario.model import Scenario
+from sim.scenario.solve import default_concept, force_moves
+
+__all__ = ["Band", "Shift", "ShiftsResult", "describe_change", "find_shifts"]
+
+Outcome = tuple[frozenset[Any], dict[str, str]]
+
+
+@dataclass
+class _Bracket:
+    """An interval whose ends have different outcomes, narrowed by bisection."""
+
+    low: float
+    high: float
+    left: Outcome
+    right: Outcome
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One threshold: the outcome changes between ``low`` and ``high`` (at most ``tol`` apart)."""
+
+    value: float
+    low: float
+    high: float
+    before: dict[str, str]
+    after: dict[str, str]
+    description: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """A stretch of the parameter with one outcome (its most probable play path)."""
+
+    low: float
+    high: float
+    outcome: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ShiftsResult:
+    """The thresholds along one parameter, and the bands between them."""
+
+    scenario: Scenario
+    parameter: str
+    start: float
+    stop: float
+    tol: float
+    grid: int
+    concept: str
+    shifts: tuple[Shift, ...]
+    bands: tuple[Band, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record (what ``sim shifts --format json`` prints)."""
+        return {
+            "scenario": self.scenario.path,
+            "parameter": self.parameter,
+            "start": self.start,
+            "stop": self.stop,
+            "tol": self.tol,
+            "grid": self.grid,
+            "concept": self.concept,
+            "shifts": [
+                {
+                    "value": s.value,
+                    "low": s.low,
+                    "high": s.high,
+                    "before": path_text(s.before),
+                    "after": path_text(s.after),
+                    "description": s.description,
+                }
+                for s in self.shifts
+            ],
+            "bands": [
+                {"low": b.low, "high": b.high, "outcome": path_text(b.outcome)} for b in self.bands
+            ],
+        }
+
+
+def describe_change(scenario: Scenario, before: Mapping[str, str], after: Mapping[str, str]) -> str:
+    """Who switches from what to what between two play paths, in one sentence.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> describe_change(scenario, {"stance": "proceed", "summit": "skip", "controls": "keep"},
+    ...                 {"stance": "fund", "summit": "attend", "controls": "ease"})
+    'Seoul switches from proceed to fund and Tokyo from skip to attend and from keep to ease'
+    """
+    names = {p.id: p.name for p in scenario.players}
+    changes: dict[str, list[str]] = {}
+    for move in scenario.moves:
+        if move.is_chance:
+            continue
+        old, new = before.get(move.name), after.get(move.name)
+        if old != new:
+            changes.setdefault(move.player, []).append(
+                f"from {old or '(no move)'} to {new or '(no move)'}"
+            )
+    if not changes:
+        return "the outcomes chance can lead to change, not the players' choices"
+    parts = [
+        f"{names[pid]} {'switches ' if k == 0 else ''}{' and '.join(steps)}"
+        for k, (pid, steps) in enumerate(changes.items())
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def find_shifts(
+    scenario: Scenario,
+    parameter: str,
+    start: float,
+    stop: float,
+    *,
+    concept: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    force: Mapping[str, str] | None = None,
+    grid: int = 129,
+    tol: float | None = None,
+) -> ShiftsResult:
+    """Every change of the equilibrium outcome along ``parameter`` in ``[start, stop]``.
+
+    Parameters
+    ----------
+    grid
+        Points of the initial grid (at least 2).
+    tol
+        Width of the final brackets (default ``1e-6 * (stop - start)``).
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> result = find_shifts(scenario, "us_alliance_priority", 0, 2)
+    >>> [(round(s.value, 4), s.description) for s in result.shifts]
+    [(0.6094, 'Washington switches from stay_out to press_publicly, Seoul from proceed to fund and Tokyo from skip to attend and from keep to ease')]
+    """  # noqa: E501
+    if force:
+        scenario = force_moves(scenario, force)
+    concept = concept or ("spe" if scenario.rounds is not None else default_concept(scenario))
+    if grid < 2:
+        raise UsageError(f"--grid must be at least 2; got {grid}")
+    width = abs(stop - start)
+    tol = 1e-6 * width if tol is None else tol
+    if not tol > 0:
+        raise UsageError(f"--tol must be positive; got {tol}")
+    settings = dict(settings or {})
+    structure = build_structure(scenario)
+    method = evaluator_for(scenario, structure, concept)
+
+    def outcomes(values: np.ndarray) -> list[Outcome]:
+        found: Found = method(Batch(scenario, structure, concept, settings, {parameter: values}))
+        keys: list[set[Any]] = [set() for _ in values]
+        first: list[dict[str, str] | None] = [None] * len(values)
+        for row, k in enumerate(np.asarray(found["index"]).tolist()):
+            keys[k].add(found["support"][row])
+            if first[k] is None:
+                first[k] = _parse_path(found["outcome"][row])
+        return [(frozenset(key), path or {}) for key, path in zip(keys, first, strict=True)]
+
+    xs = np.linspace(start, stop, grid)
+    at = outcomes(xs)
+    brackets = [
+        _Bracket(float(xs[k]), float(xs[k + 1]), at[k], at[k + 1])
+        for k in range(grid - 1)
+        if at[k][0] != at[k + 1][0]
+    ]
+    while True:
+        wide = [b for b in brackets if abs(b.high - b.low) > tol]
+        if not wide:
+            break
+        middle = np.array([(b.low + b.high) / 2 for b in wide])
+        for b, mid, found in zip(wide, middle.tolist(), outcomes(middle), strict=True):
+            if found[0] == b.left[0]:
+                b.low, b.left = mid, found
+            else:
+                b.high, b.right = mid, found
+    shifts = tuple(
+        Shift(
+            (b.low + b.high) / 2,
+            b.low,
+            b.high,
+            b.left[1],
+            b.right[1],
+            describe_change(scenario, b.left[1], b.right[1]),
+        )
+        for b in brackets
+    )
+    edges = [start, *(s.value for s in shifts), stop]
+    paths = [at[0][1], *(s.after for s in shifts)]
+    bands = tuple(Band(edges[k], edges[k + 1], paths[k]) for k in range(len(edges) - 1))
+    return ShiftsResult(
+        scenario, parameter, float(start), float(stop), tol, grid, concept, shifts, bands
+    )
+
+
+def _parse_path(text: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in text.split("; ") if part)

@@ -1,0 +1,484 @@
+"""Scenario sweeps: solve a design's points chunk by chunk, batched where the concept allows.
+
+The result is the tidy table of design.md: one row per equilibrium per point,
+with a column per varied parameter, ``point`` (the point's index in the
+design), ``concept``, ``outcome`` (the most probable play path,
+``move=action; move=action``), ``outcome_probability``, ``payoff_<player id>``
+and ``max_regret``. A point without an equilibrium of the concept keeps one
+row with an empty ``outcome``, so that no point silently disappears.
+
+How points are solved
+---------------------
+- ``spe`` on a perfect-information tree: a whole chunk is compiled as arrays
+  and solved by :func:`~sim.solvers.subgame_perfect.backward_induction_batch`
+  (one equilibrium per point, the status quo kept on ties); the regret is
+  recomputed by :func:`~sim.games.behaviour.batch_spe_regret`.
+- ``pure-nash`` on a scenario whose reduced normal form is small: the chunk's
+  normal forms are built at once from the tree's realization matrix and every
+  pure equilibrium is marked by :func:`~sim.solvers.pure_nash.pure_nash_mask`.
+- anything else: :func:`~sim.scenario.solve.solve_scenario` point by point,
+  with chunks spread over processes.
+
+Chunks are written to ``OUT.parts/`` as they finish (each file renamed into
+place whole) and joined in order at the end, so an interrupted sweep resumes
+without recomputing or duplicating anything, and serial, parallel and resumed
+runs produce byte-identical tables. A JSON sidecar ``OUT.json`` records the
+scenario and its hash, the design, the concept, the version and the timings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.analysis.design import Design
+from sim.errors import UsageError
+from sim.scenario.compiler import (
+    CompiledScenario,
+    ScenarioStructure,
+    build_structure,
+    compile_scenario,
+)
+from sim.scenario.model import Scenario
+from sim.scenario.solve import OUTCOME_CUTOFF, default_concept, force_moves, solve_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "DEFAULT_CHUNK",
+    "Batch",
+    "SweepResult",
+    "columns",
+    "evaluate_chunk",
+    "evaluator_for",
+    "path_text",
+    "run_sweep",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Points per chunk for batched concepts (bounds memory: about 5 kB per point for the flagship).
+DEFAULT_CHUNK = 20_000
+#: Points per chunk when points are solved one at a time.
+DEFAULT_CHUNK_PER_POINT = 50
+
+
+def columns(scenario: Scenario, design: Design) -> list[str]:
+    """The table's columns, in order."""
+    return [
+        *design.names,
+        "point",
+        "concept",
+        "outcome",
+        "outcome_probability",
+        *(f"payoff_{pid}" for pid in scenario.player_ids),
+        "max_regret",
+    ]
+
+
+def path_text(path: Mapping[str, str]) -> str:
+    """A play path as the table writes it: ``move=action; move=action``."""
+    return "; ".join(f"{move}={action}" for move, action in path.items())
+
+
+@dataclass(frozen=True, eq=False)
+class _Job:
+    """Everything a worker needs to solve one chunk (picklable)."""
+
+    scenario: Scenario
+    design: Design
+    concept: str
+    settings: Mapping[str, Any]
+    chunk: int
+    chunk_size: int
+
+
+Found = dict[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """Points to solve together: the scenario, its tree, the concept, fixed settings, the points."""
+
+    scenario: Scenario
+    structure: ScenarioStructure
+    concept: str
+    settings: Mapping[str, Any]
+    points: Mapping[str, Any]
+
+    def compile(self) -> CompiledScenario:
+        """The batch's payoffs and chance probabilities, all points at once."""
+        return compile_scenario(
+            self.scenario, {**self.settings, **self.points}, structure=self.structure
+        )
+
+
+def _batched_spe(batch: Batch) -> Found:
+    from sim.games.behaviour import batch_spe_regret
+    from sim.solvers.subgame_perfect import backward_induction_batch
+
+    scenario, structure = batch.scenario, batch.structure
+    compiled = batch.compile()
+    tree = structure.tree
+    result = backward_induction_batch(
+        tree, compiled.payoffs, compiled.chance, tie_break=scenario.tie_break, workers=1
+    )
+    best = result.terminal_probabilities.argmax(axis=1)
+    rows = np.arange(len(best))
+    texts = [path_text(p) for p in structure.paths]
+    reached = result.terminal_probabilities > OUTCOME_CUTOFF
+    return {
+        "index": rows,
+        "support": [tuple(np.flatnonzero(r).tolist()) for r in reached],
+        "outcome": [texts[t] for t in best.tolist()],
+        "outcome_probability": result.terminal_probabilities[rows, best],
+        "payoffs": result.values,
+        "max_regret": batch_spe_regret(
+            tree, compiled.payoffs, compiled.chance, result.decision_nodes, result.choices
+        ),
+    }
+
+
+def _batched_pure_nash(batch: Batch) -> Found:
+    from sim.games.extensive_form import chance_reach
+    from sim.solvers.pure_nash import pure_nash_mask
+
+    structure = batch.structure
+    compiled = batch.compile()
+    realization = compiled.game(0).profile_terminals()  # (*shape, T)
+    shape = realization.shape[:-1]
+    flat = realization.reshape(-1, realization.shape[-1]).astype(np.float64)
+    reach = chance_reach(structure.tree, compiled.chance)[:, structure.tree.terminals]
+    weighted = reach[:, :, None] * compiled.payoffs  # (B, T, N)
+    normal = np.einsum("btn,kt->bnk", weighted, flat).reshape(len(reach), -1, *shape)
+    mask = pure_nash_mask(normal, batch_ndim=1)
+    index, *cells = np.nonzero(mask)
+    n_players = normal.shape[1]
+    payoffs = np.stack(
+        [normal[(index, np.full_like(index, i), *cells)] for i in range(n_players)], axis=1
+    )
+    # The regret, recomputed: each player's best deviation at the equilibrium cell.
+    regret = np.zeros(len(index))
+    for i in range(n_players):
+        best = normal[:, i].max(axis=1 + i)
+        others = [c for k, c in enumerate(cells) if k != i]
+        np.maximum(regret, best[(index, *others)] - payoffs[:, i], out=regret)
+    flat_cells = np.ravel_multi_index(cells, shape)
+    outcome, probability, support = [], [], []
+    for b, cell in zip(index.tolist(), flat_cells.tolist(), strict=True):
+        reached = reach[b] * flat[cell]
+        t = int(np.argmax(reached))
+        outcome.append(path_text(structure.paths[t]))
+        probability.append(float(reached[t]))
+        support.append(tuple(np.flatnonzero(reached > OUTCOME_CUTOFF).tolist()))
+    return {
+        "index": index,
+        "support": support,
+        "outcome": outcome,
+        "outcome_probability": np.array(probability),
+        "payoffs": payoffs,
+        "max_regret": regret,
+    }
+
+
+def _per_point(batch: Batch) -> Found:
+    scenario, points = batch.scenario, batch.points
+    size = len(next(iter(points.values()))) if points else 0
+    index: list[int] = []
+    support: list[tuple[str, ...]] = []
+    outcome: list[str] = []
+    probability: list[float] = []
+    payoffs: list[FloatArray] = []
+    regret: list[float] = []
+    for k in range(size):
+        point = {**batch.settings, **{name: float(v[k]) for name, v in points.items()}}
+        solution = solve_scenario(scenario, concept=batch.concept, settings=point)
+        for eq in solution:
+            p, path = eq.outcomes[0] if eq.outcomes else (0.0, {})
+            index.append(k)
+            support.append(tuple(sorted(path_text(q) for _, q in eq.outcomes)))
+            outcome.append(path_text(path))
+            probability.append(p)
+            payoffs.append(np.asarray(eq.payoffs, dtype=np.float64))
+            regret.append(eq.max_regret)
+    n = len(scenario.players)
+    return {
+        "index": np.array(index, dtype=np.int64),
+        "support": support,
+        "outcome": outcome,
+        "outcome_probability": np.array(probability),
+        "payoffs": np.array(payoffs).reshape(-1, n),
+        "max_regret": np.array(regret),
+    }
+
+
+def evaluator_for(
+    scenario: Scenario, structure: ScenarioStructure, concept: str
+) -> Callable[[Batch], Found]:
+    """How a scenario's points are solved for a concept: batched when it can be."""
+    from sim.games.extensive_form import DECISION
+
+    tree = structure.tree
+    decisions = tree.node_infoset[tree.node_kind == DECISION]
+    perfect = len(np.unique(decisions)) == len(decisions)
+    if scenario.rounds is None and concept == "spe" and perfect:
+        return _batched_spe
+    if scenario.rounds is None and concept == "pure-nash":
+        from sim.scenario.solve import _profile_count
+
+        count = _profile_count(tree)
+        if count is None or count <= 100_000:
+            return _batched_pure_nash
+    return _per_point
+
+
+def evaluate_chunk(job: _Job) -> pd.DataFrame:
+    """Solve one chunk of a design: the rows of the table for its points."""
+    import pandas as pd
+
+    scenario = job.scenario
+    structure = build_structure(scenario)
+    start = job.chunk * job.chunk_size
+    points = job.design.points(start, start + job.chunk_size)
+    size = len(next(iter(points.values())))
+    found = evaluator_for(scenario, structure, job.concept)(
+        Batch(scenario, structure, job.concept, job.settings, points)
+    )
+    index = np.asarray(found["index"], dtype=np.int64)
+    # Points without any equilibrium keep one row with an empty outcome.
+    missing = np.setdiff1d(np.arange(size), index)
+    n = len(scenario.players)
+    order = np.argsort(np.concatenate([index, missing]), kind="stable")
+    data: dict[str, Any] = {
+        name: np.concatenate([values[index], values[missing]])[order]
+        for name, values in points.items()
+    }
+    data["point"] = (start + np.concatenate([index, missing]))[order]
+    data["concept"] = job.concept
+    data["outcome"] = np.array(list(found["outcome"]) + [""] * len(missing), dtype=object)[order]
+    data["outcome_probability"] = np.concatenate(
+        [found["outcome_probability"], np.zeros(len(missing))]
+    )[order]
+    payoffs = np.concatenate([found["payoffs"], np.full((len(missing), n), np.nan)])[order]
+    for i, pid in enumerate(scenario.player_ids):
+        data[f"payoff_{pid}"] = payoffs[:, i]
+    data["max_regret"] = np.concatenate([found["max_regret"], np.full(len(missing), np.nan)])[order]
+    return pd.DataFrame(data, columns=columns(scenario, job.design))
+
+
+def _run_job(job: _Job, parts: Path | None) -> tuple[int, float, pd.DataFrame | None]:
+    started = time.perf_counter()
+    frame = evaluate_chunk(job)
+    if parts is None:
+        return job.chunk, time.perf_counter() - started, frame
+    final = parts / f"chunk-{job.chunk:06d}.csv"
+    temporary = parts / f".chunk-{job.chunk:06d}.{os.getpid()}.tmp"
+    frame.to_csv(temporary, index=False, header=job.chunk == 0)
+    os.replace(temporary, final)
+    return job.chunk, time.perf_counter() - started, None
+
+
+@dataclass(frozen=True, eq=False)
+class SweepResult:
+    """A finished sweep: the table (if kept in memory), where it was written, and timings."""
+
+    table: pd.DataFrame | None
+    out: Path | None
+    sidecar: dict[str, Any]
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of every file the scenario was read from (itself and what it extends)."""
+    digest = hashlib.sha256()
+    for name in scenario.files:
+        path = Path(name)
+        digest.update(path.read_bytes() if path.is_file() else name.encode())
+    return digest.hexdigest()
+
+
+def run_sweep(
+    scenario: Scenario,
+    design: Design,
+    *,
+    concept: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    force: Mapping[str, str] | None = None,
+    out: str | Path | None = None,
+    chunk_size: int | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    progress: bool | None = None,
+) -> SweepResult:
+    """Solve every point of a design; write the table chunk by chunk if ``out`` is given.
+
+    Parameters
+    ----------
+    scenario, design
+        What to sweep and where.
+    concept
+        As for ``sim solve`` (default: the scenario's default concept).
+    settings, force
+        Fixed parameter values and forced moves for every point.
+    out
+        A ``.csv`` file (written whole at the end, from chunk files); ``None``
+        keeps the table in memory.
+    chunk_size
+        Points per chunk (default: 20,000 when batched, 50 point by point).
+    workers
+        Processes (default: every CPU); results do not depend on it.
+    resume
+        Continue an interrupted sweep to the same ``out``.
+    progress
+        Show progress on standard error (default: when it is a terminal and CI is unset).
+
+    Returns
+    -------
+    SweepResult
+
+    Examples
+    --------
+    >>> from sim.analysis.design import grid_design, parse_vary
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> design = grid_design([parse_vary("us_alliance_priority=0:1:3", scenario)])
+    >>> table = run_sweep(scenario, design, workers=1).table
+    >>> table[["us_alliance_priority", "outcome_probability"]].to_numpy().tolist()
+    [[0.0, 0.6], [0.5, 0.6], [1.0, 0.7]]
+    >>> table["outcome"][2].split("; ")[:3]
+    ['mediation=press_publicly', 'stance=fund', 'summit=attend']
+    """
+    started = time.time()
+    if force:
+        scenario = force_moves(scenario, force)
+    concept = concept or ("spe" if scenario.rounds is not None else default_concept(scenario))
+    settings = dict(settings or {})
+    for name in settings:
+        if name in design.names:
+            raise UsageError(f"--set {name}: the parameter is also varied")
+    # Fail on bad settings before any work: compile the first point.
+    structure = build_structure(scenario)
+    compile_scenario(scenario, {**settings, **design.points(0, 1)}, structure=structure)
+    method = evaluator_for(scenario, structure, concept)
+    batched = method is not _per_point
+    size = chunk_size or (DEFAULT_CHUNK if batched else DEFAULT_CHUNK_PER_POINT)
+    if size < 1:
+        raise UsageError(f"--chunk-size must be at least 1; got {size}")
+    n_chunks = -(-design.size // size)
+    identity = {
+        "scenario": scenario.path,
+        "scenario_sha256": scenario_hash(scenario),
+        "design": design.to_dict(),
+        "concept": concept,
+        "settings": {k: v if isinstance(v, str) else float(v) for k, v in settings.items()},
+        "force": dict(force or {}),
+        "chunk_size": size,
+    }
+    path = None if out is None else Path(out)
+    parts = None if path is None else path.with_name(path.name + ".parts")
+    done: set[int] = set()
+    if path is not None and parts is not None:
+        if path.suffix.lower() not in (".csv",):
+            raise UsageError(f"{path}: write sweeps to a .csv file")
+        if not path.parent.is_dir():
+            raise UsageError(f"{path}: the directory {path.parent} does not exist")
+        manifest = parts / "manifest.json"
+        if resume and manifest.is_file():
+            if json.loads(manifest.read_text()) != identity:
+                raise UsageError(
+                    f"--resume: {parts} belongs to a different sweep (scenario, design, "
+                    "concept, settings or chunk size differ)"
+                )
+            done = {int(p.stem.split("-")[1]) for p in parts.glob("chunk-*.csv")}
+        else:
+            if parts.exists():
+                shutil.rmtree(parts)
+            parts.mkdir()
+            manifest.write_text(json.dumps(identity, indent=2))
+    jobs = [
+        _Job(scenario, design, concept, settings, k, size) for k in range(n_chunks) if k not in done
+    ]
+    n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    show = progress if progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
+    frames: dict[int, pd.DataFrame] = {}
+    timings: list[float] = []
+
+    def finished(result: tuple[int, float, pd.DataFrame | None]) -> None:
+        chunk, seconds, frame = result
+        timings.append(seconds)
+        if frame is not None:
+            frames[chunk] = frame
+        if show:
+            count = len(done) + len(timings)
+            elapsed = time.time() - started
+            eta = elapsed / len(timings) * (len(jobs) - len(timings))
+            print(f"\r  {count}/{n_chunks} chunks, ETA {eta:.0f} s ", end="", file=sys.stderr)
+
+    if n_workers == 1:
+        for job in jobs:
+            finished(_run_job(job, parts))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
+            futures = [pool.submit(_run_job, job, parts) for job in jobs]
+            for future in futures:
+                finished(future.result())
+    if show:
+        print(file=sys.stderr)
+    import pandas as pd
+
+    table: pd.DataFrame | None = None
+    if path is None:
+        table = pd.concat([frames[k] for k in range(n_chunks)], ignore_index=True)
+        rows = len(table)
+    else:
+        assert parts is not None
+        rows = _join(parts, path, n_chunks)
+    sidecar = {
+        **identity,
+        "version": _version(),
+        "rows": rows,
+        "chunks": n_chunks,
+        "resumed_chunks": len(done),
+        "workers": n_workers,
+        "seconds": round(time.time() - started, 3),
+        "chunk_seconds_median": round(float(np.median(timings)), 4) if timings else None,
+    }
+    if path is not None:
+        Path(str(path) + ".json").write_text(json.dumps(sidecar, indent=2) + "\n")
+    return SweepResult(table, path, sidecar)
+
+
+def _join(parts: Path, path: Path, n_chunks: int) -> int:
+    """Concatenate the chunk files in order into ``path`` (atomically); return the row count."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    rows = 0
+    with temporary.open("w", encoding="utf-8") as target:
+        for k in range(n_chunks):
+            with (parts / f"chunk-{k:06d}.csv").open(encoding="utf-8") as source:
+                for line in source:
+                    target.write(line)
+                    rows += 1
+    os.replace(temporary, path)
+    shutil.rmtree(parts)
+    return rows - 1  # the header
+
+
+def _version() -> str:
+    from sim import __version__
+
+    return __version__

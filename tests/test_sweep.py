@@ -1,0 +1,145 @@
+"""Sweeps and shifts: batched equals point by point, runs reproduce, thresholds are exact."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.analysis.design import grid_design, parse_vary, sample_design
+from sim.analysis.shifts import find_shifts
+from sim.analysis.sweep import run_sweep
+from sim.cli import main
+from sim.scenario import load_scenario, solve_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
+PACKAGE = ROOT / "scenarios" / "classroom_brokered_package.toml"
+SIM = str(Path(sys.executable).with_name("sim"))
+
+
+@pytest.fixture(scope="module")
+def baseline():  # type: ignore[no-untyped-def]
+    return load_scenario(BASELINE)
+
+
+def test_a_batched_spe_sweep_equals_solving_each_point(baseline) -> None:  # type: ignore[no-untyped-def]
+    design = grid_design(
+        [
+            parse_vary("us_alliance_priority=0:2:7", baseline),
+            parse_vary("seoul_audience_cost=0:10:5", baseline),
+        ]
+    )
+    table = run_sweep(baseline, design, workers=1).table
+    assert table is not None and len(table) == 35
+    for row in table.itertuples():
+        (eq,) = solve_scenario(
+            baseline,
+            settings={
+                "us_alliance_priority": row.us_alliance_priority,
+                "seoul_audience_cost": row.seoul_audience_cost,
+            },
+        )
+        p, path = eq.outcomes[0]
+        assert row.outcome == "; ".join(f"{m}={a}" for m, a in path.items())
+        assert row.outcome_probability == pytest.approx(p)
+        assert [row.payoff_washington, row.payoff_seoul, row.payoff_tokyo] == pytest.approx(
+            list(eq.payoffs)
+        )
+        assert row.max_regret < 1e-9
+
+
+def test_a_batched_pure_nash_sweep_equals_solving_each_point() -> None:
+    scenario = load_scenario(PACKAGE)
+    design = grid_design([parse_vary("us_alliance_priority=0:2:9", scenario)])
+    table = run_sweep(scenario, design, concept="pure-nash", workers=1).table
+    assert table is not None
+    for point, rows in table.groupby("point"):
+        rho = float(rows.us_alliance_priority.iloc[0])
+        solution = solve_scenario(
+            scenario, concept="pure-nash", settings={"us_alliance_priority": rho}
+        )
+        expected = sorted("; ".join(f"{m}={a}" for m, a in eq.outcomes[0][1].items())
+                          for eq in solution)  # fmt: skip
+        assert sorted(rows.outcome) == expected, point
+
+
+def test_samples_are_reproducible_and_stratified(baseline) -> None:  # type: ignore[no-untyped-def]
+    one = sample_design(baseline, 50, names=["us_alliance_priority", "public_cover"], seed=3)
+    two = sample_design(baseline, 50, names=["us_alliance_priority", "public_cover"], seed=3)
+    values = one.points(0, 50)["us_alliance_priority"]
+    np.testing.assert_array_equal(values, two.points(0, 50)["us_alliance_priority"])
+    strata = np.sort(np.floor(values / 2 * 50))
+    np.testing.assert_array_equal(strata, np.arange(50))
+
+
+def test_serial_parallel_and_killed_then_resumed_sweeps_write_identical_tables(
+    tmp_path: Path,
+) -> None:
+    args = [
+        "sweep", str(BASELINE), "--vary", "us_alliance_priority=0:2:41",
+        "--vary", "hazard_liquidation=0:1:41", "--chunk-size", "20",
+    ]  # fmt: skip
+    serial, parallel, resumed = tmp_path / "serial.csv", tmp_path / "par.csv", tmp_path / "r.csv"
+    assert main([*args, "--out", str(serial), "--workers", "1"]) == 0
+    assert main([*args, "--out", str(parallel), "--workers", "2"]) == 0
+    env = {**os.environ, "CI": "1"}
+    process = subprocess.Popen(
+        [SIM, *args, "--out", str(resumed), "--workers", "1"], env=env, start_new_session=True
+    )
+    parts = tmp_path / "r.csv.parts"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(parts.glob("chunk-*.csv"))) < 5:
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not resumed.exists()  # killed before the end: nothing half-written
+    finished = len(list(parts.glob("chunk-*.csv")))
+    assert 5 <= finished < 85
+    assert main([*args, "--out", str(resumed), "--workers", "2", "--resume"]) == 0
+    assert serial.read_bytes() == parallel.read_bytes() == resumed.read_bytes()
+    import json
+
+    sidecar = json.loads(Path(str(resumed) + ".json").read_text())
+    assert sidecar["resumed_chunks"] == finished and sidecar["rows"] == 41 * 41
+
+
+def test_thresholds_agree_with_a_dense_grid_to_the_tolerance(baseline) -> None:  # type: ignore[no-untyped-def]
+    result = find_shifts(baseline, "us_alliance_priority", 0, 2, grid=17)
+    (shift,) = result.shifts
+    assert shift.high - shift.low <= result.tol == pytest.approx(2e-6)
+    design = grid_design([parse_vary("us_alliance_priority=0:2:20001", baseline)])
+    table = run_sweep(baseline, design, workers=1).table
+    assert table is not None
+    changed = np.flatnonzero(table.outcome.to_numpy()[1:] != table.outcome.to_numpy()[:-1])
+    (k,) = changed
+    x = table.us_alliance_priority.to_numpy()
+    assert x[k] <= shift.low < shift.high <= x[k + 1]
+    assert "Seoul from proceed to fund" in shift.description
+
+
+@pytest.mark.parametrize(
+    ("vary", "message"),
+    [
+        ("us_alliance_prioity=0:2:5", "did you mean 'us_alliance_priority'"),
+        ("us_alliance_priority=0:2:0", "an empty range"),
+        ("us_alliance_priority=0:x:5", "STOP must be a number"),
+        ("us_alliance_priority=0:3:5", "outside the parameter's range"),
+        ("fund_design=0:1:2", "is a choice"),
+        ("us_alliance_priority=0:2", "expected NAME=START:STOP:COUNT"),
+    ],
+)
+def test_a_bad_sweep_fails_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], vary: str, message: str
+) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["sweep", str(BASELINE), "--vary", vary, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sim: error: ") and message in err and err.count("\n") == 1
+    assert not out.exists() and not (tmp_path / "out.csv.parts").exists()
