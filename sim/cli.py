@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.solvers import CONCEPTS
 
@@ -307,6 +307,25 @@ def _build_parser() -> argparse.ArgumentParser:
     shifts.add_argument(
         "--format", default="table", choices=["table", "json"], help="output format"
     )
+    shifts.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="also draw the shift plot (.png, .svg or .pdf): outcome bands, thresholds, payoffs",
+    )
+
+    plot = commands.add_parser(
+        "plot",
+        help="draw a figure from a sweep's results",
+        description="Draw a figure from the table that 'sim sweep --out' wrote.",
+    )
+    plot.add_argument("results", metavar="RESULTS", help="a sweep table (.csv) with its .json")
+    plot.add_argument(
+        "--kind",
+        default="shift",
+        choices=["shift"],
+        help="shift: outcome bands and payoffs along the one varied parameter (default)",
+    )
+    plot.add_argument("--out", required=True, metavar="FILE", help="a .png, .svg or .pdf file")
 
     commands.add_parser(
         "methods", help="list the solvers and what they guarantee", description="List the solvers."
@@ -608,8 +627,19 @@ def _shifts(args: argparse.Namespace) -> str:
         grid=args.grid,
         tol=args.tol,
     )
+    written = ""
+    if args.plot:
+        from sim.plot.shift import save_figure, shift_figure
+
+        xs, payoffs = _payoff_curves(scenario, result, _settings(args.settings))
+        bands = [(b.low, b.high, b.outcome) for b in result.bands]
+        figure = shift_figure(
+            scenario, axis.name, bands, [s.value for s in result.shifts], xs, payoffs
+        )
+        save_figure(figure, args.plot)
+        written = f"\nwrote {args.plot}"
     if args.format == "json":
-        return json.dumps(result.to_dict(), indent=2)
+        return json.dumps(result.to_dict(), indent=2) + written
     digits = max(1, -math.floor(math.log10(result.tol)) if result.tol < 1 else 1)
     lines = [
         f"{scenario.title}: {result.concept} along {axis.name} from {axis.start:g} to "
@@ -623,7 +653,56 @@ def _shifts(args: argparse.Namespace) -> str:
     for band in result.bands:
         path = "; ".join(f"{m}={a}" for m, a in band.outcome.items())
         lines.append(f"  {band.low:.{digits}f} .. {band.high:.{digits}f}: {path}")
-    return "\n".join(lines)
+    return "\n".join(lines) + written
+
+
+def _payoff_curves(scenario: Any, result: Any, settings: dict[str, Any]) -> tuple[Any, Any]:
+    """Each player's equilibrium payoff on a fine grid, for the shift plot."""
+    import numpy as np
+
+    from sim.analysis.sweep import Batch, evaluator_for
+    from sim.scenario.compiler import build_structure
+
+    structure = build_structure(scenario)
+    xs = np.linspace(result.start, result.stop, 401)
+    found = evaluator_for(scenario, structure, result.concept)(
+        Batch(scenario, structure, result.concept, settings, {result.parameter: xs})
+    )
+    index = np.asarray(found["index"])
+    payoffs = np.full((len(xs), len(scenario.players)), np.nan)
+    first = np.unique(index, return_index=True)[1]  # the first equilibrium at each point
+    payoffs[index[first]] = np.asarray(found["payoffs"])[first]
+    names = [p.name for p in scenario.players]
+    return xs, {name: payoffs[:, i] for i, name in enumerate(names)}
+
+
+def _plot(args: argparse.Namespace) -> str:
+    import json
+
+    import pandas as pd
+
+    from sim.errors import UsageError
+    from sim.plot.shift import save_figure, shift_from_table
+    from sim.scenario import load_scenario
+
+    table_path = Path(args.results)
+    sidecar = Path(str(table_path) + ".json")
+    if not table_path.is_file() or not sidecar.is_file():
+        raise UsageError(f"{args.results}: expected a sweep table and its {sidecar.name}")
+    try:
+        record = json.loads(sidecar.read_text())
+        names = record["design"]["names"]
+        scenario = load_scenario(record["scenario"])
+        table = pd.read_csv(table_path, keep_default_na=False, na_values=[""])
+    except (KeyError, ValueError, json.JSONDecodeError) as error:
+        raise UsageError(f"{args.results}: not a sweep table ({error})") from None
+    if len(names) != 1:
+        raise UsageError(
+            f"{args.results}: --kind shift needs a sweep over one parameter; this one varies "
+            f"{', '.join(names)}"
+        )
+    save_figure(shift_from_table(scenario, table, names[0]), args.out)
+    return f"wrote {args.out}"
 
 
 COMMANDS = {
@@ -634,6 +713,7 @@ COMMANDS = {
     "scenarios": _scenarios,
     "sweep": _sweep,
     "shifts": _shifts,
+    "plot": _plot,
     "methods": _methods,
 }
 

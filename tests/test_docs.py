@@ -176,14 +176,25 @@ def sim_script() -> str:
     raise AssertionError(f"no 'sim' console script next to {sys.executable}; install the project")
 
 
+#: Options that name a file the command writes.
+WRITING_OPTIONS = ("--out", "--plot")
+
+
 def _out_targets(argv: tuple[str, ...]) -> list[Path]:
-    """Files a command writes with ``--out FILE`` or ``--out=FILE``."""
+    """Files a command writes with ``--out FILE``/``--plot FILE`` (or ``=FILE``).
+
+    ``sim sweep`` also writes a JSON sidecar next to its table.
+    """
     targets = []
     for k, word in enumerate(argv):
-        if word == "--out" and k + 1 < len(argv):
-            targets.append(ROOT / argv[k + 1])
-        elif word.startswith("--out="):
-            targets.append(ROOT / word.split("=", 1)[1])
+        name = word.split("=", 1)[0]
+        if name not in WRITING_OPTIONS:
+            continue
+        value = word.split("=", 1)[1] if "=" in word else argv[k + 1] if k + 1 < len(argv) else ""
+        if value:
+            targets.append(ROOT / value)
+            if argv[1:2] == ("sweep",) and name == "--out":
+                targets.append(ROOT / f"{value}.json")
     return targets
 
 
@@ -343,7 +354,8 @@ def test_cli_reference_lists_every_subcommand() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["", "solve", "convert", "validate", "methods", "scenarios", "sweep", "shifts"]
+    "command",
+    ["", "solve", "convert", "validate", "methods", "scenarios", "sweep", "shifts", "plot"],
 )
 def test_cli_reference_lists_every_option(command: str) -> None:
     texts = all_help()

@@ -1,0 +1,63 @@
+"""Figures: the shift plot from bisected thresholds and from a sweep table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.analysis.shifts import find_shifts
+from sim.cli import main
+from sim.plot.shift import outcome_label, shift_figure
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
+
+
+def test_the_shift_figure_has_a_band_per_outcome_and_a_line_per_threshold() -> None:
+    scenario = load_scenario(BASELINE)
+    result = find_shifts(scenario, "seoul_audience_cost", 0, 10, settings={
+        "us_alliance_priority": 0.8})  # fmt: skip
+    bands = [(b.low, b.high, b.outcome) for b in result.bands]
+    figure = shift_figure(
+        scenario, "seoul_audience_cost", bands, [s.value for s in result.shifts],
+        [0, 5, 10], {"Seoul": [1, 0, -1]},
+    )  # fmt: skip
+    top, _ = figure.axes
+    assert len(top.patches) == len(result.bands) == 3
+    legend = [t.get_text() for t in top.get_legend().get_texts()]
+    assert legend[0].startswith("A: Washington: mediate_quietly; Seoul: ")
+    assert len(legend) == len({outcome_label(scenario, b[2]) for b in bands})
+    assert len(top.lines) == len(result.shifts) == 2
+
+
+def test_shifts_writes_the_plot_and_the_thresholds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "shift.png"
+    argv = ["shifts", str(BASELINE), "--vary", "us_alliance_priority=0:2", "--plot", str(png)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "At us_alliance_priority = 0.609376: Washington switches" in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = tmp_path / "shift.txt"
+    assert main([*argv[:-1], str(bad)]) == 2
+    assert "expected a .png, .svg or .pdf" in capsys.readouterr().err and not bad.exists()
+
+
+def test_plot_draws_a_one_parameter_sweep_and_refuses_a_grid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "line.csv"
+    vary = ["--vary", "us_alliance_priority=0:2:21"]
+    assert main(["sweep", str(BASELINE), *vary, "--out", str(table), "--workers", "1"]) == 0
+    pdf = tmp_path / "line.pdf"
+    assert main(["plot", str(table), "--out", str(pdf)]) == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    grid = tmp_path / "grid.csv"
+    more = [*vary, "--vary", "public_cover=0:1:2"]
+    assert main(["sweep", str(BASELINE), *more, "--out", str(grid), "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["plot", str(grid), "--out", str(tmp_path / "grid.png")]) == 2
+    assert "needs a sweep over one parameter" in capsys.readouterr().err
