@@ -177,7 +177,8 @@ def find_shifts(
     method = evaluator_for(scenario, structure, concept)
 
     def outcomes(values: np.ndarray) -> list[Outcome]:
-        found: Found = method(Batch(scenario, structure, concept, settings, {parameter: values}))
+        batch = Batch(scenario, structure, concept, settings, {parameter: values}, support=True)
+        found: Found = method(batch)
         keys: list[set[Any]] = [set() for _ in values]
         first: list[dict[str, str] | None] = [None] * len(values)
         for row, k in enumerate(np.asarray(found["index"]).tolist()):

@@ -110,13 +110,18 @@ Found = dict[str, Any]
 
 @dataclass(frozen=True, eq=False)
 class Batch:
-    """Points to solve together: the scenario, its tree, the concept, fixed settings, the points."""
+    """Points to solve together: the scenario, its tree, the concept, fixed settings, the points.
+
+    ``support`` asks for each equilibrium's set of reached outcomes as well
+    (what :mod:`sim.analysis.shifts` compares); sweep tables do not need it.
+    """
 
     scenario: Scenario
     structure: ScenarioStructure
     concept: str
     settings: Mapping[str, Any]
     points: Mapping[str, Any]
+    support: bool = False
 
     def compile(self) -> CompiledScenario:
         """The batch's payoffs and chance probabilities, all points at once."""
@@ -138,10 +143,13 @@ def _batched_spe(batch: Batch) -> Found:
     best = result.terminal_probabilities.argmax(axis=1)
     rows = np.arange(len(best))
     texts = [path_text(p) for p in structure.paths]
-    reached = result.terminal_probabilities > OUTCOME_CUTOFF
+    support = []
+    if batch.support:
+        reached = result.terminal_probabilities > OUTCOME_CUTOFF
+        support = [tuple(np.flatnonzero(r).tolist()) for r in reached]
     return {
         "index": rows,
-        "support": [tuple(np.flatnonzero(r).tolist()) for r in reached],
+        "support": support,
         "outcome": [texts[t] for t in best.tolist()],
         "outcome_probability": result.terminal_probabilities[rows, best],
         "payoffs": result.values,

@@ -238,13 +238,15 @@ def batch_spe_regret(
     decision_nodes: npt.ArrayLike,
     choices: npt.ArrayLike,
 ) -> FloatArray:
-    """The subgame regret of one pure profile per point, for a batch on a perfect-information tree.
+    """The largest one-shot deviation gain of one pure profile per point, for a batch.
 
-    Evaluates the given choices bottom-up (values under the profile), then at
-    every decision node compares the mover's best child with the chosen one;
-    by the one-shot deviation principle the largest gap is zero exactly when
-    the profile is subgame perfect. This is a separate computation from the
-    solver that made the choices, so sweeps can report an independent regret.
+    On a perfect-information tree: evaluates the given choices bottom-up
+    (values under the profile), then at every decision node compares the
+    mover's best child with the chosen one. By the one-shot deviation principle
+    the largest gap is zero exactly when the profile is subgame perfect; it
+    never exceeds :func:`subgame_regret` (which lets a deviator change several
+    choices). It is computed apart from the solver that made the choices, so
+    sweeps report an independent check.
 
     Parameters
     ----------
@@ -287,22 +289,27 @@ def batch_spe_regret(
     terminal_row = {int(t): k for k, t in enumerate(tree.terminals.tolist())}
     values: dict[int, FloatArray] = {}
     regret = np.zeros(batch)
-    rows = np.arange(batch)
     for v in range(tree.n_nodes - 1, -1, -1):
         kids = tree.children(v)
         if not kids:
             values[v] = pay[:, terminal_row[v], :]
             continue
-        stacked = np.stack([values[c] for c in kids], axis=1)  # (B, n_kids, n_players)
         if tree.node_kind[v] == DECISION:
             mover = int(tree.infoset_player[tree.node_infoset[v]])
             pick = chosen[:, column[v]]
-            values[v] = stacked[rows, pick, :]
-            gap = stacked[:, :, mover].max(axis=1) - values[v][:, mover]
-            np.maximum(regret, gap, out=regret)
+            picked = values[kids[0]].copy()
+            for a in range(1, len(kids)):
+                here = pick == a
+                picked[here] = values[kids[a]][here]
+            values[v] = picked
+            best = np.maximum.reduce([values[c][:, mover] for c in kids])
+            np.maximum(regret, best - picked[:, mover], out=regret)
         else:
             lo = offsets[v]
-            values[v] = np.einsum("bk,bkn->bn", prob[:, lo : lo + len(kids)], stacked)
+            mixed = prob[:, lo, None] * values[kids[0]]
+            for a in range(1, len(kids)):
+                mixed += prob[:, lo + a, None] * values[kids[a]]
+            values[v] = mixed
         for c in kids:
             del values[c]
     return regret
