@@ -272,8 +272,15 @@ def _build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--seed", type=int, default=0, help="seed of --sample (default: 0)")
     _add_concept(sweep, "solution concept (default: as for sim solve)")
     _add_scenario_options(sweep)
-    sweep.add_argument("--out", metavar="FILE", help="write the table here (.csv)")
+    sweep.add_argument(
+        "--out", metavar="FILE", help="write the table here (.csv, or .parquet with pyarrow)"
+    )
     sweep.add_argument("--workers", type=int, metavar="N", help="processes (default: every CPU)")
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster (tcp://host:port), or 'local' to start one here",
+    )
     sweep.add_argument(
         "--chunk-size", type=int, metavar="N", help="points per chunk (default: by concept)"
     )
@@ -595,6 +602,7 @@ def _sweep(args: argparse.Namespace) -> str:
         chunk_size=args.chunk_size,
         workers=args.workers,
         resume=args.resume,
+        scheduler=args.scheduler,
     )
     record = result.sidecar
     summary = (

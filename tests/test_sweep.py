@@ -143,3 +143,20 @@ def test_a_bad_sweep_fails_before_any_work(
     err = capsys.readouterr().err
     assert err.startswith("sim: error: ") and message in err and err.count("\n") == 1
     assert not out.exists() and not (tmp_path / "out.csv.parts").exists()
+
+
+def test_a_dask_local_cluster_and_parquet_give_the_same_table(tmp_path: Path) -> None:
+    import pandas as pd
+
+    args = [
+        "sweep", str(BASELINE), "--vary", "us_alliance_priority=0:2:31",
+        "--vary", "public_cover=0:1:3", "--chunk-size", "10",
+    ]  # fmt: skip
+    local, dask, parquet = tmp_path / "l.csv", tmp_path / "d.csv", tmp_path / "p.parquet"
+    assert main([*args, "--out", str(local), "--workers", "1"]) == 0
+    assert main([*args, "--out", str(dask), "--workers", "2", "--scheduler", "local"]) == 0
+    assert local.read_bytes() == dask.read_bytes()
+    assert main([*args, "--out", str(parquet), "--workers", "1"]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(parquet), pd.read_csv(local, keep_default_na=False, na_values=[])
+    )

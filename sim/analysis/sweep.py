@@ -286,16 +286,66 @@ def evaluate_chunk(job: _Job) -> pd.DataFrame:
     return pd.DataFrame(data, columns=columns(scenario, job.design))
 
 
+def _write_part(parts: Path, chunk: int, frame: pd.DataFrame) -> None:
+    """One chunk's rows as ``chunk-NNNNNN.csv``, renamed into place whole."""
+    final = parts / f"chunk-{chunk:06d}.csv"
+    temporary = parts / f".chunk-{chunk:06d}.{os.getpid()}.tmp"
+    frame.to_csv(temporary, index=False, header=chunk == 0)
+    os.replace(temporary, final)
+
+
 def _run_job(job: _Job, parts: Path | None) -> tuple[int, float, pd.DataFrame | None]:
     started = time.perf_counter()
     frame = evaluate_chunk(job)
     if parts is None:
         return job.chunk, time.perf_counter() - started, frame
-    final = parts / f"chunk-{job.chunk:06d}.csv"
-    temporary = parts / f".chunk-{job.chunk:06d}.{os.getpid()}.tmp"
-    frame.to_csv(temporary, index=False, header=job.chunk == 0)
-    os.replace(temporary, final)
+    _write_part(parts, job.chunk, frame)
     return job.chunk, time.perf_counter() - started, None
+
+
+def _run_on_dask(
+    scheduler: str,
+    jobs: list[_Job],
+    n_workers: int,
+    parts: Path | None,
+    finished: Callable[[tuple[int, float, pd.DataFrame | None]], None],
+) -> None:
+    """Solve the chunks on a Dask cluster; this process writes what comes back.
+
+    Workers return each chunk's rows rather than writing them, so a remote
+    cluster needs no shared file system; the chunk files, and so the table,
+    are the same as with local processes.
+    """
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise UsageError(
+            "--scheduler needs Dask: pip install 'sim[dask]' (dask[distributed])"
+        ) from None
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        address: Any = cluster
+    else:
+        address = scheduler
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as error:
+        raise UsageError(f"--scheduler {scheduler}: cannot reach the scheduler ({error})") from None
+    try:
+        futures = client.map(_run_job, jobs, parts=None, pure=False)
+        for future in as_completed(futures):
+            chunk, seconds, frame = future.result()
+            if parts is not None and frame is not None:
+                _write_part(parts, chunk, frame)
+                frame = None
+            finished((chunk, seconds, frame))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 @dataclass(frozen=True, eq=False)
@@ -328,6 +378,7 @@ def run_sweep(
     workers: int | None = None,
     resume: bool = False,
     progress: bool | None = None,
+    scheduler: str | None = None,
 ) -> SweepResult:
     """Solve every point of a design; write the table chunk by chunk if ``out`` is given.
 
@@ -350,6 +401,9 @@ def run_sweep(
         Continue an interrupted sweep to the same ``out``.
     progress
         Show progress on standard error (default: when it is a terminal and CI is unset).
+    scheduler
+        A Dask scheduler's address, or ``"local"`` to start a local Dask
+        cluster of ``workers`` processes; ``None`` uses local processes.
 
     Returns
     -------
@@ -397,8 +451,15 @@ def run_sweep(
     parts = None if path is None else path.with_name(path.name + ".parts")
     done: set[int] = set()
     if path is not None and parts is not None:
-        if path.suffix.lower() not in (".csv",):
-            raise UsageError(f"{path}: write sweeps to a .csv file")
+        if path.suffix.lower() not in (".csv", ".parquet"):
+            raise UsageError(f"{path}: write sweeps to a .csv or .parquet file")
+        if path.suffix.lower() == ".parquet":
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                raise UsageError(
+                    f"{path}: Parquet needs pyarrow: pip install 'sim[parquet]'"
+                ) from None
         if not path.parent.is_dir():
             raise UsageError(f"{path}: the directory {path.parent} does not exist")
         manifest = parts / "manifest.json"
@@ -433,7 +494,9 @@ def run_sweep(
             eta = elapsed / len(timings) * (len(jobs) - len(timings))
             print(f"\r  {count}/{n_chunks} chunks, ETA {eta:.0f} s ", end="", file=sys.stderr)
 
-    if n_workers == 1:
+    if scheduler is not None:
+        _run_on_dask(scheduler, jobs, n_workers, parts, finished)
+    elif n_workers == 1:
         for job in jobs:
             finished(_run_job(job, parts))
     else:
@@ -455,7 +518,10 @@ def run_sweep(
         rows = len(table)
     else:
         assert parts is not None
-        rows = _join(parts, path, n_chunks)
+        if path.suffix.lower() == ".parquet":
+            rows = _join_parquet(parts, path, n_chunks, columns(scenario, design))
+        else:
+            rows = _join(parts, path, n_chunks)
     sidecar = {
         **identity,
         "version": _version(),
@@ -463,6 +529,7 @@ def run_sweep(
         "chunks": n_chunks,
         "resumed_chunks": len(done),
         "workers": n_workers,
+        "executor": f"dask ({scheduler})" if scheduler else "local processes",
         "seconds": round(time.time() - started, 3),
         "chunk_seconds_median": round(float(np.median(timings)), 4) if timings else None,
     }
@@ -484,6 +551,38 @@ def _join(parts: Path, path: Path, n_chunks: int) -> int:
     os.replace(temporary, path)
     shutil.rmtree(parts)
     return rows - 1  # the header
+
+
+def _join_parquet(parts: Path, path: Path, n_chunks: int, names: list[str]) -> int:
+    """The chunk files as one Parquet file, a row group per chunk (atomically)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    temporary = path.with_name(f".{path.name}.tmp")
+    rows = 0
+    writer = None
+    try:
+        for k in range(n_chunks):
+            frame = pd.read_csv(
+                parts / f"chunk-{k:06d}.csv",
+                header=0 if k == 0 else None,
+                names=None if k == 0 else names,
+                dtype={"outcome": str, "concept": str},
+                keep_default_na=False,
+                na_values={c: [""] for c in names if c not in ("outcome", "concept")},
+            )
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(temporary, table.schema)
+            writer.write_table(table)
+            rows += len(frame)
+    finally:
+        if writer is not None:
+            writer.close()
+    os.replace(temporary, path)
+    shutil.rmtree(parts)
+    return rows
 
 
 def _version() -> str:
