@@ -184,18 +184,19 @@ def _batched_pure_nash(batch: Batch) -> Found:
         others = [c for k, c in enumerate(cells) if k != i]
         np.maximum(regret, best[(index, *others)] - payoffs[:, i], out=regret)
     flat_cells = np.ravel_multi_index(cells, shape)
-    outcome, probability, support = [], [], []
-    for b, cell in zip(index.tolist(), flat_cells.tolist(), strict=True):
-        reached = reach[b] * flat[cell]
-        t = int(np.argmax(reached))
-        outcome.append(path_text(structure.paths[t]))
-        probability.append(float(reached[t]))
-        support.append(tuple(np.flatnonzero(reached > OUTCOME_CUTOFF).tolist()))
+    reached = reach[index] * flat[flat_cells]  # (n_equilibria, T): where each leads
+    best = reached.argmax(axis=1)
+    texts = np.array([path_text(p) for p in structure.paths], dtype=object)
+    outcome = texts[best].tolist()
+    probability = reached[np.arange(len(best)), best]
+    support = []
+    if batch.support:
+        support = [tuple(np.flatnonzero(r > OUTCOME_CUTOFF).tolist()) for r in reached]
     return {
         "index": index,
         "support": support,
         "outcome": outcome,
-        "outcome_probability": np.array(probability),
+        "outcome_probability": probability,
         "payoffs": payoffs,
         "max_regret": regret,
     }
