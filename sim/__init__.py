@@ -25,11 +25,16 @@ __all__ = [
     "Equilibrium",
     "GameBatch",
     "NormalFormGame",
+    "Scenario",
     "SimError",
     "Solution",
     "__version__",
+    "find_shifts",
     "load_game",
+    "load_scenario",
     "solve",
+    "solve_scenario",
+    "sweep",
 ]
 
 _LAZY = {
@@ -40,12 +45,22 @@ _LAZY = {
     "Solution": "sim.solvers.solution",
     "load_game": "sim.formats",
     "solve": "sim.solvers",
+    "Scenario": "sim.scenario.model",
+    "load_scenario": "sim.scenario.loader",
+    "solve_scenario": "sim.scenario.solve",
+    "sweep": "sim.analysis.sweep",
+    "find_shifts": "sim.analysis.shifts",
 }
 
 if TYPE_CHECKING:
+    from sim.analysis.shifts import find_shifts
+    from sim.analysis.sweep import sweep
     from sim.errors import SimError
     from sim.formats import load_game
     from sim.games.normal_form import GameBatch, NormalFormGame
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.model import Scenario
+    from sim.scenario.solve import solve_scenario
     from sim.solvers import solve
     from sim.solvers.solution import Equilibrium, Solution
 

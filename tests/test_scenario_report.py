@@ -200,3 +200,9 @@ def test_an_expectation_on_an_incomplete_list_fails_and_says_why() -> None:
     expectation = Expectation("x", "spe", {}, {}, {"enter": "out"}, (), None, None, "x")
     result = check_expectation(scenario, expectation)
     assert not result.ok and "not complete" in result.message
+
+
+def test_a_notebook_shows_a_scenario_solution_in_words() -> None:
+    html = solve_scenario(load_scenario(ROOT / "scenarios" / "biden_mediation.toml"))._repr_html_()
+    assert "Washington presses both allies in public; Seoul pays the plaintiffs" in html
+    assert "<td>Seoul</td>" in html and "summit_prestige +3.00" in html

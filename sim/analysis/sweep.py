@@ -65,6 +65,7 @@ __all__ = [
     "evaluator_for",
     "path_text",
     "run_sweep",
+    "sweep",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -590,3 +591,90 @@ def _version() -> str:
     from sim import __version__
 
     return __version__
+
+
+def sweep(
+    scenario: str | Path | Scenario,
+    vary: Mapping[str, tuple[float, float, int] | tuple[float, float]] | None = None,
+    *,
+    sample: int | None = None,
+    sampling: str = "latin-hypercube",
+    seed: int = 0,
+    concept: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    force: Mapping[str, str] | None = None,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    resume: bool = False,
+) -> pd.DataFrame:
+    """``sim sweep`` for notebooks: the table as a pandas DataFrame.
+
+    Parameters
+    ----------
+    scenario
+        A scenario file or a loaded :class:`~sim.scenario.model.Scenario`.
+    vary
+        ``{name: (start, stop, count)}`` for a grid (the first name varies
+        slowest); with ``sample``, ``{name: (low, high)}`` bounds.
+    sample, sampling, seed
+        ``sample`` points drawn by ``sampling`` from ``seed`` instead of a grid.
+    concept, settings, force, out, workers, scheduler, chunk_size, resume
+        As for :func:`run_sweep` and ``sim sweep``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per equilibrium per point (read back from ``out`` if given).
+
+    Examples
+    --------
+    >>> table = sweep("scenarios/baseline_nov2020.toml", {"us_alliance_priority": (0, 2, 5)},
+    ...               workers=1)
+    >>> table[["us_alliance_priority", "payoff_seoul"]].round(3).to_numpy().tolist()
+    [[0.0, 0.3], [0.5, 0.3], [1.0, 0.175], [1.5, 1.575], [2.0, 2.975]]
+    """
+    import pandas as pd
+
+    from sim.analysis.design import Axis, grid_design, parse_vary, sample_design
+    from sim.scenario.loader import load_scenario
+
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    given = dict(vary or {})
+    texts = {name: ":".join(str(v) for v in spec) for name, spec in given.items()}
+
+    if sample is None:
+        if not given:
+            raise UsageError("sweep: give vary={name: (start, stop, count)} or sample=N")
+        axes: list[Axis] = [parse_vary(f"{n}={t}", loaded) for n, t in texts.items()]
+        design = grid_design(axes)
+    else:
+        bounds = [parse_vary(f"{n}={t}", loaded, need_count=False) for n, t in texts.items()]
+        design = sample_design(
+            loaded,
+            sample,
+            names=[a.name for a in bounds] or None,
+            sampling=sampling,
+            seed=seed,
+            bounds={a.name: (min(a.start, a.stop), max(a.start, a.stop)) for a in bounds},
+        )
+    result = run_sweep(
+        loaded,
+        design,
+        concept=concept,
+        settings=settings,
+        force=force,
+        out=out,
+        chunk_size=chunk_size,
+        workers=workers,
+        resume=resume,
+        progress=False,
+        scheduler=scheduler,
+    )
+    if result.table is not None:
+        return result.table
+    assert result.out is not None
+    if result.out.suffix.lower() == ".parquet":
+        return pd.read_parquet(result.out)
+    return pd.read_csv(result.out, keep_default_na=False, na_values={"max_regret": [""]})

@@ -160,6 +160,36 @@ class ScenarioSolution:
     def __getitem__(self, index: int) -> ScenarioEquilibrium:
         return self.equilibria[index]
 
+    def _repr_html_(self) -> str:
+        """How a notebook shows the solution: the play in words, payoffs by term."""
+        from html import escape
+
+        from sim.scenario.report import narrate
+
+        names = {p.id: p.name for p in self.scenario.players}
+        parts = [
+            f"<p><b>{escape(self.scenario.title)}</b>: {len(self)} {escape(self.concept)} "
+            f"equilibri{'um' if len(self) == 1 else 'a'}"
+            f"{'' if self.complete else ' (not guaranteed complete)'}</p>"
+        ]
+        for k, eq in enumerate(self.equilibria, start=1):
+            lines = "<br>".join(escape(line) for line in narrate(self.scenario, eq.outcomes))
+            rows = "".join(
+                f"<tr><td>{escape(names[pid])}</td><td>{eq.payoffs[i]:+.3f}</td><td>"
+                + ", ".join(
+                    f"{escape(term)} {value:+.2f}"
+                    for term, value in eq.breakdown[pid].items()
+                    if abs(value) > 1e-12
+                )
+                + "</td></tr>"
+                for i, pid in enumerate(self.scenario.player_ids)
+            )
+            parts.append(
+                f"<p>Equilibrium {k} (max regret {eq.max_regret:.2g}):<br>{lines}</p>"
+                f"<table><tr><th>player</th><th>payoff</th><th>by term</th></tr>{rows}</table>"
+            )
+        return "".join(parts)
+
 
 def default_concept(scenario: Scenario) -> str:
     """``"spe"`` when a proper subgame holds a real choice, else ``"nash"``.

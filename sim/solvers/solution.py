@@ -115,6 +115,47 @@ class Solution:
         noun = "equilibrium" if len(self) == 1 else "equilibria"
         return f"<Solution: {len(self)} {self.concept} {noun} by {self.method}, {status}>"
 
+    def _repr_html_(self) -> str:
+        """How a notebook shows the solution: one row per equilibrium, strategies as fractions.
+
+        Examples
+        --------
+        >>> from sim.games.normal_form import NormalFormGame
+        >>> from sim.solvers import solve
+        >>> html = solve(NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
+        >>> "<td>2</td>" in html._repr_html_()
+        True
+        """
+        from html import escape
+
+        from sim.report import fraction_text
+
+        game = self.game
+        head = "".join(f"<th>{escape(p)}</th>" for p in game.players)
+        rows = []
+        for k, eq in enumerate(self.equilibria, start=1):
+            cells = "".join(
+                "<td>"
+                + ", ".join(
+                    escape(a) if p > 1 - 1e-12 else f"{escape(a)} {fraction_text(float(p))}"
+                    for a, p in zip(actions, strategy, strict=True)
+                    if p > 1e-12
+                )
+                + "</td>"
+                for actions, strategy in zip(game.actions, eq.strategies, strict=True)
+            )
+            payoffs = ", ".join(fraction_text(float(v)) for v in eq.payoffs)
+            rows.append(
+                f"<tr><td>{k}</td>{cells}<td>{payoffs}</td><td>{eq.max_regret:.2g}</td></tr>"
+            )
+        status = "complete" if self.complete else "not known to be complete"
+        return (
+            f"<p>{len(self)} {escape(self.concept)} equilibria by {escape(self.method)}, "
+            f"{status}</p><table><tr><th>#</th>{head}<th>payoffs</th><th>max regret</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+
 
 def _clean(strategy: npt.ArrayLike) -> FloatArray:
     """Clip round-off below zero and renormalise, so a profile is exactly a distribution."""
