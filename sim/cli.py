@@ -567,27 +567,16 @@ def _scenario_only(path: str, command: str) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> str:
-    from sim.analysis.design import grid_design, parse_vary, sample_design
+    from sim.analysis.design import design_from
     from sim.analysis.sweep import run_sweep
     from sim.errors import UsageError
     from sim.scenario import load_scenario
 
     _scenario_only(args.path, "sweep")
     scenario = load_scenario(args.path)
-    if args.sample is None:
-        if not args.vary:
-            raise UsageError("sim sweep: give --vary NAME=START:STOP:COUNT (or --sample N)")
-        design = grid_design([parse_vary(v, scenario) for v in args.vary])
-    else:
-        axes = [parse_vary(v, scenario, need_count=False) for v in args.vary]
-        design = sample_design(
-            scenario,
-            args.sample,
-            names=[a.name for a in axes] or None,
-            sampling=args.sampling,
-            seed=args.seed,
-            bounds={a.name: (min(a.start, a.stop), max(a.start, a.stop)) for a in axes},
-        )
+    design = design_from(
+        scenario, args.vary, sample=args.sample, sampling=args.sampling, seed=args.seed
+    )
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1; got {args.workers}")
     if args.resume and not args.out:

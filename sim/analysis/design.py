@@ -25,7 +25,15 @@ import numpy.typing as npt
 from sim.errors import UsageError, did_you_mean
 from sim.scenario.model import Scenario
 
-__all__ = ["MAX_POINTS", "Axis", "Design", "grid_design", "parse_vary", "sample_design"]
+__all__ = [
+    "MAX_POINTS",
+    "Axis",
+    "Design",
+    "design_from",
+    "grid_design",
+    "parse_vary",
+    "sample_design",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -240,3 +248,41 @@ def sample_design(
     high = np.array([r[1] for r in ranges])
     sample = low + unit * (high - low)
     return Design(sampling, tuple(names), n, seed=seed, _sample=sample)
+
+
+def design_from(
+    scenario: Scenario,
+    vary: Sequence[str],
+    *,
+    sample: int | None = None,
+    sampling: str = "latin-hypercube",
+    seed: int = 0,
+) -> Design:
+    """The design that ``--vary`` texts (and ``--sample``) describe, checked.
+
+    Without ``sample``, each text is ``NAME=START:STOP:COUNT`` and the design is
+    their full grid; with it, each is ``NAME=START:STOP`` bounds for the sample
+    (none: every parameter with a declared range).
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> design_from(scenario, ["us_alliance_priority=0:2:3", "public_cover=0:1:2"]).size
+    6
+    >>> design_from(scenario, ["us_alliance_priority=0:1"], sample=10).kind
+    'latin-hypercube'
+    """
+    if sample is None:
+        if not vary:
+            raise UsageError("give --vary NAME=START:STOP:COUNT (or --sample N)")
+        return grid_design([parse_vary(text, scenario) for text in vary])
+    axes = [parse_vary(text, scenario, need_count=False) for text in vary]
+    return sample_design(
+        scenario,
+        sample,
+        names=[a.name for a in axes] or None,
+        sampling=sampling,
+        seed=seed,
+        bounds={a.name: (min(a.start, a.stop), max(a.start, a.stop)) for a in axes},
+    )

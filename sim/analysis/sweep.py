@@ -637,28 +637,12 @@ def sweep(
     """
     import pandas as pd
 
-    from sim.analysis.design import Axis, grid_design, parse_vary, sample_design
+    from sim.analysis.design import design_from
     from sim.scenario.loader import load_scenario
 
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    given = dict(vary or {})
-    texts = {name: ":".join(str(v) for v in spec) for name, spec in given.items()}
-
-    if sample is None:
-        if not given:
-            raise UsageError("sweep: give vary={name: (start, stop, count)} or sample=N")
-        axes: list[Axis] = [parse_vary(f"{n}={t}", loaded) for n, t in texts.items()]
-        design = grid_design(axes)
-    else:
-        bounds = [parse_vary(f"{n}={t}", loaded, need_count=False) for n, t in texts.items()]
-        design = sample_design(
-            loaded,
-            sample,
-            names=[a.name for a in bounds] or None,
-            sampling=sampling,
-            seed=seed,
-            bounds={a.name: (min(a.start, a.stop), max(a.start, a.stop)) for a in bounds},
-        )
+    texts = [f"{name}={':'.join(str(v) for v in spec)}" for name, spec in (vary or {}).items()]
+    design = design_from(loaded, texts, sample=sample, sampling=sampling, seed=seed)
     result = run_sweep(
         loaded,
         design,
