@@ -329,8 +329,9 @@ def _build_parser() -> argparse.ArgumentParser:
     plot.add_argument(
         "--kind",
         default="shift",
-        choices=["shift"],
-        help="shift: outcome bands and payoffs along the one varied parameter (default)",
+        choices=["shift", "map"],
+        help="shift: outcome bands and payoffs along the one varied parameter (default); "
+        "map: regions of a two-parameter grid",
     )
     plot.add_argument("--out", required=True, metavar="FILE", help="a .png, .svg or .pdf file")
 
@@ -693,12 +694,18 @@ def _plot(args: argparse.Namespace) -> str:
         table = pd.read_csv(table_path, keep_default_na=False, na_values=[""])
     except (KeyError, ValueError, json.JSONDecodeError) as error:
         raise UsageError(f"{args.results}: not a sweep table ({error})") from None
-    if len(names) != 1:
+    wanted = {"shift": 1, "map": 2}[args.kind]
+    if len(names) != wanted or record["design"].get("kind") != "grid":
         raise UsageError(
-            f"{args.results}: --kind shift needs a sweep over one parameter; this one varies "
-            f"{', '.join(names)}"
+            f"{args.results}: --kind {args.kind} needs a grid over {wanted} parameter(s); this "
+            f"sweep is a {record['design'].get('kind')} over {', '.join(names)}"
         )
-    save_figure(shift_from_table(scenario, table, names[0]), args.out)
+    if args.kind == "map":
+        from sim.plot.regime_map import regime_map
+
+        save_figure(regime_map(scenario, table, names[0], names[1]), args.out)
+    else:
+        save_figure(shift_from_table(scenario, table, names[0]), args.out)
     return f"wrote {args.out}"
 
 

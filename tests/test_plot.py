@@ -8,7 +8,7 @@ import pytest
 
 from sim.analysis.shifts import find_shifts
 from sim.cli import main
-from sim.plot.shift import outcome_label, shift_figure
+from sim.plot.shift import outcome_label, parse_outcome, shift_figure
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,4 +60,32 @@ def test_plot_draws_a_one_parameter_sweep_and_refuses_a_grid(
     assert main(["sweep", str(BASELINE), *more, "--out", str(grid), "--workers", "1"]) == 0
     capsys.readouterr()
     assert main(["plot", str(grid), "--out", str(tmp_path / "grid.png")]) == 2
-    assert "needs a sweep over one parameter" in capsys.readouterr().err
+    assert "needs a grid over 1 parameter(s)" in capsys.readouterr().err
+
+
+def test_a_regime_map_has_one_region_per_outcome(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    grid = tmp_path / "grid.csv"
+    vary = ["--vary", "us_alliance_priority=0:2:21", "--vary", "seoul_audience_cost=0:10:11"]
+    assert main(["sweep", str(BASELINE), *vary, "--out", str(grid), "--workers", "1"]) == 0
+    svg = tmp_path / "map.svg"
+    assert main(["plot", str(grid), "--kind", "map", "--out", str(svg)]) == 0
+    assert svg.read_text().lstrip().startswith("<?xml")
+    from sim.plot.regime_map import regime_map
+
+    table = pd.read_csv(grid, keep_default_na=False)
+    figure = regime_map(
+        load_scenario(BASELINE), table, "us_alliance_priority", "seoul_audience_cost"
+    )
+    legend = figure.axes[0].get_legend().get_texts()
+    scenario = load_scenario(BASELINE)
+    words = {outcome_label(scenario, parse_outcome(t)) for t in table.outcome}
+    assert len(legend) == len(words) >= 3
+    line = tmp_path / "line.csv"
+    assert main(["sweep", str(BASELINE), *vary[:2], "--out", str(line), "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["plot", str(line), "--kind", "map", "--out", str(tmp_path / "m.png")]) == 2
+    assert "needs a grid over 2 parameter(s)" in capsys.readouterr().err

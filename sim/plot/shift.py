@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from sim.plot import HATCHES, PALETTE
+from sim.plot import PALETTE, outcome_legend, region_letter, region_style
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.scenario.model import Scenario
 
-__all__ = ["outcome_label", "save_figure", "shift_figure", "shift_from_table"]
+__all__ = ["outcome_label", "parse_outcome", "save_figure", "shift_figure", "shift_from_table"]
 
 
 def outcome_label(scenario: Scenario, path: Mapping[str, str]) -> str:
@@ -92,7 +92,6 @@ def shift_figure(
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
 
     labels: dict[str, int] = {}
     for _, _, path in bands:
@@ -101,25 +100,8 @@ def shift_figure(
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 2.2]})
     for low, high, path in bands:
         k = labels[outcome_label(scenario, path)]
-        top.axvspan(
-            low,
-            high,
-            facecolor=PALETTE[k % len(PALETTE)],
-            hatch=HATCHES[k % len(HATCHES)],
-            edgecolor="black",
-            linewidth=0.6,
-            alpha=0.85,
-        )
-        top.text(
-            (low + high) / 2,
-            0.5,
-            chr(ord("A") + k),
-            ha="center",
-            va="center",
-            fontsize=16,
-            fontweight="bold",
-            bbox={"facecolor": "white", "edgecolor": "black", "boxstyle": "circle"},
-        )
+        top.axvspan(low, high, linewidth=0.6, alpha=0.85, **region_style(k))
+        region_letter(top, (low + high) / 2, 0.5, k)
     for value in thresholds:
         for ax in (top, bottom):
             ax.axvline(value, color="black", linestyle="--", linewidth=1.2)
@@ -135,23 +117,7 @@ def shift_figure(
     top.set_yticks([])
     top.set_ylabel("outcome")
     top.set_ylim(0, 1)
-    handles = [
-        Patch(
-            facecolor=PALETTE[k % len(PALETTE)],
-            hatch=HATCHES[k % len(HATCHES)],
-            edgecolor="black",
-            label=f"{chr(ord('A') + k)}: {label}",
-        )
-        for label, k in labels.items()
-    ]
-    top.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.02),
-        fontsize=9,
-        frameon=False,
-        ncols=1,
-    )
+    outcome_legend(top, labels, below=-0.02)
     xs = np.asarray(x, dtype=np.float64)
     styles = ["-", "--", ":", "-."]
     for k, (name, values) in enumerate(payoffs.items()):
@@ -189,7 +155,9 @@ def shift_from_table(scenario: Scenario, table: object, parameter: str) -> Figur
     thresholds = [(xs[k - 1] + xs[k]) / 2 for k in cuts]
     edges = [float(xs[0]), *thresholds, float(xs[-1])]
     starts = [0, *cuts]
-    bands = [(edges[j], edges[j + 1], _parse(outcomes[starts[j]])) for j in range(len(edges) - 1)]
+    bands = [
+        (edges[j], edges[j + 1], parse_outcome(outcomes[starts[j]])) for j in range(len(edges) - 1)
+    ]
     names = {p.id: p.name for p in scenario.players}
     payoffs = {
         names[pid]: first[f"payoff_{pid}"].to_numpy(dtype=np.float64) for pid in scenario.player_ids
@@ -197,7 +165,8 @@ def shift_from_table(scenario: Scenario, table: object, parameter: str) -> Figur
     return shift_figure(scenario, parameter, bands, thresholds, xs, payoffs)
 
 
-def _parse(text: str) -> dict[str, str]:
+def parse_outcome(text: str) -> dict[str, str]:
+    """A table's ``move=action; move=action`` text back as a play path."""
     return dict(part.split("=", 1) for part in text.split("; ") if part)
 
 
