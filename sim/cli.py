@@ -269,7 +269,16 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=["latin-hypercube", "random"],
         help="how --sample draws points (default: latin-hypercube)",
     )
-    sweep.add_argument("--seed", type=int, default=0, help="seed of --sample (default: 0)")
+    sweep.add_argument(
+        "--monte-carlo",
+        type=int,
+        metavar="N",
+        help="instead: N draws from the distributions the scenario declares, then the "
+        "probability of each outcome with a 95%% interval",
+    )
+    sweep.add_argument(
+        "--seed", type=int, default=0, help="seed of --sample and --monte-carlo (default: 0)"
+    )
     _add_concept(sweep, "solution concept (default: as for sim solve)")
     _add_scenario_options(sweep)
     sweep.add_argument(
@@ -575,9 +584,16 @@ def _sweep(args: argparse.Namespace) -> str:
 
     _scenario_only(args.path, "sweep")
     scenario = load_scenario(args.path)
-    design = design_from(
-        scenario, args.vary, sample=args.sample, sampling=args.sampling, seed=args.seed
-    )
+    if args.monte_carlo is not None:
+        from sim.analysis.monte_carlo import monte_carlo_design
+
+        if args.vary or args.sample is not None:
+            raise UsageError("--monte-carlo draws its own points: drop --vary and --sample")
+        design = monte_carlo_design(scenario, args.monte_carlo, seed=args.seed)
+    else:
+        design = design_from(
+            scenario, args.vary, sample=args.sample, sampling=args.sampling, seed=args.seed
+        )
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1; got {args.workers}")
     if args.resume and not args.out:
@@ -599,9 +615,29 @@ def _sweep(args: argparse.Namespace) -> str:
         f"{record['design']['size']:,} points, {record['rows']:,} rows, {record['concept']}, "
         f"{record['seconds']:.1f} s"
     )
+    written = f"wrote {args.out} ({summary}) and {args.out}.json"
+    if args.monte_carlo is not None:
+        import pandas as pd
+
+        from sim.analysis.monte_carlo import outcome_probabilities
+
+        table = (
+            result.table
+            if result.table is not None
+            else pd.read_csv(args.out, keep_default_na=False)
+        )
+        lines = [written] if result.table is None else []
+        lines.append(
+            f"Outcome probabilities over {design.size:,} draws of {', '.join(design.names)} "
+            "(the players' choices on each draw's most likely path; 95% Wilson intervals):"
+        )
+        for row in outcome_probabilities(table, scenario).itertuples():
+            share = f"{row.probability:.3f} [{row.low:.3f}, {row.high:.3f}]"
+            lines.append(f"  {share}  {row.outcome or '(no equilibrium)'}")
+        return "\n".join(lines)
     if result.table is not None:
         return str(result.table.to_csv(index=False)).rstrip("\n")
-    return f"wrote {args.out} ({summary}) and {args.out}.json"
+    return written
 
 
 def _shifts(args: argparse.Namespace) -> str:

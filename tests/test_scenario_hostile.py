@@ -286,6 +286,7 @@ REFUSED: dict[str, set[str]] = {
     "choices": ALL - {"table"},
     "condition": ALL,
     "conditions": ALL,
+    "distribution": ALL,
     "probabilities": ALL,
     "phrases": ALL,
     "assignments": ALL,

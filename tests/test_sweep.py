@@ -160,3 +160,54 @@ def test_a_dask_local_cluster_and_parquet_give_the_same_table(tmp_path: Path) ->
     pd.testing.assert_frame_equal(
         pd.read_parquet(parquet), pd.read_csv(local, keep_default_na=False, na_values=[])
     )
+
+
+def test_monte_carlo_draws_the_declared_distributions_reproducibly(
+    baseline,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    from sim.analysis.monte_carlo import monte_carlo_design, outcome_probabilities
+
+    design = monte_carlo_design(baseline, 4000, seed=5)
+    again = monte_carlo_design(baseline, 4000, seed=5)
+    points = design.points(0, 4000)
+    for name in design.names:
+        np.testing.assert_array_equal(points[name], again.points(0, 4000)[name])
+        distribution = baseline.parameters[name].distribution
+        assert distribution is not None
+        low, high = distribution.numbers["low"], distribution.numbers["high"]
+        assert low <= points[name].min() and points[name].max() <= high
+    mode = baseline.parameters["us_alliance_priority"].distribution.numbers["mode"]
+    assert abs(points["us_alliance_priority"].mean() - (0.1 + mode + 0.6) / 3) < 0.01
+    table = run_sweep(baseline, design, workers=1).table
+    summary = outcome_probabilities(table, baseline)
+    assert summary.points.sum() == 4000 and summary.probability.sum() == pytest.approx(1)
+    assert (summary.low <= summary.probability).all() and (
+        summary.probability <= summary.high
+    ).all()
+    assert main(["sweep", str(BASELINE), "--monte-carlo", "200", "--seed", "1"]) == 0
+    assert "95% Wilson intervals" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("distribution", "message"),
+    [
+        ('{ kind = "gamma" }', "expected a distribution"),
+        ('{ kind = "triangular", low = 0, mode = 3, high = 1 }', "expected low <= mode <= high"),
+        ('{ kind = "normal", mean = 1, sd = 0 }', "expected a positive number"),
+        ('{ kind = "uniform", low = 0.5, high = 0.9 }', "lies outside the distribution"),
+        ('{ kind = "beta", a = 2 }', "a beta distribution needs a, b"),
+        ('{ kind = "uniform", lo = 0 }', "unknown key"),
+    ],
+)
+def test_bad_distributions_are_refused(tmp_path: Path, distribution: str, message: str) -> None:
+    from sim.errors import FormatError
+
+    text = BASELINE.read_text().replace(
+        'distribution = { kind = "uniform", low = 0, high = 0.4 }',
+        f"distribution = {distribution}",
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(FormatError, match=message):
+        load_scenario(path)

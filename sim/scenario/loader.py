@@ -30,6 +30,7 @@ from sim.scenario.model import (
     ROUND,
     ChanceCase,
     Condition,
+    Distribution,
     Expectation,
     Move,
     Parameter,
@@ -48,6 +49,8 @@ EXPECT_CONCEPTS = ("spe", "nash", "pure-nash", "correlated", "coarse-correlated"
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _RESERVED = frozenset({"and", "or", "not", ROUND}) | frozenset(FUNCTIONS)
+#: The distribution families and the numbers each needs (beyond low and high).
+_FAMILIES = {"uniform": (), "triangular": ("mode",), "normal": ("mean", "sd"), "beta": ("a", "b")}
 _STRING_LIMIT = 300
 _TEXT_LIMIT = 20_000
 _MAX_NUMBER = 1e15
@@ -516,7 +519,62 @@ class _Checker:
             description=self.text(spec.get("description", ""), (*path, "description")),
             source=self.string(spec.get("source", ""), (*path, "source")),
             choices=choices,
+            distribution=self.distribution(spec, path, bounds, choices),
         )
+
+    def distribution(
+        self,
+        spec: dict[str, Any],
+        path: KeyPath,
+        bounds: tuple[float, float] | None,
+        choices: Mapping[str, float] | None,
+    ) -> Distribution | None:
+        if "distribution" not in spec:
+            return None
+        where = (*path, "distribution")
+        if choices is not None:
+            self.fail(where, "a categorical parameter has no distribution")
+        raw = spec["distribution"]
+        if not isinstance(raw, dict):
+            self.fail(where, f"expected a table {{kind = ..., ...}}; got {_kind_name(raw)}")
+        kind = self.one_of(raw.get("kind"), (*where, "kind"), list(_FAMILIES), "a distribution")
+        needed = _FAMILIES[kind]
+        for key in raw:
+            if key != "kind" and key not in (*needed, "low", "high"):
+                self.fail(
+                    (*where, key),
+                    f"unknown key for a {kind} distribution{did_you_mean(key, needed)}",
+                )
+        numbers = {k: self.number(v, (*where, k)) for k, v in raw.items() if k != "kind"}
+        if "low" not in numbers or "high" not in numbers:
+            if bounds is None:
+                self.fail(where, "give low and high, or a range for the parameter")
+            numbers = {"low": bounds[0], "high": bounds[1], **numbers}
+        for key in needed:
+            if key not in numbers:
+                self.fail(where, f"a {kind} distribution needs {', '.join(needed)}")
+        low, high = numbers["low"], numbers["high"]
+        if low > high or (bounds is not None and not bounds[0] <= low <= high <= bounds[1]):
+            self.fail(
+                where, f"expected low <= high within the parameter's range; got [{low:g}, {high:g}]"
+            )
+        if kind == "triangular" and not low <= numbers["mode"] <= high:
+            self.fail((*where, "mode"), f"expected low <= mode <= high; got {numbers['mode']:g}")
+        for key in ("sd", "a", "b"):
+            if key in numbers and numbers[key] <= 0:
+                self.fail((*where, key), f"expected a positive number; got {numbers[key]:g}")
+        value = spec.get("value")
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and not (low <= value <= high)
+        ):
+            self.fail(
+                where,
+                f"the value {value:g} lies outside the distribution's [{low:g}, {high:g}]; "
+                "give this scenario its own distribution",
+            )
+        return Distribution(kind, numbers)
 
     def choice(self, raw: object, path: KeyPath, choices: Mapping[str, float]) -> float:
         if isinstance(raw, str):

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from sim.scenario.expressions import Expression
 
 __all__ = [
@@ -18,6 +21,7 @@ __all__ = [
     "ROUND",
     "ChanceCase",
     "Condition",
+    "Distribution",
     "Expectation",
     "Move",
     "Parameter",
@@ -63,6 +67,40 @@ class Player:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """How uncertain a parameter is: a named family and its numbers.
+
+    ``kind`` is ``uniform`` (``low``, ``high``), ``triangular`` (``low``,
+    ``mode``, ``high``), ``normal`` (``mean``, ``sd``, clipped to ``low``,
+    ``high``) or ``beta`` (``a``, ``b``, scaled to ``low``, ``high``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = Distribution("triangular", {"low": 0.0, "mode": 0.5, "high": 1.0})
+    >>> sample = d.draw(np.random.default_rng(0), 1000)
+    >>> bool(0 <= sample.min() and sample.max() <= 1 and abs(sample.mean() - 0.5) < 0.05)
+    True
+    """
+
+    kind: str
+    numbers: Mapping[str, float]
+
+    def draw(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
+        """``n`` draws."""
+        p = self.numbers
+        if self.kind == "uniform":
+            return rng.uniform(p["low"], p["high"], n)
+        if self.kind == "triangular":
+            if p["low"] == p["high"]:
+                return np.full(n, p["low"])
+            return rng.triangular(p["low"], p["mode"], p["high"], n)
+        if self.kind == "normal":
+            return np.clip(rng.normal(p["mean"], p["sd"], n), p["low"], p["high"])
+        return p["low"] + (p["high"] - p["low"]) * rng.beta(p["a"], p["b"], n)
+
+
+@dataclass(frozen=True)
 class Parameter:
     """A named, overridable number: a weight, a probability, a design choice.
 
@@ -87,6 +125,7 @@ class Parameter:
     description: str = ""
     source: str = ""
     choices: Mapping[str, float] | None = None
+    distribution: Distribution | None = None
 
     @property
     def derived(self) -> bool:

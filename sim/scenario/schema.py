@@ -84,6 +84,11 @@ KINDS: Final[dict[str, str]] = {
     ),
     "conditions": "an array of conditions",
     "phrases": 'a table `{action = "phrase", ...}`',
+    "distribution": (
+        'a table: `{kind = "uniform"}` (over `range`, or `low`/`high`), '
+        '`{kind = "triangular", low, mode, high}`, `{kind = "normal", mean, sd}` '
+        '(clipped to `range`) or `{kind = "beta", a, b}` (scaled to `range`)'
+    ),
     "assignments": "a table `{parameter = number or choice label, ...}`",
     "actions": 'a table `{move = "action", ...}`',
     "table": "a table",
@@ -162,6 +167,11 @@ TABLES: Final[dict[str, Table]] = {
             Key("description", "text", "What the number means."),
             Key("source", "string", "The fact or judgement behind the value."),
             Key("choices", "choices", "For a categorical parameter: its labels and their numbers."),
+            Key(
+                "distribution",
+                "distribution",
+                "How uncertain the value is, for Monte Carlo sweeps (`sim sweep --monte-carlo`).",
+            ),
         ),
     ),
     "move": Table(
