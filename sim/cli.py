@@ -334,14 +334,21 @@ def _build_parser() -> argparse.ArgumentParser:
         help="draw a figure from a sweep's results",
         description="Draw a figure from the table that 'sim sweep --out' wrote.",
     )
-    plot.add_argument("results", metavar="RESULTS", help="a sweep table (.csv) with its .json")
+    plot.add_argument(
+        "results",
+        metavar="RESULTS",
+        help="a sweep table (.csv with its .json) for shift and map; a game or scenario "
+        "file for qre and matrix",
+    )
     plot.add_argument(
         "--kind",
         default="shift",
-        choices=["shift", "map"],
+        choices=["shift", "map", "qre", "matrix"],
         help="shift: outcome bands and payoffs along the one varied parameter (default); "
-        "map: regions of a two-parameter grid",
+        "map: regions of a two-parameter grid; qre: the logit QRE branch of a game; "
+        "matrix: the payoff matrix of a 2- or 3-player game",
     )
+    _add_scenario_options(plot)
     plot.add_argument("--out", required=True, metavar="FILE", help="a .png, .svg or .pdf file")
 
     commands.add_parser(
@@ -719,6 +726,30 @@ def _plot(args: argparse.Namespace) -> str:
     from sim.plot.shift import save_figure, shift_from_table
     from sim.scenario import load_scenario
 
+    if args.kind in ("qre", "matrix"):
+        from sim.games.extensive_form import ExtensiveFormGame
+        from sim.games.normal_form import MAX_PROFILES
+        from sim.plot.games import matrix_figure, qre_figure
+        from sim.report import equilibrium_game
+        from sim.scenario.solve import normal_form_within
+
+        args.path = args.results
+        game = _load(args)
+        normal = (
+            normal_form_within(game, MAX_PROFILES)
+            if isinstance(game, ExtensiveFormGame)
+            else equilibrium_game(game)
+        )
+        if normal is None:
+            raise UsageError(
+                f"{args.results}: the reduced normal form has more than {MAX_PROFILES:,} "
+                "pure-strategy profiles, too many to draw"
+            )
+        figure = qre_figure(normal) if args.kind == "qre" else matrix_figure(normal)
+        save_figure(figure, args.out)
+        return f"wrote {args.out}"
+    if args.settings or args.force:
+        raise UsageError("--set and --force apply to --kind qre and matrix only")
     table_path = Path(args.results)
     sidecar = Path(str(table_path) + ".json")
     if not table_path.is_file() or not sidecar.is_file():

@@ -89,3 +89,25 @@ def test_a_regime_map_has_one_region_per_outcome(
     capsys.readouterr()
     assert main(["plot", str(line), "--kind", "map", "--out", str(tmp_path / "m.png")]) == 2
     assert "needs a grid over 2 parameter(s)" in capsys.readouterr().err
+
+
+def test_qre_and_matrix_figures_of_a_game(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = ROOT / "scenarios" / "classroom_brokered_package.toml"
+    qre = tmp_path / "qre.png"
+    assert main(["plot", str(package), "--kind", "qre", "--out", str(qre)]) == 0
+    assert qre.read_bytes()[:4] == b"\x89PNG"
+    matrix = tmp_path / "matrix.svg"
+    args = ["plot", str(package), "--kind", "matrix", "--out", str(matrix)]
+    assert main([*args, "--set", "us_alliance_priority=0.3"]) == 0
+    from sim.plot.games import matrix_figure
+    from sim.scenario import compile_scenario
+
+    game = compile_scenario(load_scenario(package)).game().reduced_normal_form()
+    assert len(matrix_figure(game).axes[0].patches) == 2  # the stag hunt's two pure equilibria
+    three = ROOT / "sim" / "examples" / "summit.nfg"
+    assert main(["plot", str(three), "--kind", "matrix", "--out", str(tmp_path / "s.pdf")]) == 0
+    capsys.readouterr()
+    assert main(["plot", str(BASELINE), "--kind", "matrix", "--out", str(tmp_path / "b.png")]) == 2
+    assert "pure-strategy profiles" in capsys.readouterr().err

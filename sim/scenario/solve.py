@@ -44,6 +44,7 @@ __all__ = [
     "behaviour_equilibrium",
     "default_concept",
     "force_moves",
+    "normal_form_within",
     "solve_scenario",
 ]
 
@@ -269,7 +270,7 @@ def _profile_count(tree: GameTree) -> int | None:
     return total
 
 
-def _normal_form(game: ExtensiveFormGame, limit: int) -> NormalFormGame | None:
+def normal_form_within(game: ExtensiveFormGame, limit: int) -> NormalFormGame | None:
     """The reduced normal form if it has at most ``limit`` profiles, else ``None``."""
     count = _profile_count(game.tree)
     if count is None:  # imperfect information: count by listing, up to the limit
@@ -419,7 +420,7 @@ def solve_scenario(
         if method not in ("auto", "backward_induction"):
             raise UsageError(f"--concept spe: the method is backward_induction; got {method!r}")
         return _spe(compiled, game, {**scenario.tie_break, **(tie_break or {})}, max_equilibria)
-    normal = _normal_form(game, MAX_PROFILES)
+    normal = normal_form_within(game, MAX_PROFILES)
     if normal is None:
         raise UsageError(
             f"{scenario.path}: the reduced normal form has more than {MAX_PROFILES:,} "
@@ -485,7 +486,7 @@ def _spe(
             f"{compiled.scenario.path}: a simultaneous stage has too many parts to list its "
             "subgame-perfect equilibria; use --concept nash"
         ) from None
-    normal = _normal_form(game, SPE_NORMAL_FORM_LIMIT)
+    normal = normal_form_within(game, SPE_NORMAL_FORM_LIMIT)
     equilibria = [
         behaviour_equilibrium(
             compiled,
