@@ -7,6 +7,7 @@ they are exact, payoffs, and whether the list is complete.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -139,24 +140,45 @@ def solution_to_dict(
             ],
         },
         "equilibria": [
-            {
-                "concept": eq.concept,
-                "method": eq.method,
-                "strategies": [[float(p) for p in s] for s in eq.strategies],
-                "payoffs": [float(v) for v in eq.payoffs],
-                "max_regret": float(eq.max_regret),
-                "pure": eq.pure,
-                "outcomes": [{"probability": p, "actions": path} for p, path in outcomes(game, eq)],
-                **{
-                    key: float(value)
-                    for key, value in eq.details.items()
-                    if key not in CONTRACT_EQUILIBRIUM_KEYS
-                },
-            }
+            equilibrium_record(
+                eq,
+                {"strategies": [[float(p) for p in s] for s in eq.strategies]},
+                outcomes(game, eq),
+            )
             for eq in solution
         ],
         "complete": solution.complete,
         "notes": list(solution.notes),
+    }
+
+
+def equilibrium_record(
+    eq: Any,
+    strategies: dict[str, Any],
+    paths: Sequence[tuple[float, Mapping[str, str]]],
+    **extra: Any,
+) -> dict[str, Any]:
+    """One equilibrium's JSON object: the contract's keys in order, then ``extra``.
+
+    ``eq`` is an :class:`~sim.solvers.solution.Equilibrium` or a scenario's
+    equilibrium (anything with ``concept``, ``method``, ``payoffs``,
+    ``max_regret``, ``pure`` and ``details``); ``strategies`` holds how its
+    strategies are written; concept details never replace contract keys.
+    """
+    return {
+        "concept": eq.concept,
+        "method": eq.method,
+        **strategies,
+        "payoffs": [float(v) for v in eq.payoffs],
+        "max_regret": float(eq.max_regret),
+        "pure": eq.pure,
+        "outcomes": [{"probability": p, "actions": dict(path)} for p, path in paths],
+        **extra,
+        **{
+            key: float(value)
+            for key, value in eq.details.items()
+            if key not in CONTRACT_EQUILIBRIUM_KEYS
+        },
     }
 
 

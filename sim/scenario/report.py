@@ -237,7 +237,7 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
     >>> report["equilibria"][0]["behaviour"][1][0]
     [1.0, 0.0, 0.0]
     """  # noqa: E501
-    from sim.report import CONTRACT_EQUILIBRIUM_KEYS
+    from sim.report import equilibrium_record
 
     scenario = solution.scenario
     names = _names(scenario)
@@ -300,22 +300,13 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
             },
         },
         "equilibria": [
-            {
-                "concept": eq.concept,
-                "method": eq.method,
-                **representation(eq),
-                "payoffs": [float(v) for v in eq.payoffs],
-                "max_regret": float(eq.max_regret),
-                "pure": eq.pure,
-                "outcomes": [{"probability": p, "actions": dict(path)} for p, path in eq.outcomes],
-                "path": " ".join(line.strip() for line in narrate(scenario, eq.outcomes)),
-                "payoff_terms": {names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
-                **{
-                    key: float(value)
-                    for key, value in eq.details.items()
-                    if key not in CONTRACT_EQUILIBRIUM_KEYS
-                },
-            }
+            equilibrium_record(
+                eq,
+                representation(eq),
+                eq.outcomes,
+                path=" ".join(line.strip() for line in narrate(scenario, eq.outcomes)),
+                payoff_terms={names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
+            )
             for eq in solution
         ],
         "complete": solution.complete,
