@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sim.solvers import CONCEPTS
 
@@ -672,10 +672,10 @@ def _shifts(args: argparse.Namespace) -> str:
     if args.plot:
         from sim.plot.shift import save_figure, shift_figure
 
-        xs, payoffs = _payoff_curves(scenario, result, _settings(args.settings))
+        xs, payoffs = result.payoff_curves()
         bands = [(b.low, b.high, b.outcome) for b in result.bands]
         figure = shift_figure(
-            scenario, axis.name, bands, [s.value for s in result.shifts], xs, payoffs
+            result.scenario, axis.name, bands, [s.value for s in result.shifts], xs, payoffs
         )
         save_figure(figure, args.plot)
         written = f"\nwrote {args.plot}"
@@ -695,26 +695,6 @@ def _shifts(args: argparse.Namespace) -> str:
         path = "; ".join(f"{m}={a}" for m, a in band.outcome.items())
         lines.append(f"  {band.low:.{digits}f} .. {band.high:.{digits}f}: {path}")
     return "\n".join(lines) + written
-
-
-def _payoff_curves(scenario: Any, result: Any, settings: dict[str, Any]) -> tuple[Any, Any]:
-    """Each player's equilibrium payoff on a fine grid, for the shift plot."""
-    import numpy as np
-
-    from sim.analysis.sweep import Batch, evaluator_for
-    from sim.scenario.compiler import build_structure
-
-    structure = build_structure(scenario)
-    xs = np.linspace(result.start, result.stop, 401)
-    found = evaluator_for(scenario, structure, result.concept)(
-        Batch(scenario, structure, result.concept, settings, {result.parameter: xs})
-    )
-    index = np.asarray(found["index"])
-    payoffs = np.full((len(xs), len(scenario.players)), np.nan)
-    first = np.unique(index, return_index=True)[1]  # the first equilibrium at each point
-    payoffs[index[first]] = np.asarray(found["payoffs"])[first]
-    names = [p.name for p in scenario.players]
-    return xs, {name: payoffs[:, i] for i, name in enumerate(names)}
 
 
 def _plot(args: argparse.Namespace) -> str:

@@ -9,7 +9,7 @@ import pytest
 from sim.analysis.shifts import find_shifts
 from sim.cli import main
 from sim.plot.shift import outcome_label, parse_outcome, shift_figure
-from sim.scenario import load_scenario
+from sim.scenario import load_scenario, solve_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
@@ -111,3 +111,13 @@ def test_qre_and_matrix_figures_of_a_game(
     capsys.readouterr()
     assert main(["plot", str(BASELINE), "--kind", "matrix", "--out", str(tmp_path / "b.png")]) == 2
     assert "pure-strategy profiles" in capsys.readouterr().err
+
+
+def test_the_shift_plot_payoffs_are_those_of_the_forced_scenario() -> None:
+    scenario = load_scenario(BASELINE)
+    force = {"mediation": "stay_out"}
+    result = find_shifts(scenario, "us_alliance_priority", 0, 2, grid=9, force=force)
+    xs, payoffs = result.payoff_curves(5)
+    for k, rho in enumerate(xs):
+        (eq,) = solve_scenario(scenario, settings={"us_alliance_priority": rho}, force=force)
+        assert payoffs["Washington"][k] == pytest.approx(eq.payoffs[0])

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.analysis.sweep import Batch, Found, evaluator_for, path_text
 from sim.errors import UsageError
-from sim.scenario.compiler import build_structure
+from sim.scenario.compiler import ScenarioStructure, build_structure
 from sim.scenario.model import Scenario
 from sim.scenario.solve import default_concept, force_moves
 
@@ -65,7 +65,11 @@ class Band:
 
 @dataclass(frozen=True)
 class ShiftsResult:
-    """The thresholds along one parameter, and the bands between them."""
+    """The thresholds along one parameter, and the bands between them.
+
+    ``scenario`` is the scenario as solved (forced moves applied); ``structure``
+    its tree and ``settings`` the fixed parameter values, for further points.
+    """
 
     scenario: Scenario
     parameter: str
@@ -76,6 +80,31 @@ class ShiftsResult:
     concept: str
     shifts: tuple[Shift, ...]
     bands: tuple[Band, ...]
+    structure: ScenarioStructure
+    settings: Mapping[str, Any]
+
+    def payoff_curves(self, points: int = 401) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Each player's payoff in the first equilibrium, on ``points`` values of the parameter.
+
+        Examples
+        --------
+        >>> from sim.scenario import load_scenario
+        >>> result = find_shifts(load_scenario("scenarios/baseline_nov2020.toml"),
+        ...                      "us_alliance_priority", 0, 2, grid=9)
+        >>> xs, payoffs = result.payoff_curves(5)
+        >>> xs.tolist(), payoffs["Seoul"].round(3).tolist()
+        ([0.0, 0.5, 1.0, 1.5, 2.0], [0.3, 0.3, 0.175, 1.575, 2.975])
+        """
+        xs = np.linspace(self.start, self.stop, points)
+        batch = Batch(
+            self.scenario, self.structure, self.concept, self.settings, {self.parameter: xs}
+        )
+        found = evaluator_for(self.scenario, self.structure, self.concept)(batch)
+        index = np.asarray(found["index"])
+        payoffs = np.full((points, len(self.scenario.players)), np.nan)
+        first = np.unique(index, return_index=True)[1]  # the first equilibrium at each point
+        payoffs[index[first]] = np.asarray(found["payoffs"])[first]
+        return xs, {p.name: payoffs[:, i] for i, p in enumerate(self.scenario.players)}
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record (what ``sim shifts --format json`` prints)."""
@@ -165,7 +194,8 @@ def find_shifts(
     """  # noqa: E501
     if force:
         scenario = force_moves(scenario, force)
-    concept = concept or ("spe" if scenario.rounds is not None else default_concept(scenario))
+    structure = build_structure(scenario)
+    concept = concept or default_concept(scenario, structure)
     if grid < 2:
         raise UsageError(f"--grid must be at least 2; got {grid}")
     width = abs(stop - start)
@@ -173,7 +203,6 @@ def find_shifts(
     if not tol > 0:
         raise UsageError(f"--tol must be positive; got {tol}")
     settings = dict(settings or {})
-    structure = build_structure(scenario)
     method = evaluator_for(scenario, structure, concept)
 
     def outcomes(values: np.ndarray) -> list[Outcome]:
@@ -219,7 +248,17 @@ def find_shifts(
     paths = [at[0][1], *(s.after for s in shifts)]
     bands = tuple(Band(edges[k], edges[k + 1], paths[k]) for k in range(len(edges) - 1))
     return ShiftsResult(
-        scenario, parameter, float(start), float(stop), tol, grid, concept, shifts, bands
+        scenario,
+        parameter,
+        float(start),
+        float(stop),
+        tol,
+        grid,
+        concept,
+        shifts,
+        bands,
+        structure,
+        settings,
     )
 
 

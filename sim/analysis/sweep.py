@@ -96,9 +96,10 @@ def path_text(path: Mapping[str, str]) -> str:
 
 @dataclass(frozen=True, eq=False)
 class _Job:
-    """Everything a worker needs to solve one chunk (picklable)."""
+    """Everything a worker needs to solve one chunk (picklable): the tree is built once."""
 
     scenario: Scenario
+    structure: ScenarioStructure
     design: Design
     concept: str
     settings: Mapping[str, Any]
@@ -238,12 +239,8 @@ def evaluator_for(
     scenario: Scenario, structure: ScenarioStructure, concept: str
 ) -> Callable[[Batch], Found]:
     """How a scenario's points are solved for a concept: batched when it can be."""
-    from sim.games.extensive_form import DECISION
-
     tree = structure.tree
-    decisions = tree.node_infoset[tree.node_kind == DECISION]
-    perfect = len(np.unique(decisions)) == len(decisions)
-    if scenario.rounds is None and concept == "spe" and perfect:
+    if scenario.rounds is None and concept == "spe" and tree.is_perfect_information:
         return _batched_spe
     if scenario.rounds is None and concept == "pure-nash":
         from sim.scenario.solve import _profile_count
@@ -258,8 +255,7 @@ def evaluate_chunk(job: _Job) -> pd.DataFrame:
     """Solve one chunk of a design: the rows of the table for its points."""
     import pandas as pd
 
-    scenario = job.scenario
-    structure = build_structure(scenario)
+    scenario, structure = job.scenario, job.structure
     start = job.chunk * job.chunk_size
     points = job.design.points(start, start + job.chunk_size)
     size = len(next(iter(points.values())))
@@ -426,13 +422,13 @@ def run_sweep(
     started = time.time()
     if force:
         scenario = force_moves(scenario, force)
-    concept = concept or ("spe" if scenario.rounds is not None else default_concept(scenario))
+    structure = build_structure(scenario)
+    concept = concept or default_concept(scenario, structure)
     settings = dict(settings or {})
     for name in settings:
         if name in design.names:
             raise UsageError(f"--set {name}: the parameter is also varied")
     # Fail on bad settings before any work: compile the first point.
-    structure = build_structure(scenario)
     compile_scenario(scenario, {**settings, **design.points(0, 1)}, structure=structure)
     method = evaluator_for(scenario, structure, concept)
     batched = method is not _per_point
@@ -478,7 +474,9 @@ def run_sweep(
             parts.mkdir()
             manifest.write_text(json.dumps(identity, indent=2))
     jobs = [
-        _Job(scenario, design, concept, settings, k, size) for k in range(n_chunks) if k not in done
+        _Job(scenario, structure, design, concept, settings, k, size)
+        for k in range(n_chunks)
+        if k not in done
     ]
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     show = progress if progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))

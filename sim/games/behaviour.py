@@ -218,8 +218,7 @@ def subgame_regret(game: ExtensiveFormGame, behaviour: Behaviour) -> float:
     tree = game.tree
     edges = _edges(game, behaviour)
     values = node_values(game, behaviour)
-    decisions = tree.node_infoset[tree.node_kind == DECISION]
-    if len(np.unique(decisions)) == len(decisions):
+    if tree.is_perfect_information:
         return _perfect_information_regret(game, edges, values)
     terminal_row = np.full(tree.n_nodes, -1, dtype=np.int64)
     terminal_row[tree.terminals] = np.arange(tree.n_terminals)

@@ -343,6 +343,19 @@ class GameTree:
                 names.append(f"{self.players[player]} move {counts[player]}")
         return tuple(names)
 
+    @cached_property
+    def is_perfect_information(self) -> bool:
+        """Whether every decision node is alone in its information set (chance aside).
+
+        Examples
+        --------
+        >>> game = build_game(["A"], Decision("A", [("l", Terminal([1])), ("r", Terminal([0]))]))
+        >>> game.tree.is_perfect_information
+        True
+        """
+        decisions = self.node_infoset[self.node_kind == DECISION]
+        return len(np.unique(decisions)) == len(decisions)
+
     # ------------------------------------------------------------------ analysis
     def subgame_roots(self) -> tuple[int, ...]:
         """The non-terminal nodes that root a subgame, in node order.

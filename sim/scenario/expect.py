@@ -36,9 +36,7 @@ def check_expectation(scenario: Scenario, expectation: Expectation) -> Expectati
     >>> check_expectation(scenario, scenario.expectations[0]).ok
     True
     """
-    concept = expectation.concept or (
-        "spe" if scenario.rounds is not None else default_concept(scenario)
-    )
+    concept = expectation.concept or default_concept(scenario)
     solution = solve_scenario(
         scenario, concept=concept, settings=expectation.set, force=expectation.force
     )

@@ -29,7 +29,12 @@ from sim.errors import GameError, UsageError, did_you_mean
 from sim.games.behaviour import node_values, subgame_regret, terminal_probabilities
 from sim.games.extensive_form import DECISION, ExtensiveFormGame, GameTree
 from sim.games.normal_form import MAX_PROFILES, NormalFormGame
-from sim.scenario.compiler import CompiledScenario, compile_scenario
+from sim.scenario.compiler import (
+    CompiledScenario,
+    ScenarioStructure,
+    build_structure,
+    compile_scenario,
+)
 from sim.scenario.model import Scenario
 from sim.solvers.solution import Solution
 
@@ -192,12 +197,14 @@ class ScenarioSolution:
         return "".join(parts)
 
 
-def default_concept(scenario: Scenario) -> str:
+def default_concept(scenario: Scenario, structure: ScenarioStructure | None = None) -> str:
     """``"spe"`` when a proper subgame holds a real choice, else ``"nash"``.
 
     A real choice is a decision with more than one playable action. When the
     only subgame with one is the whole game (a simultaneous game, perhaps
     followed by nature), subgame perfection adds nothing to Nash equilibrium.
+    ``[rounds]`` scenarios are solved for subgame perfection only. Pass the
+    scenario's ``structure`` if it is already built.
 
     Examples
     --------
@@ -207,10 +214,9 @@ def default_concept(scenario: Scenario) -> str:
     >>> default_concept(load_scenario("scenarios/classroom_brokered_package.toml"))
     'nash'
     """
-    from sim.games.extensive_form import DECISION
-    from sim.scenario.compiler import build_structure
-
-    tree = build_structure(scenario).tree
+    if scenario.rounds is not None:
+        return "spe"
+    tree = (structure or build_structure(scenario)).tree
     choices = {
         v for v in np.flatnonzero(tree.node_kind == DECISION).tolist() if len(tree.children(v)) > 1
     }
@@ -252,8 +258,7 @@ def force_moves(scenario: Scenario, force: Mapping[str, str]) -> Scenario:
 
 def _profile_count(tree: GameTree) -> int | None:
     """How many reduced pure profiles a perfect-information tree has (``None`` otherwise)."""
-    decisions = tree.node_infoset[tree.node_kind == DECISION]
-    if len(np.unique(decisions)) != len(decisions):
+    if not tree.is_perfect_information:
         return None
     total = 1
     for i in range(tree.n_players):
@@ -406,7 +411,8 @@ def solve_scenario(
         if objective is not None or player is not None or lam is not None:
             raise UsageError("--objective, --player and --lambda do not apply to --concept spe")
         return solve_rounds(scenario, settings, tie_break)
-    concept = concept or default_concept(scenario)
+    compiled = compile_scenario(scenario, settings)
+    concept = concept or default_concept(scenario, compiled.structure)
     options = {"--objective": objective, "--player": player, "--lambda": lam}
     if concept == "spe":
         unused = [flag for flag, value in options.items() if value is not None]
@@ -414,7 +420,6 @@ def solve_scenario(
         unused = ["--tie-break"] if tie_break else []
     if unused:
         raise UsageError(f"{', '.join(unused)} does not apply to --concept {concept}")
-    compiled = compile_scenario(scenario, settings)
     game = compiled.game()
     if concept == "spe":
         if method not in ("auto", "backward_induction"):
