@@ -624,15 +624,10 @@ def _sweep(args: argparse.Namespace) -> str:
     )
     written = f"wrote {args.out} ({summary}) and {args.out}.json"
     if args.monte_carlo is not None:
-        import pandas as pd
-
         from sim.analysis.monte_carlo import outcome_probabilities
+        from sim.analysis.sweep import read_table
 
-        table = (
-            result.table
-            if result.table is not None
-            else pd.read_csv(args.out, keep_default_na=False)
-        )
+        table = result.table if result.table is not None else read_table(args.out)
         lines = [written] if result.table is None else []
         lines.append(
             f"Outcome probabilities over {design.size:,} draws of {', '.join(design.names)} "
@@ -700,8 +695,7 @@ def _shifts(args: argparse.Namespace) -> str:
 def _plot(args: argparse.Namespace) -> str:
     import json
 
-    import pandas as pd
-
+    from sim.analysis.sweep import read_table
     from sim.errors import UsageError
     from sim.plot.shift import save_figure, shift_from_table
     from sim.scenario import load_scenario
@@ -738,7 +732,7 @@ def _plot(args: argparse.Namespace) -> str:
         record = json.loads(sidecar.read_text())
         names = record["design"]["names"]
         scenario = load_scenario(record["scenario"])
-        table = pd.read_csv(table_path, keep_default_na=False, na_values=[""])
+        table = read_table(table_path)
     except (KeyError, ValueError, json.JSONDecodeError) as error:
         raise UsageError(f"{args.results}: not a sweep table ({error})") from None
     wanted = {"shift": 1, "map": 2}[args.kind]

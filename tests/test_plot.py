@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from sim.analysis.shifts import find_shifts
+from sim.analysis.sweep import parse_outcome, read_table
 from sim.cli import main
-from sim.plot.shift import outcome_label, parse_outcome, shift_figure
+from sim.plot.shift import shift_figure
 from sim.scenario import load_scenario, solve_scenario
+from sim.scenario.report import outcome_label
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
@@ -66,7 +68,6 @@ def test_plot_draws_a_one_parameter_sweep_and_refuses_a_grid(
 def test_a_regime_map_has_one_region_per_outcome(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import pandas as pd
 
     grid = tmp_path / "grid.csv"
     vary = ["--vary", "us_alliance_priority=0:2:21", "--vary", "seoul_audience_cost=0:10:11"]
@@ -76,7 +77,7 @@ def test_a_regime_map_has_one_region_per_outcome(
     assert svg.read_text().lstrip().startswith("<?xml")
     from sim.plot.regime_map import regime_map
 
-    table = pd.read_csv(grid, keep_default_na=False)
+    table = read_table(grid)
     figure = regime_map(
         load_scenario(BASELINE), table, "us_alliance_priority", "seoul_audience_cost"
     )

@@ -211,3 +211,19 @@ def test_bad_distributions_are_refused(tmp_path: Path, distribution: str, messag
     path.write_text(text)
     with pytest.raises(FormatError, match=message):
         load_scenario(path)
+
+
+def test_a_point_without_equilibrium_reads_back_with_numeric_payoffs(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from sim.analysis.sweep import read_table
+
+    frame = pd.DataFrame(
+        {"x": [0.0, 1.0], "point": [0, 1], "concept": "nash", "outcome": ["a=b", ""],
+         "outcome_probability": [1.0, 0.0], "payoff_p": [1.5, np.nan],
+         "max_regret": [0.0, np.nan]}
+    )  # fmt: skip
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    table = read_table(tmp_path / "t.csv")
+    assert table["payoff_p"].dtype == np.float64 and np.isnan(table["payoff_p"][1])
+    assert table["outcome"].tolist() == ["a=b", ""]

@@ -82,10 +82,11 @@ def outcome_probabilities(
     import pandas as pd
     from scipy.stats import norm
 
-    first = table.sort_values("point").drop_duplicates("point")
-    outcomes = first["outcome"].fillna("")
+    from sim.analysis.sweep import first_equilibria, parse_outcome
+
+    outcomes = first_equilibria(table)["outcome"].fillna("")
     if scenario is not None:
-        from sim.plot.shift import outcome_label, parse_outcome
+        from sim.scenario.report import outcome_label
 
         outcomes = outcomes.map(lambda text: outcome_label(scenario, parse_outcome(text)))
     counts = outcomes.value_counts(sort=True)

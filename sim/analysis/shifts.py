@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.sweep import Batch, Found, evaluator_for, path_text
+from sim.analysis.sweep import Batch, Found, evaluator_for, parse_outcome, path_text
 from sim.errors import UsageError
 from sim.scenario.compiler import ScenarioStructure, build_structure
 from sim.scenario.model import Scenario
@@ -213,7 +213,7 @@ def find_shifts(
         for row, k in enumerate(np.asarray(found["index"]).tolist()):
             keys[k].add(found["support"][row])
             if first[k] is None:
-                first[k] = _parse_path(found["outcome"][row])
+                first[k] = parse_outcome(found["outcome"][row])
         return [(frozenset(key), path or {}) for key, path in zip(keys, first, strict=True)]
 
     xs = np.linspace(start, stop, grid)
@@ -260,7 +260,3 @@ def find_shifts(
         structure,
         settings,
     )
-
-
-def _parse_path(text: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in text.split("; ") if part)

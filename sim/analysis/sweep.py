@@ -63,7 +63,10 @@ __all__ = [
     "columns",
     "evaluate_chunk",
     "evaluator_for",
+    "first_equilibria",
+    "parse_outcome",
     "path_text",
+    "read_table",
     "run_sweep",
     "sweep",
 ]
@@ -87,6 +90,33 @@ def columns(scenario: Scenario, design: Design) -> list[str]:
         *(f"payoff_{pid}" for pid in scenario.player_ids),
         "max_regret",
     ]
+
+
+def parse_outcome(text: str) -> dict[str, str]:
+    """A table's ``move=action; move=action`` text back as a play path.
+
+    Examples
+    --------
+    >>> parse_outcome("stance=fund; summit=attend")
+    {'stance': 'fund', 'summit': 'attend'}
+    """
+    return dict(part.split("=", 1) for part in text.split("; ") if part)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A sweep table as written (CSV or Parquet): empty numbers as NaN, empty outcomes as ``""``."""
+    import pandas as pd
+
+    if Path(path).suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    table["outcome"] = table["outcome"].fillna("").astype(str)
+    return table
+
+
+def first_equilibria(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per point, in point order: each point's first equilibrium."""
+    return table.sort_values("point", kind="stable").drop_duplicates("point")
 
 
 def path_text(path: Mapping[str, str]) -> str:
@@ -633,7 +663,6 @@ def sweep(
     >>> table[["us_alliance_priority", "payoff_seoul"]].round(3).to_numpy().tolist()
     [[0.0, 0.3], [0.5, 0.3], [1.0, 0.175], [1.5, 1.575], [2.0, 2.975]]
     """
-    import pandas as pd
 
     from sim.analysis.design import design_from
     from sim.scenario.loader import load_scenario
@@ -657,6 +686,4 @@ def sweep(
     if result.table is not None:
         return result.table
     assert result.out is not None
-    if result.out.suffix.lower() == ".parquet":
-        return pd.read_parquet(result.out)
-    return pd.read_csv(result.out, keep_default_na=False, na_values={"max_regret": [""]})
+    return read_table(result.out)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.analysis.sweep import first_equilibria, parse_outcome
 from sim.plot import outcome_legend, region_letter, region_style
-from sim.plot.shift import outcome_label, parse_outcome
+from sim.scenario.report import outcome_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,14 +45,14 @@ def regime_map(scenario: Scenario, table: pd.DataFrame, x: str, y: str) -> Figur
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    first = table.sort_values("point").drop_duplicates("point")
+    first = first_equilibria(table)
     xs = np.unique(first[x].to_numpy(dtype=np.float64))
     ys = np.unique(first[y].to_numpy(dtype=np.float64))
     labels: dict[str, int] = {}
     codes = np.full((len(ys), len(xs)), -1, dtype=np.int64)
     column = {v: k for k, v in enumerate(xs.tolist())}
     row = {v: k for k, v in enumerate(ys.tolist())}
-    for xv, yv, text in zip(first[x], first[y], first["outcome"].fillna(""), strict=True):
+    for xv, yv, text in zip(first[x], first[y], first["outcome"], strict=True):
         label = outcome_label(scenario, parse_outcome(text)) if text else "no equilibrium"
         code = labels.setdefault(label, len(labels))
         codes[row[float(yv)], column[float(xv)]] = code

@@ -14,39 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.sweep import first_equilibria, parse_outcome
 from sim.plot import PALETTE, outcome_legend, region_letter, region_style
+from sim.scenario.report import outcome_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.scenario.model import Scenario
 
-__all__ = ["outcome_label", "parse_outcome", "save_figure", "shift_figure", "shift_from_table"]
-
-
-def outcome_label(scenario: Scenario, path: Mapping[str, str]) -> str:
-    """The players' choices on a play path, in a short phrase for a legend.
-
-    Examples
-    --------
-    >>> from sim.scenario import load_scenario
-    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
-    >>> outcome_label(scenario, {"mediation": "stay_out", "stance": "proceed",
-    ...                          "summit": "skip", "liquidation": "stalls", "controls": "keep"})
-    'Washington: stay_out; Seoul: proceed; Tokyo: skip (summit), keep (controls)'
-    """
-    names = {p.id: p.name for p in scenario.players}
-    choices: dict[str, list[tuple[str, str]]] = {}
-    for move in scenario.moves:
-        if not move.is_chance and len(move.playable) > 1 and move.name in path:
-            choices.setdefault(move.player, []).append((move.name, path[move.name]))
-    parts = []
-    for pid, acts in choices.items():
-        if len(acts) == 1:  # one move: the action says it
-            parts.append(f"{names[pid]}: {acts[0][1]}")
-        else:  # several: name each move
-            parts.append(f"{names[pid]}: " + ", ".join(f"{a} ({m})" for m, a in acts))
-    return "; ".join(parts)
+__all__ = ["save_figure", "shift_figure", "shift_from_table"]
 
 
 def shift_figure(
@@ -148,9 +125,9 @@ def shift_from_table(scenario: Scenario, table: object, parameter: str) -> Figur
     import pandas as pd
 
     assert isinstance(table, pd.DataFrame)
-    first = table.sort_values(["point"]).drop_duplicates("point")
+    first = first_equilibria(table)
     xs = first[parameter].to_numpy(dtype=np.float64)
-    outcomes = first["outcome"].fillna("").to_list()
+    outcomes = first["outcome"].to_list()
     cuts = [k for k in range(1, len(xs)) if outcomes[k] != outcomes[k - 1]]
     thresholds = [(xs[k - 1] + xs[k]) / 2 for k in cuts]
     edges = [float(xs[0]), *thresholds, float(xs[-1])]
@@ -163,11 +140,6 @@ def shift_from_table(scenario: Scenario, table: object, parameter: str) -> Figur
         names[pid]: first[f"payoff_{pid}"].to_numpy(dtype=np.float64) for pid in scenario.player_ids
     }
     return shift_figure(scenario, parameter, bands, thresholds, xs, payoffs)
-
-
-def parse_outcome(text: str) -> dict[str, str]:
-    """A table's ``move=action; move=action`` text back as a play path."""
-    return dict(part.split("=", 1) for part in text.split("; ") if part)
 
 
 def save_figure(fig: Figure, out: str) -> None:

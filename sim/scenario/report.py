@@ -18,7 +18,7 @@ import numpy.typing as npt
 from sim.scenario.model import Move, Scenario
 from sim.scenario.solve import Deviation, ScenarioEquilibrium, ScenarioSolution
 
-__all__ = ["narrate", "scenario_table", "scenario_to_dict"]
+__all__ = ["narrate", "outcome_label", "scenario_table", "scenario_to_dict"]
 
 Outcome = tuple[float, Mapping[str, str]]
 MAX_DEVIATIONS = 5
@@ -104,6 +104,31 @@ def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
         hidden = len(lines) - MAX_NARRATED_LINES + 1
         lines = [*lines[: MAX_NARRATED_LINES - 1], f"... and {hidden} more lines of branches"]
     return lines
+
+
+def outcome_label(scenario: Scenario, path: Mapping[str, str]) -> str:
+    """The players' choices on a play path, in a short phrase for a legend.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> outcome_label(scenario, {"mediation": "stay_out", "stance": "proceed",
+    ...                          "summit": "skip", "liquidation": "stalls", "controls": "keep"})
+    'Washington: stay_out; Seoul: proceed; Tokyo: skip (summit), keep (controls)'
+    """
+    names = {p.id: p.name for p in scenario.players}
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for move in scenario.moves:
+        if not move.is_chance and len(move.playable) > 1 and move.name in path:
+            choices.setdefault(move.player, []).append((move.name, path[move.name]))
+    parts = []
+    for pid, acts in choices.items():
+        if len(acts) == 1:  # one move: the action says it
+            parts.append(f"{names[pid]}: {acts[0][1]}")
+        else:  # several: name each move
+            parts.append(f"{names[pid]}: " + ", ".join(f"{a} ({m})" for m, a in acts))
+    return "; ".join(parts)
 
 
 def _deviation_text(scenario: Scenario, deviation: Deviation) -> str:
