@@ -39,8 +39,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _nonnegative_float(text: str) -> float:
     """An argparse type: a finite number >= 0."""
-    import math
-
     try:
         value = float(text)
     except ValueError:
@@ -427,10 +425,11 @@ def _convert(args: argparse.Namespace) -> str:
     from sim.formats.efg import write_efg
     from sim.formats.nfg import write_nfg
     from sim.games.extensive_form import ExtensiveFormGame
+    from sim.report import equilibrium_game
 
     game = _load(args)
     if args.to == "nfg":
-        normal = game.reduced_normal_form() if isinstance(game, ExtensiveFormGame) else game
+        normal = equilibrium_game(game)
         text = write_nfg(normal)
     else:
         tree = (
@@ -704,15 +703,12 @@ def _plot(args: argparse.Namespace) -> str:
         from sim.games.extensive_form import ExtensiveFormGame
         from sim.games.normal_form import MAX_PROFILES
         from sim.plot.games import matrix_figure, qre_figure
-        from sim.report import equilibrium_game
         from sim.scenario.solve import normal_form_within
 
         args.path = args.results
         game = _load(args)
         normal = (
-            normal_form_within(game, MAX_PROFILES)
-            if isinstance(game, ExtensiveFormGame)
-            else equilibrium_game(game)
+            normal_form_within(game, MAX_PROFILES) if isinstance(game, ExtensiveFormGame) else game
         )
         if normal is None:
             raise UsageError(

@@ -27,6 +27,7 @@ __all__ = [
     "SimError",
     "SolverError",
     "UsageError",
+    "closest_name",
     "did_you_mean",
 ]
 
@@ -92,7 +93,19 @@ def did_you_mean(word: object, options: Iterable[str]) -> str:
     >>> did_you_mean("zzz", ["stance", "summit"])
     ''
     """
+    close = closest_name(word, options)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def closest_name(word: object, options: Iterable[str]) -> str | None:
+    """The option a misspelt name most likely meant, or ``None`` if none is close.
+
+    Examples
+    --------
+    >>> closest_name("atend", ["attend", "skip"]), closest_name("zzz", ["attend"])
+    ('attend', None)
+    """
     if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+        return None
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return close[0] if close else None

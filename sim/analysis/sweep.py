@@ -44,6 +44,7 @@ import numpy.typing as npt
 
 from sim.analysis.design import Design
 from sim.errors import UsageError
+from sim.report import OUTCOME_CUTOFF
 from sim.scenario.compiler import (
     CompiledScenario,
     ScenarioStructure,
@@ -51,7 +52,7 @@ from sim.scenario.compiler import (
     compile_scenario,
 )
 from sim.scenario.model import Scenario
-from sim.scenario.solve import OUTCOME_CUTOFF, default_concept, force_moves, solve_scenario
+from sim.scenario.solve import default_concept, force_moves, solve_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +76,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Points per chunk for batched concepts (bounds memory: about 5 kB per point for the flagship).
 DEFAULT_CHUNK = 20_000
+#: Pure Nash is batched when the normal form has at most this many profiles.
+BATCHED_PROFILE_LIMIT = 256
 #: Points per chunk when points are solved one at a time.
 DEFAULT_CHUNK_PER_POINT = 50
 
@@ -245,7 +248,9 @@ def _per_point(batch: Batch) -> Found:
     regret: list[float] = []
     for k in range(size):
         point = {**batch.settings, **{name: float(v[k]) for name, v in points.items()}}
-        solution = solve_scenario(scenario, concept=batch.concept, settings=point)
+        solution = solve_scenario(
+            scenario, concept=batch.concept, settings=point, structure=batch.structure
+        )
         for eq in solution:
             p, path = eq.outcomes[0] if eq.outcomes else (0.0, {})
             index.append(k)
@@ -273,10 +278,10 @@ def evaluator_for(
     if scenario.rounds is None and concept == "spe" and tree.is_perfect_information:
         return _batched_spe
     if scenario.rounds is None and concept == "pure-nash":
-        from sim.scenario.solve import _profile_count
+        from sim.scenario.solve import reduced_profile_count
 
-        count = _profile_count(tree)
-        if count is None or count <= 100_000:
+        # A chunk's normal forms take chunk x players x profiles numbers.
+        if reduced_profile_count(tree, BATCHED_PROFILE_LIMIT) is not None:
             return _batched_pure_nash
     return _per_point
 

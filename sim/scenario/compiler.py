@@ -271,7 +271,7 @@ def parameter_values(
     values[ROUND] = float(round)
     for name in params:
         resolve(name)
-    return {**{name: values[name] for name in params}, ROUND: float(round)}, batch
+    return {**{name: values[name] for name in params}, ROUND: values[ROUND]}, batch
 
 
 # ------------------------------------------------------------------------- structure

@@ -47,7 +47,6 @@ parser recurses, so no input can reach Python's recursion limit.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -56,7 +55,7 @@ from typing import Any, Final, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import InputError
+from sim.errors import InputError, closest_name, did_you_mean
 
 __all__ = [
     "FUNCTIONS",
@@ -436,7 +435,7 @@ class _Parser:
             else:
                 message = (
                     f"unknown function {name!r}; expected one of {', '.join(sorted(FUNCTIONS))}"
-                    + _suggest(name, FUNCTIONS, " (did you mean {!r}?)")
+                    + did_you_mean(name, FUNCTIONS)
                 )
             raise self.error(message, token.start)
         opening = self.advance()  # "("
@@ -458,9 +457,9 @@ class _Parser:
         return self.node("call", tuple(args), token.start, end, name=name)
 
 
-def _suggest(word: str, choices: Collection[str], form: str = "; did you mean {!r}?") -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return form.format(close[0]) if close else ""
+def _suggest(word: str, choices: Collection[str]) -> str:
+    close = closest_name(word, choices)
+    return f"; did you mean {close!r}?" if close else ""
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -26,9 +26,10 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import GameError, UsageError, did_you_mean
-from sim.games.behaviour import node_values, subgame_regret, terminal_probabilities
+from sim.games.behaviour import node_reach, node_values, subgame_regret
 from sim.games.extensive_form import DECISION, ExtensiveFormGame, GameTree
 from sim.games.normal_form import MAX_PROFILES, NormalFormGame
+from sim.report import OUTCOME_CUTOFF, regret_text
 from sim.scenario.compiler import (
     CompiledScenario,
     ScenarioStructure,
@@ -50,6 +51,7 @@ __all__ = [
     "default_concept",
     "force_moves",
     "normal_form_within",
+    "reduced_profile_count",
     "solve_scenario",
 ]
 
@@ -59,7 +61,6 @@ Path = Mapping[str, str]
 #: Beyond this many pure profiles, subgame-perfect results are given in
 #: behaviour strategies only (building the reduced normal form would dominate).
 SPE_NORMAL_FORM_LIMIT = 10_000
-OUTCOME_CUTOFF = 1e-12
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ class ScenarioSolution:
                 for i, pid in enumerate(self.scenario.player_ids)
             )
             parts.append(
-                f"<p>Equilibrium {k} (max regret {eq.max_regret:.2g}):<br>{lines}</p>"
+                f"<p>Equilibrium {k} (max regret {regret_text(eq.max_regret)}):<br>{lines}</p>"
                 f"<table><tr><th>player</th><th>payoff</th><th>by term</th></tr>{rows}</table>"
             )
         return "".join(parts)
@@ -275,17 +276,33 @@ def _profile_count(tree: GameTree) -> int | None:
     return total
 
 
-def normal_form_within(game: ExtensiveFormGame, limit: int) -> NormalFormGame | None:
-    """The reduced normal form if it has at most ``limit`` profiles, else ``None``."""
-    count = _profile_count(game.tree)
-    if count is None:  # imperfect information: count by listing, up to the limit
+def reduced_profile_count(tree: GameTree, limit: int) -> int | None:
+    """How many reduced pure-strategy profiles a tree has, or ``None`` beyond ``limit``.
+
+    Exact by a formula on perfect-information trees; otherwise by listing each
+    player's reduced strategies, stopping once the limit is passed.
+
+    Examples
+    --------
+    >>> from sim.scenario import compile_scenario, load_scenario
+    >>> package = load_scenario("scenarios/classroom_brokered_package.toml")
+    >>> reduced_profile_count(compile_scenario(package).structure.tree, 100)
+    4
+    """
+    count = _profile_count(tree)
+    if count is None:
         count = 1
         try:
-            for i in range(game.n_players):
-                count *= len(game.tree.reduced_strategies(i, limit=max(1, limit // count)))
+            for i in range(tree.n_players):
+                count *= len(tree.reduced_strategies(i, limit=max(1, limit // count)))
         except GameError:
             return None
-    if count > limit:
+    return count if count <= limit else None
+
+
+def normal_form_within(game: ExtensiveFormGame, limit: int) -> NormalFormGame | None:
+    """The reduced normal form if it has at most ``limit`` profiles, else ``None``."""
+    if reduced_profile_count(game.tree, limit) is None:
         return None
     try:
         return game.reduced_normal_form()
@@ -310,19 +327,19 @@ def _clean(value: float) -> float:
 
 
 def _deviations(
-    compiled: CompiledScenario, game: ExtensiveFormGame, behaviour: Sequence[FloatArray]
+    compiled: CompiledScenario,
+    game: ExtensiveFormGame,
+    behaviour: Sequence[FloatArray],
+    reach: FloatArray,
 ) -> tuple[Deviation, ...]:
     """For each decision on the path, the mover's best other action and what it would cost.
 
     Only decisions the mover makes knowing where they are (a one-node
     information set) and without mixing: elsewhere the comparison at a single
-    node would not be the mover's own.
+    node would not be the mover's own. ``reach`` is each node's reach probability.
     """
-    from sim.games.behaviour import node_reach
-
     tree = game.tree
     values = node_values(game, behaviour)
-    reach = node_reach(game, behaviour)
     scenario = compiled.scenario
     names = {p.name: p.id for p in scenario.players}
     found = []
@@ -368,6 +385,7 @@ def solve_scenario(
     lam: float | None = None,
     tie_break: Mapping[str, str] | None = None,
     max_equilibria: int = 1_000,
+    structure: ScenarioStructure | None = None,
 ) -> ScenarioSolution:
     """Equilibria of a scenario at one parameter point.
 
@@ -386,6 +404,8 @@ def solve_scenario(
         ``status_quo``.
     method, require_all, objective, player, lam
         As for :func:`sim.solvers.solve`.
+    structure
+        The scenario's tree, if already built (ignored with ``force``).
 
     Returns
     -------
@@ -411,7 +431,7 @@ def solve_scenario(
         if objective is not None or player is not None or lam is not None:
             raise UsageError("--objective, --player and --lambda do not apply to --concept spe")
         return solve_rounds(scenario, settings, tie_break)
-    compiled = compile_scenario(scenario, settings)
+    compiled = compile_scenario(scenario, settings, structure=None if force else structure)
     concept = concept or default_concept(scenario, compiled.structure)
     options = {"--objective": objective, "--player": player, "--lambda": lam}
     if concept == "spe":
@@ -459,7 +479,8 @@ def behaviour_equilibrium(
     with the value of later rounds added); the terms come from ``compiled``,
     counted only at the outcomes where ``counts`` is true (all by default).
     """
-    probabilities = terminal_probabilities(game, spe.behaviour)
+    reach = node_reach(game, spe.behaviour)
+    probabilities = reach[game.tree.terminals]
     counted = probabilities if counts is None else np.where(counts, probabilities, 0.0)
     return ScenarioEquilibrium(
         concept="spe",
@@ -472,7 +493,7 @@ def behaviour_equilibrium(
         breakdown=compiled.term_breakdown(counted),
         behaviour=spe.behaviour,
         strategies=strategies,
-        deviations=_deviations(compiled, game, spe.behaviour),
+        deviations=_deviations(compiled, game, spe.behaviour, reach),
     )
 
 

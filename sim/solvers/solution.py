@@ -128,7 +128,7 @@ class Solution:
         """
         from html import escape
 
-        from sim.report import fraction_text
+        from sim.report import fraction_text, regret_text
 
         game = self.game
         head = "".join(f"<th>{escape(p)}</th>" for p in game.players)
@@ -146,7 +146,7 @@ class Solution:
             )
             payoffs = ", ".join(fraction_text(float(v)) for v in eq.payoffs)
             rows.append(
-                f"<tr><td>{k}</td>{cells}<td>{payoffs}</td><td>{eq.max_regret:.2g}</td></tr>"
+                f"<tr><td>{k}</td>{cells}<td>{payoffs}</td><td>{regret_text(eq.max_regret)}</td></tr>"
             )
         status = "complete" if self.complete else "not known to be complete"
         return (

@@ -60,7 +60,6 @@ Osborne, M. J. and Rubinstein, A. (1994). *A Course in Game Theory*, ch. 6.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import os
@@ -70,7 +69,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import GameError, UsageError
+from sim.errors import GameError, UsageError, closest_name
+from sim.games.behaviour import terminal_probabilities
 from sim.games.extensive_form import (
     CHANCE,
     CHANCE_NODE,
@@ -199,9 +199,9 @@ def _preferences(tree: GameTree, tie_break: Mapping[str, str] | None) -> dict[in
 
 
 def _nearest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    close = closest_name(word, options)
     if close:
-        return f"; did you mean {close[0]!r}?"
+        return f"; did you mean {close!r}?"
     return f"; expected one of {', '.join(map(repr, options))}"
 
 
@@ -414,7 +414,7 @@ class _Stage:
         result = []
         for eq in solution.equilibria:
             behaviour = self._behaviour(sub, eq)
-            reach = _reach(self.tree, behaviour, self.chance)[self.tree.terminals]
+            reach = terminal_probabilities(sub, behaviour)
             value = tuple(float(x) for x in reach @ values)
             local = tuple(
                 (h, tuple(float(x) for x in behaviour[k]))
@@ -441,26 +441,6 @@ class _Stage:
                 total = weight.sum()
                 behaviour[h] = weight / total if total > 1e-12 else np.eye(n)[0]
         return behaviour
-
-
-def _reach(tree: GameTree, behaviour: Sequence[FloatArray], chance: FloatArray) -> FloatArray:
-    """The probability of reaching each node under a behaviour profile."""
-    reach = np.zeros(tree.n_nodes)
-    reach[0] = 1.0
-    k = 0
-    for v in range(tree.n_nodes):
-        kind = tree.node_kind[v]
-        if kind == TERMINAL:
-            continue
-        kids = tree.children(v)
-        if kind == CHANCE_NODE:
-            p = chance[k : k + len(kids)]
-            k += len(kids)
-        else:
-            p = behaviour[int(tree.node_infoset[v])]
-        for a, c in enumerate(kids):
-            reach[c] = reach[v] * p[a]
-    return reach
 
 
 # ---------------------------------------------------------------------- public API
