@@ -26,12 +26,23 @@ def test_the_shift_figure_has_a_band_per_outcome_and_a_line_per_threshold() -> N
         scenario, "seoul_audience_cost", bands, [s.value for s in result.shifts],
         [0, 5, 10], {"Seoul": [1, 0, -1]},
     )  # fmt: skip
-    top, _ = figure.axes
+    top, bottom = figure.axes
     assert len(top.patches) == len(result.bands) == 3
     legend = [t.get_text() for t in top.get_legend().get_texts()]
     assert legend[0].startswith("A: Washington: mediate_quietly; Seoul: ")
-    assert len(legend) == len({outcome_label(scenario, b[2]) for b in bands})
+    labels = list(dict.fromkeys(outcome_label(scenario, b[2]) for b in bands))
+    assert legend == [f"{chr(ord('A') + k)}: {label}" for k, label in enumerate(labels)]
     assert len(top.lines) == len(result.shifts) == 2
+    (seoul,) = [line for line in bottom.lines if line.get_label() == "Seoul"]
+    assert list(seoul.get_ydata()) == [1, 0, -1]
+    # Colour-blind-safe: every band is filled from the Okabe-Ito palette.
+    from matplotlib.colors import to_hex
+
+    from sim.plot import PALETTE
+
+    assert {to_hex(p.get_facecolor(), keep_alpha=False).upper() for p in top.patches} <= {
+        c.upper() for c in PALETTE
+    }
 
 
 def test_shifts_writes_the_plot_and_the_thresholds(
@@ -81,10 +92,11 @@ def test_a_regime_map_has_one_region_per_outcome(
     figure = regime_map(
         load_scenario(BASELINE), table, "us_alliance_priority", "seoul_audience_cost"
     )
-    legend = figure.axes[0].get_legend().get_texts()
+    legend = [t.get_text().split(": ", 1)[1] for t in figure.axes[0].get_legend().get_texts()]
     scenario = load_scenario(BASELINE)
-    words = {outcome_label(scenario, parse_outcome(t)) for t in table.outcome}
-    assert len(legend) == len(words) >= 3
+    first = table.sort_values("point").drop_duplicates("point")
+    words = {outcome_label(scenario, parse_outcome(t)) for t in first.outcome}
+    assert set(legend) == words and len(words) >= 3
     line = tmp_path / "line.csv"
     assert main(["sweep", str(BASELINE), *vary[:2], "--out", str(line), "--workers", "1"]) == 0
     capsys.readouterr()
@@ -102,13 +114,21 @@ def test_qre_and_matrix_figures_of_a_game(
     matrix = tmp_path / "matrix.svg"
     args = ["plot", str(package), "--kind", "matrix", "--out", str(matrix)]
     assert main([*args, "--set", "us_alliance_priority=0.3"]) == 0
+    assert matrix.read_text().lstrip().startswith("<?xml")
     from sim.plot.games import matrix_figure
     from sim.scenario import compile_scenario
 
-    game = compile_scenario(load_scenario(package)).game().reduced_normal_form()
-    assert len(matrix_figure(game).axes[0].patches) == 2  # the stag hunt's two pure equilibria
-    three = ROOT / "sim" / "examples" / "summit.nfg"
-    assert main(["plot", str(three), "--kind", "matrix", "--out", str(tmp_path / "s.pdf")]) == 0
+    def shaded(rho: float) -> int:
+        settings = {"us_alliance_priority": rho}
+        game = compile_scenario(load_scenario(package), settings).game().reduced_normal_form()
+        return len(matrix_figure(game).axes[0].patches)
+
+    assert shaded(1.0) == 2  # the stag hunt's two pure equilibria
+    assert shaded(0.3) == 1  # at Trump-level pressure only refusal (the file drawn above)
+    summit = tmp_path / "s.pdf"
+    args = ["plot", str(ROOT / "sim" / "examples" / "summit.nfg"), "--kind", "matrix"]
+    assert main([*args, "--out", str(summit)]) == 0
+    assert summit.read_bytes()[:5] == b"%PDF-"
     capsys.readouterr()
     assert main(["plot", str(BASELINE), "--kind", "matrix", "--out", str(tmp_path / "b.png")]) == 2
     assert "pure-strategy profiles" in capsys.readouterr().err

@@ -17,6 +17,7 @@ import copy
 import datetime
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -1419,7 +1420,10 @@ print(json.dumps({"first": first, "second": second, "events": seen, "control": "
 def test_hostile_scenarios_never_execute_anything(tmp_path: Path) -> None:
     """Load, compile and solve hostile files under an audit hook (in a subprocess: a
     hook cannot be removed) that records code compilation and execution, imports,
-    process creation and the opening of any file but the scenarios themselves."""
+    process creation and the opening of any file but the scenarios themselves.
+
+    ``extends`` may name any file the user can read, as a scenario's own path may: a
+    file that is not a scenario (here /etc/passwd) is read as text and refused."""
     runs: list[list[str]] = []
     texts = [sub('value = "-cost"', f"value = {_string(e)}") for e in HOSTILE_EXPRESSIONS]
     texts += [p.values[0] for p in CASES[:60]]
@@ -1427,7 +1431,8 @@ def test_hostile_scenarios_never_execute_anything(tmp_path: Path) -> None:
         runs.append(["validate", str(write(tmp_path, text, f"h{k}.toml"))])
     write(tmp_path, 'extends = "loop_b.toml"\n' + VALID, "loop_a.toml")
     write(tmp_path, 'extends = "loop_a.toml"\n', "loop_b.toml")
-    write(tmp_path, 'extends = "../../../etc/passwd"\n' + VALID, "escape.toml")
+    escape = os.path.relpath("/etc/passwd", tmp_path)  # really reaches /etc/passwd
+    write(tmp_path, f'extends = "{escape}"\n' + VALID, "escape.toml")
     valid = write(tmp_path, VALID, "valid.toml")
     runs += [
         ["validate", str(tmp_path / "loop_a.toml")],
@@ -1451,3 +1456,14 @@ def test_hostile_scenarios_never_execute_anything(tmp_path: Path) -> None:
     assert report["first"] == report["second"]
     assert report["second"][:-1] == [2] * (len(runs) - 1)
     assert report["second"][-1] == 0
+
+
+def test_extends_reaching_a_file_that_is_not_a_scenario_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("root:x:0:0:root:/root:/bin/sh\n")
+    path = write(tmp_path, f'extends = "{os.path.relpath(target, tmp_path)}"\n' + VALID)
+    code, out, err = run("validate", str(path))
+    assert code == 2 and not out
+    assert "notes.txt:1: not valid TOML" in err

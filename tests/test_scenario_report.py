@@ -142,10 +142,15 @@ def test_close_calls_skip_decisions_taken_without_knowing_the_node() -> None:
         .replace('when = { enter = "in" }\n', "", 1)
     )
     scenario = load_scenario_text(text)
-    for eq in solve_scenario(scenario, concept="spe"):
-        # i moves without seeing e's choice (two nodes, one information set): no close
-        # call is computed node by node for i; e's decision at the root is its own.
-        assert [d.player for d in eq.deviations] in ([], ["e"])
+    (eq,) = solve_scenario(scenario, concept="spe")
+    # i moves without seeing e's choice (two nodes, one information set): no close call
+    # is computed node by node for i; e's decision at the root is its own.
+    assert [(d.player, d.move, d.loss) for d in eq.deviations] == [
+        ("e", "enter", pytest.approx(2.0))
+    ]
+    # Control: when i sees e's choice, i's decision has its close call.
+    (seen,) = solve_scenario(load_scenario_text(ENTRY))
+    assert ("i", "respond") in {(d.player, d.move) for d in seen.deviations}
 
 
 def test_a_scenario_without_terms_compiles_to_zero_payoffs() -> None:

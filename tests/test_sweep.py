@@ -73,10 +73,26 @@ def test_a_batched_pure_nash_sweep_equals_solving_each_point() -> None:
 def test_samples_are_reproducible_and_stratified(baseline) -> None:  # type: ignore[no-untyped-def]
     one = sample_design(baseline, 50, names=["us_alliance_priority", "public_cover"], seed=3)
     two = sample_design(baseline, 50, names=["us_alliance_priority", "public_cover"], seed=3)
-    values = one.points(0, 50)["us_alliance_priority"]
-    np.testing.assert_array_equal(values, two.points(0, 50)["us_alliance_priority"])
-    strata = np.sort(np.floor(values / 2 * 50))
-    np.testing.assert_array_equal(strata, np.arange(50))
+    for name, (low, high) in (("us_alliance_priority", (0, 2)), ("public_cover", (0, 1))):
+        values = one.points(0, 50)[name]
+        np.testing.assert_array_equal(values, two.points(0, 50)[name])
+        strata = np.sort(np.floor((values - low) / (high - low) * 50))
+        np.testing.assert_array_equal(strata, np.arange(50))
+
+
+def test_the_command_line_samples_from_a_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    """--sample with each --sampling: the seed fixes the points, the method changes them."""
+    tables = {}
+    for sampling in ("latin-hypercube", "random"):
+        for seed in ("1", "1", "2"):
+            argv = ["sweep", str(BASELINE), "--sample", "20", "--vary", "public_cover=0:1"]
+            assert main([*argv, "--sampling", sampling, "--seed", seed, "--workers", "1"]) == 0
+            tables.setdefault(sampling, []).append(capsys.readouterr().out)
+    for runs in tables.values():
+        assert runs[0] == runs[1] != runs[2]
+    assert tables["latin-hypercube"][0] != tables["random"][0]
+    column = [float(line.split(",")[0]) for line in tables["latin-hypercube"][0].splitlines()[1:]]
+    assert sorted(int(v * 20) for v in column) == list(range(20))
 
 
 def test_serial_parallel_and_killed_then_resumed_sweeps_write_identical_tables(
@@ -182,6 +198,14 @@ def test_monte_carlo_draws_the_declared_distributions_reproducibly(
     table = run_sweep(baseline, design, workers=1).table
     summary = outcome_probabilities(table, baseline)
     assert summary.points.sum() == 4000 and summary.probability.sum() == pytest.approx(1)
+    assert (summary.probability == summary.points / 4000).all()
+    # The Wilson interval, recomputed from its formula for every row (z for 95%).
+    z, n = 1.959963984540054, 4000
+    p = summary.probability
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    np.testing.assert_allclose(summary.low, np.maximum(0, centre - half))
+    np.testing.assert_allclose(summary.high, np.minimum(1, centre + half))
     assert (summary.low <= summary.probability).all() and (
         summary.probability <= summary.high
     ).all()
