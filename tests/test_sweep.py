@@ -251,3 +251,54 @@ def test_a_point_without_equilibrium_reads_back_with_numeric_payoffs(tmp_path: P
     table = read_table(tmp_path / "t.csv")
     assert table["payoff_p"].dtype == np.float64 and np.isnan(table["payoff_p"][1])
     assert table["outcome"].tolist() == ["a=b", ""]
+
+
+PENNIES = """
+[scenario]
+title = "Pennies with a stake"
+[players.a]
+[players.b]
+[parameters.stake]
+value = 1
+range = [0, 2]
+[moves.ma]
+player = "a"
+actions = ["h", "t"]
+group = "g"
+[moves.mb]
+player = "b"
+actions = ["h", "t"]
+group = "g"
+[terms.a.match]
+reason = "r"
+when = { ma = ["h"], mb = ["h"] }
+value = "stake"
+[terms.a.match_t]
+reason = "r"
+when = { ma = "t", mb = "t" }
+value = 1
+[terms.b.mismatch]
+reason = "r"
+when = { ma = "h", mb = "t" }
+value = 1
+[terms.b.mismatch_h]
+reason = "r"
+when = { ma = "t", mb = "h" }
+value = 1
+"""
+
+
+def test_points_without_a_pure_equilibrium_keep_an_empty_row_in_point_order() -> None:
+    from sim.scenario import load_scenario_text
+
+    scenario = load_scenario_text(PENNIES)
+    design = grid_design([parse_vary("stake=0:2:5", scenario)])
+    table = run_sweep(scenario, design, concept="pure-nash", workers=1).table
+    assert table is not None
+    assert table.point.tolist() == sorted(table.point.tolist())
+    assert set(range(5)) == set(table.point)
+    empty = table[table.outcome == ""]
+    assert len(empty) >= 1 and empty.payoff_a.isna().all() and empty.max_regret.isna().all()
+    for row in table[table.outcome != ""].itertuples():
+        (eq,) = list(solve_scenario(scenario, concept="pure-nash", settings={"stake": row.stake}))
+        assert row.payoff_a == pytest.approx(eq.payoffs[0])

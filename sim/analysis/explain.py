@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from sim.games.behaviour import node_reach
 from sim.games.extensive_form import CHANCE, ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import action_values
@@ -136,19 +137,17 @@ def _tree(game: ExtensiveFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
             options = value[list(children), owner]
             if not np.all(np.isnan(options)):
                 value[v] = value[children[int(np.nanargmax(options))]]
-    # Probability of reaching each node when everyone follows the plan.
-    reach = np.zeros(n)
-    reach[0] = 1.0
-    for v in range(n):
-        children = tree.children(v)
-        if not children:
-            continue
-        h = int(tree.node_infoset[v])
-        if int(tree.infoset_player[h]) == CHANCE:
-            for c, p in zip(children, game.chance_at(v), strict=True):
-                reach[c] = reach[v] * p
-        elif h in plan:
-            reach[children[plan[h]]] = reach[v]
+    # Probability of reaching each node when everyone follows the plan (a set the
+    # plan leaves open is never reached: all-zero behaviour there).
+    behaviour = [
+        np.zeros(0)
+        if int(tree.infoset_player[h]) == CHANCE
+        else np.eye(len(tree.action_labels[h]))[plan[h]]
+        if h in plan
+        else np.zeros(len(tree.action_labels[h]))
+        for h in range(tree.n_infosets)
+    ]
+    reach = node_reach(game, behaviour)
     decisions = []
     for h in sorted(plan):
         owner = int(tree.infoset_player[h])

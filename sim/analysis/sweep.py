@@ -298,24 +298,32 @@ def evaluate_chunk(job: _Job) -> pd.DataFrame:
         Batch(scenario, structure, job.concept, job.settings, points)
     )
     index = np.asarray(found["index"], dtype=np.int64)
-    # Points without any equilibrium keep one row with an empty outcome.
+    # Points without any equilibrium keep one row with an empty outcome; rows go in
+    # point order (already so, with nothing missing, for the batched solvers).
     missing = np.setdiff1d(np.arange(size), index)
-    n = len(scenario.players)
-    order = np.argsort(np.concatenate([index, missing]), kind="stable")
+    rows = np.concatenate([index, missing])
+    ordered = not len(missing) and bool(np.all(index[1:] >= index[:-1]))
+    order = None if ordered else np.argsort(rows, kind="stable")
+
+    def arrange(found_values: Any, blank: Any) -> Any:
+        values = np.asarray(found_values, dtype=object if blank == "" else np.float64)
+        if len(missing):
+            filler = np.full((len(missing), *values.shape[1:]), blank, dtype=values.dtype)
+            values = np.concatenate([values, filler])
+        return values if order is None else values[order]
+
     data: dict[str, Any] = {
-        name: np.concatenate([values[index], values[missing]])[order]
+        name: values[rows] if order is None else values[rows][order]
         for name, values in points.items()
     }
-    data["point"] = (start + np.concatenate([index, missing]))[order]
+    data["point"] = start + (rows if order is None else rows[order])
     data["concept"] = job.concept
-    data["outcome"] = np.array(list(found["outcome"]) + [""] * len(missing), dtype=object)[order]
-    data["outcome_probability"] = np.concatenate(
-        [found["outcome_probability"], np.zeros(len(missing))]
-    )[order]
-    payoffs = np.concatenate([found["payoffs"], np.full((len(missing), n), np.nan)])[order]
+    data["outcome"] = arrange(found["outcome"], "")
+    data["outcome_probability"] = arrange(found["outcome_probability"], 0.0)
+    payoffs = arrange(found["payoffs"], np.nan).reshape(len(rows), len(scenario.players))
     for i, pid in enumerate(scenario.player_ids):
         data[f"payoff_{pid}"] = payoffs[:, i]
-    data["max_regret"] = np.concatenate([found["max_regret"], np.full(len(missing), np.nan)])[order]
+    data["max_regret"] = arrange(found["max_regret"], np.nan)
     return pd.DataFrame(data, columns=columns(scenario, job.design))
 
 

@@ -537,14 +537,17 @@ def _spe(
 def _from_normal_form(
     compiled: CompiledScenario, game: ExtensiveFormGame, normal: NormalFormGame, solution: Solution
 ) -> ScenarioSolution:
-    from sim.report import outcomes
-
-    index = {tuple(sorted(p.items())): t for t, p in enumerate(compiled.structure.paths)}
+    # Which outcomes each pure profile reaches, times chance: outcome probabilities
+    # of any (correlated or independent) distribution over profiles in one product.
+    reaches = game.profile_terminals() * game.terminal_chance_reach()
     equilibria = []
     for eq in solution:
-        probabilities = np.zeros(game.tree.n_terminals)
-        for p, path in outcomes(game, eq):
-            probabilities[index[tuple(sorted(path.items()))]] += p
+        joint = eq.joint
+        if joint is None:
+            joint = eq.strategies[0]
+            for strategy in eq.strategies[1:]:
+                joint = np.multiply.outer(joint, strategy)
+        probabilities = np.tensordot(joint, reaches, axes=joint.ndim)
         equilibria.append(
             ScenarioEquilibrium(
                 concept=eq.concept,
