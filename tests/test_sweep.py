@@ -11,10 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.analysis.design import grid_design, parse_vary, sample_design
 from sim.analysis.shifts import find_shifts
-from sim.analysis.sweep import run_sweep
+from sim.analysis.sweep import path_text, run_sweep
 from sim.cli import main
 from sim.scenario import load_scenario, solve_scenario
 
@@ -302,3 +304,66 @@ def test_points_without_a_pure_equilibrium_keep_an_empty_row_in_point_order() ->
     for row in table[table.outcome != ""].itertuples():
         (eq,) = list(solve_scenario(scenario, concept="pure-nash", settings={"stake": row.stake}))
         assert row.payoff_a == pytest.approx(eq.payoffs[0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    floats=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=30
+    ),
+    texts=st.lists(st.text(alphabet='ab=; ,"\n', max_size=6), min_size=1, max_size=30),
+)
+def test_chunk_files_are_the_bytes_pandas_would_write(
+    floats: list[float], texts: list[str]
+) -> None:
+    import pandas as pd
+
+    from sim.analysis.sweep import csv_text
+
+    size = min(len(floats), len(texts))
+    frame = pd.DataFrame(
+        {
+            "x": floats[:size],
+            "point": np.arange(size),
+            "concept": "spe",
+            "outcome": texts[:size],
+            "payoff": [v * 2 for v in floats[:size]],
+        }
+    )
+    for header in (True, False):
+        assert csv_text(frame, header=header) == frame.to_csv(index=False, header=header)
+
+
+def test_blocked_batched_spe_equals_one_pass_over_the_whole_batch(baseline) -> None:  # type: ignore[no-untyped-def]
+    """Blocks of points (sweep), chunks (solver, referee): none of them changes a result."""
+    from sim.analysis.sweep import SOLVE_BLOCK, Batch, _batched_spe
+    from sim.games.behaviour import batch_spe_regret
+    from sim.scenario.compiler import build_structure
+    from sim.solvers.subgame_perfect import backward_induction_batch
+
+    structure = build_structure(baseline)
+    rng = np.random.default_rng(7)
+    size = 2 * SOLVE_BLOCK + 123
+    points = {
+        "us_alliance_priority": rng.uniform(0, 2, size),
+        "seoul_audience_cost": rng.uniform(0, 10, size),
+    }
+    batch = Batch(baseline, structure, "spe", {}, points)
+    found = _batched_spe(batch)
+    compiled = batch.compile()
+    whole = backward_induction_batch(
+        structure.tree, compiled.payoffs, compiled.chance, tie_break=baseline.tie_break,
+        chunk_size=size, workers=1,
+    )  # fmt: skip
+    assert np.array_equal(found["payoffs"], whole.values)
+    best = whole.terminal_probabilities.argmax(axis=1)
+    assert list(found["outcome"]) == [path_text(structure.paths[t]) for t in best]
+    # The referee, chunked or not, on a profile with random deviations.
+    choices = whole.choices.copy()
+    flip = rng.random(choices.shape) < 0.05
+    choices[flip] = 0
+    tree = structure.tree
+    args = (tree, compiled.payoffs, compiled.chance, whole.decision_nodes, choices)
+    assert np.array_equal(batch_spe_regret(*args), batch_spe_regret(*args, chunk_size=size))
+    assert np.all(found["max_regret"] < 1e-9)
+    assert batch_spe_regret(*args).max() > 0

@@ -48,6 +48,7 @@ Move names
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,8 +70,10 @@ __all__ = [
     "Decision",
     "ExtensiveFormGame",
     "GameTree",
+    "NodeGroup",
     "ReducedStrategy",
     "Terminal",
+    "TreeLevel",
     "build_game",
     "chance_reach",
 ]
@@ -100,6 +103,59 @@ def _readonly_int(values: npt.ArrayLike, what: str) -> IntArray:
     result = array.astype(np.int64)
     result.flags.writeable = False
     return result
+
+
+@dataclass(frozen=True, eq=False)
+class NodeGroup:
+    """Nodes of one tree level that share an owner and a number of actions.
+
+    Batched solvers work a whole group at once: with level arrays laid out as
+    ``(nodes in the level, ...)``, ``below[child_positions]`` gathers every
+    group member's children from the next level in one step.
+
+    Attributes
+    ----------
+    owner
+        The player index, or :data:`CHANCE`.
+    nodes
+        The group's nodes.
+    positions
+        Their positions within their level.
+    child_positions
+        Shape ``(len(nodes), n_actions)``: each node's children's positions
+        within the next level.
+    """
+
+    owner: int
+    nodes: IntArray
+    positions: IntArray
+    child_positions: IntArray
+
+    @property
+    def n_actions(self) -> int:
+        """The number of actions (children) of each node in the group."""
+        return int(self.child_positions.shape[1])
+
+
+@dataclass(frozen=True, eq=False)
+class TreeLevel:
+    """The nodes at one depth: where its terminals sit and its inner nodes in groups.
+
+    Attributes
+    ----------
+    nodes
+        The level's nodes, in node order; a node's position is its index here.
+    terminal_positions, terminal_rows
+        The positions of the level's terminals and their rows in the payoff
+        array (their indices in :attr:`GameTree.terminals`).
+    groups
+        The level's decision and chance nodes as :class:`NodeGroup`.
+    """
+
+    nodes: IntArray
+    terminal_positions: IntArray
+    terminal_rows: IntArray
+    groups: tuple[NodeGroup, ...]
 
 
 def _distinct(labels: Sequence[str], what: str) -> tuple[str, ...]:
@@ -303,6 +359,52 @@ class GameTree:
         for v in range(self.n_nodes - 1, 0, -1):
             size[self.parent[v]] += size[v]
         return _frozen(size)
+
+    @cached_property
+    def levels(self) -> tuple[TreeLevel, ...]:
+        """The nodes by depth, root first, with inner nodes grouped for batched work.
+
+        Examples
+        --------
+        >>> game = build_game(["A", "B"], Decision("A", [
+        ...     ("l", Decision("B", [("x", Terminal([1, 0])), ("y", Terminal([0, 1]))])),
+        ...     ("r", Terminal([0, 0]))]))
+        >>> [level.nodes.tolist() for level in game.tree.levels]
+        [[0], [1, 4], [2, 3]]
+        >>> group = game.tree.levels[1].groups[0]
+        >>> group.owner, group.positions.tolist(), group.child_positions.tolist()
+        (1, [0], [[0, 1]])
+        """
+        depth = self.depth
+        by_depth = [np.flatnonzero(depth == d) for d in range(int(depth.max()) + 1)]
+        position = np.zeros(self.n_nodes, dtype=np.int64)
+        for nodes in by_depth:
+            position[nodes] = np.arange(len(nodes))
+        row = np.full(self.n_nodes, -1, dtype=np.int64)
+        row[self.terminals] = np.arange(self.n_terminals)
+        kind = self.node_kind
+        levels = []
+        for nodes in by_depth:
+            terminal = nodes[kind[nodes] == TERMINAL]
+            keyed: dict[tuple[int, int], list[int]] = {}
+            for v in nodes[kind[nodes] != TERMINAL].tolist():
+                owner = int(self.infoset_player[self.node_infoset[v]])
+                keyed.setdefault((owner, len(self._children[v])), []).append(v)
+            groups = tuple(
+                NodeGroup(
+                    owner,
+                    _frozen(np.array(members, dtype=np.int64)),
+                    _frozen(position[members]),
+                    _frozen(np.array([position[list(self._children[v])] for v in members])),
+                )
+                for (owner, _), members in keyed.items()
+            )
+            levels.append(
+                TreeLevel(
+                    _frozen(nodes), _frozen(position[terminal]), _frozen(row[terminal]), groups
+                )
+            )
+        return tuple(levels)
 
     def children(self, node: int) -> tuple[int, ...]:
         """The children of ``node``, in the order of its actions."""
@@ -1056,17 +1158,17 @@ def chance_reach(tree: GameTree, probabilities: FloatArray) -> FloatArray:
     >>> chance_reach(game.tree, np.array([[0.25, 0.75], [0.5, 0.5]])).tolist()
     [[1.0, 0.25, 0.75], [1.0, 0.5, 0.5]]
     """
-    edge = np.ones((*probabilities.shape[:-1], tree.n_nodes))
+    leading = probabilities.shape[:-1]
+    # Work with nodes first and points last, so that each step copies whole rows.
+    points = np.reshape(probabilities, (math.prod(leading), probabilities.shape[-1])).T
+    edge = np.ones((tree.n_nodes, points.shape[1]))
     for k, v in enumerate(tree.chance_nodes.tolist()):
         lo = int(tree.chance_offsets[k])
-        for a, child in enumerate(tree.children(v)):
-            edge[..., child] = probabilities[..., lo + a]
+        edge[list(tree.children(v))] = points[lo : lo + len(tree.children(v))]
     reach = np.ones_like(edge)
-    depth = tree.depth
-    for d in range(1, int(depth.max()) + 1 if tree.n_nodes > 1 else 1):
-        level = np.flatnonzero(depth == d)
-        reach[..., level] = reach[..., tree.parent[level]] * edge[..., level]
-    return reach
+    for level in tree.levels[1:]:
+        reach[level.nodes] = reach[tree.parent[level.nodes]] * edge[level.nodes]
+    return np.ascontiguousarray(reach.T).reshape(*leading, tree.n_nodes)
 
 
 # ---------------------------------------------------------------------- nested builder

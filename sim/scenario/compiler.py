@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -100,8 +101,6 @@ class CompiledScenario:
         shape ``(B,)`` for a batch.
     batch
         ``None`` for one point, else the number of points ``B``.
-    payoffs
-        Shape ``(n_terminals, n_players)``, or ``(B, n_terminals, n_players)``.
     chance
         The chance probabilities, flat as in :class:`ExtensiveFormGame`; with a
         leading ``B`` axis for a batch.
@@ -113,9 +112,25 @@ class CompiledScenario:
     structure: ScenarioStructure
     values: Mapping[str, Any]
     batch: int | None
-    payoffs: FloatArray
     chance: FloatArray
     case_values: FloatArray
+
+    @cached_property
+    def payoffs(self) -> FloatArray:
+        """Shape ``(n_terminals, n_players)``, or ``(B, n_terminals, n_players)``.
+
+        Computed on first use: a sweep takes the payoffs of a few points at a
+        time with :meth:`payoffs_of` instead.
+        """
+        return self.payoffs_of(slice(None))
+
+    def payoffs_of(self, points: slice) -> FloatArray:
+        """The payoffs of a slice of a batch's points (of the one point, if not a batch)."""
+        tree = self.structure.tree
+        n_cases, size = len(self.structure.cases), tree.n_terminals * tree.n_players
+        flat = self.structure.incidence.reshape(n_cases, size)
+        values = self.case_values if self.batch is None else self.case_values[points]
+        return (values @ flat).reshape(*values.shape[:-1], tree.n_terminals, tree.n_players)
 
     def game(self, point: int | None = None) -> ExtensiveFormGame:
         """The extensive-form game at one point (``point`` must be given for a batch)."""
@@ -457,9 +472,6 @@ def compile_scenario(
     case_values = np.zeros((*shape, n_cases))
     for k, (t, c) in enumerate(structure.cases):
         case_values[..., k] = scenario.terms[t].cases[c].value.evaluate(values)
-    tree = structure.tree
-    flat = structure.incidence.reshape(n_cases, tree.n_terminals * tree.n_players)
-    payoffs = (case_values @ flat).reshape(*shape, tree.n_terminals, tree.n_players)
     columns: list[FloatArray] = []
     evaluated: dict[int, list[FloatArray]] = {}
     for case in structure.chance_cases:
@@ -467,4 +479,4 @@ def compile_scenario(
             evaluated[id(case)] = _probabilities(case, values, batch)
         columns.extend(evaluated[id(case)])
     chance = np.stack(columns, axis=-1) if columns else np.zeros((*shape, 0))
-    return CompiledScenario(scenario, structure, values, batch, payoffs, chance, case_values)
+    return CompiledScenario(scenario, structure, values, batch, chance, case_values)

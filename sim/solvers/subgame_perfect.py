@@ -693,65 +693,39 @@ def subgame_perfect(
 
 # ---------------------------------------------------------------------- batches
 class _BatchPlan:
-    """Index arrays for backward induction by levels, built once per tree.
+    """What backward induction by levels needs, built once per tree.
 
-    Nodes are grouped by depth; within a level, decision nodes of one player
-    with the same number of actions (and chance nodes with the same number of
-    outcomes) form one group, solved by a few numpy operations on arrays of
-    shape ``(points, nodes in the group, actions, players)``.
+    The tree's :attr:`~sim.games.extensive_form.GameTree.levels` give, at each
+    depth, groups of decision nodes of one player with one number of actions
+    (and chance nodes with one number of outcomes); each group is solved by a
+    few numpy operations on arrays of shape ``(nodes in the group, actions,
+    players, points)``. Here each group also gets its columns in the output
+    (decision nodes) or in the chance array, and its tie-break preferences.
     """
 
     def __init__(self, tree: GameTree, preferred: dict[int, int]) -> None:
-        self.tree = tree
-        kinds = tree.node_kind
-        depth = tree.depth
-        self.n_levels = int(depth.max()) + 1
-        levels = [np.flatnonzero(depth == d) for d in range(self.n_levels)]
-        position = np.zeros(tree.n_nodes, dtype=np.int64)
-        for nodes in levels:
-            position[nodes] = np.arange(len(nodes))
-        self.sizes = [len(nodes) for nodes in levels]
-        self.decision_nodes = _frozen_int(np.flatnonzero(kinds == DECISION))
-        column = {int(v): k for k, v in enumerate(self.decision_nodes.tolist())}
-        terminal_row = {int(v): k for k, v in enumerate(tree.terminals.tolist())}
-        chance_start = {
-            int(v): int(tree.chance_offsets[k]) for k, v in enumerate(tree.chance_nodes.tolist())
-        }
-        # per level: (positions of terminals in the level, their payoff rows)
-        self.terminals: list[tuple[IntArray, IntArray]] = []
-        # per level: groups (player or CHANCE, positions, child positions, columns, extra)
-        self.groups: list[list[tuple[int, IntArray, IntArray, IntArray, IntArray]]] = []
-        for nodes in levels:
-            terms = [int(v) for v in nodes if kinds[v] == TERMINAL]
-            self.terminals.append(
-                (
-                    position[terms].astype(np.int64),
-                    np.array([terminal_row[v] for v in terms], dtype=np.int64),
-                )
-            )
-            keyed: dict[tuple[int, int], list[int]] = {}
-            for v in nodes.tolist():
-                if kinds[v] == TERMINAL:
-                    continue
-                owner = (
-                    CHANCE if kinds[v] == CHANCE_NODE
-                    else int(tree.infoset_player[int(tree.node_infoset[v])])
-                )  # fmt: skip
-                keyed.setdefault((owner, len(tree.children(v))), []).append(v)
-            groups = []
-            for (owner, k), members in keyed.items():
-                kids = np.array([position[list(tree.children(v))] for v in members])
-                if owner == CHANCE:
-                    columns = np.array([chance_start[v] + np.arange(k) for v in members])
+        self.levels = tree.levels
+        self.decision_nodes = _frozen_int(np.flatnonzero(tree.node_kind == DECISION))
+        column = np.full(tree.n_nodes, -1, dtype=np.int64)
+        column[self.decision_nodes] = np.arange(len(self.decision_nodes))
+        chance_start = np.full(tree.n_nodes, -1, dtype=np.int64)
+        chance_start[tree.chance_nodes] = tree.chance_offsets[:-1]
+        # per level, per group: (columns, tie-break preferences)
+        self.columns: list[list[tuple[IntArray, IntArray]]] = []
+        for level in self.levels:
+            per_group = []
+            for group in level.groups:
+                if group.owner == CHANCE:
+                    columns = chance_start[group.nodes][:, None] + np.arange(group.n_actions)
                     extra = np.zeros(0, dtype=np.int64)
                 else:
-                    columns = np.array([column[v] for v in members], dtype=np.int64)
+                    columns = column[group.nodes]
                     extra = np.array(
-                        [preferred.get(int(tree.node_infoset[v]), -1) for v in members],
+                        [preferred.get(int(tree.node_infoset[v]), -1) for v in group.nodes],
                         dtype=np.int64,
                     )
-                groups.append((owner, position[members].astype(np.int64), kids, columns, extra))
-            self.groups.append(groups)
+                per_group.append((columns, extra))
+            self.columns.append(per_group)
 
     def run(
         self,
@@ -769,65 +743,67 @@ class _BatchPlan:
         """
         m, n_players = len(pay), pay.shape[2]
         chance_t = np.ascontiguousarray(prob.T)  # (chance actions, points)
+        # (points, terminals, players) -> (terminals, players, points), once
+        pay_t = np.ascontiguousarray(pay.reshape(m, -1).T).reshape(-1, n_players, m)
         below: FloatArray | None = None
         chosen_by_group: dict[tuple[int, int], IntArray] = {}
-        for d in range(self.n_levels - 1, -1, -1):
-            level = np.empty((self.sizes[d], n_players, m))
-            positions, rows = self.terminals[d]
-            if len(positions):
-                lo, hi = int(rows[0]), int(rows[-1]) + 1
-                block = pay[:, lo:hi] if hi - lo == len(rows) else pay[:, rows]
-                # (points, rows, players) -> (rows, players, points); 2-D transposes are fastest
-                flat = np.ascontiguousarray(block.reshape(m, -1).T)
-                level[positions] = flat.reshape(len(rows), n_players, m)
-            for g, (owner, where, kids, columns, extra) in enumerate(self.groups[d]):
+        for d in range(len(self.levels) - 1, -1, -1):
+            level = self.levels[d]
+            current = np.empty((len(level.nodes), n_players, m))
+            if len(level.terminal_positions):
+                current[level.terminal_positions] = pay_t[level.terminal_rows]
+            for g, (group, (columns, extra)) in enumerate(
+                zip(level.groups, self.columns[d], strict=True)
+            ):
                 assert below is not None
-                options = below[kids]  # (G, k, players, points)
-                k = kids.shape[1]
-                if owner == CHANCE:
+                options = below[group.child_positions]  # (G, k, players, points)
+                if group.owner == CHANCE:
                     p = chance_t[columns]  # (G, k, points)
                     value = p[:, 0, None, :] * options[:, 0]
-                    for a in range(1, k):
+                    for a in range(1, group.n_actions):
                         value += p[:, a, None, :] * options[:, a]
-                    level[where] = value
+                    current[group.positions] = value
                     continue
-                own = options[:, :, owner, :]  # (G, k, points)
+                own = options[:, :, group.owner, :]  # (G, k, points)
                 ok = own >= own.max(axis=1, keepdims=True) - tol
-                chosen = np.full((len(where), m), k - 1, dtype=np.int64)
+                k = group.n_actions
+                chosen = np.full((len(extra), m), k - 1, dtype=np.int64)
                 for a in range(k - 2, -1, -1):  # the lowest best index wins
                     chosen = np.where(ok[:, a], a, chosen)
                 if np.any(extra >= 0):
                     favourite = np.clip(extra, 0, None)
-                    allowed = ok[np.arange(len(where)), favourite] & (extra >= 0)[:, None]
+                    allowed = ok[np.arange(len(extra)), favourite] & (extra >= 0)[:, None]
                     chosen = np.where(allowed, favourite[:, None], chosen)
-                value = np.empty((len(where), n_players, m))
-                picks = [chosen == a for a in range(1, k)]
+                value = np.empty((len(extra), n_players, m))
+                picks = [chosen == a for a in range(1, group.n_actions)]
                 for q in range(n_players):  # one player at a time: no broadcasting
                     plane = options[:, 0, q]
-                    for a in range(1, k):
+                    for a in range(1, group.n_actions):
                         plane = np.where(picks[a - 1], options[:, a, q], plane)
                     value[:, q] = plane
-                level[where] = value
+                current[group.positions] = value
                 choices[:, columns] = chosen.T
                 chosen_by_group[(d, g)] = chosen
-            below = level
+            below = current
         assert below is not None
         values[:] = below[0].T
         above: FloatArray = np.ones((1, m))
-        if self.n_levels == 1:
+        if len(self.levels) == 1:
             reach[:, 0] = 1.0
-        for d in range(self.n_levels - 1):
-            reached: FloatArray = np.zeros((self.sizes[d + 1], m))
-            for g, (owner, where, kids, columns, _) in enumerate(self.groups[d]):
-                if owner == CHANCE:
+        for d in range(len(self.levels) - 1):
+            following = self.levels[d + 1]
+            reached: FloatArray = np.zeros((len(following.nodes), m))
+            for g, (group, (columns, _)) in enumerate(
+                zip(self.levels[d].groups, self.columns[d], strict=True)
+            ):
+                if group.owner == CHANCE:
                     edge = chance_t[columns]
                 else:
-                    k = kids.shape[1]
+                    k = group.n_actions
                     edge = chosen_by_group[(d, g)][:, None, :] == np.arange(k)[None, :, None]
-                reached[kids] = above[where][:, None, :] * edge
-            positions, rows = self.terminals[d + 1]
-            if len(positions):
-                reach[:, rows] = reached[positions].T
+                reached[group.child_positions] = above[group.positions][:, None, :] * edge
+            if len(following.terminal_positions):
+                reach[:, following.terminal_rows] = reached[following.terminal_positions].T
             above = reached
 
 
@@ -844,7 +820,7 @@ def backward_induction_batch(
     *,
     tie_break: Mapping[str, str] | None = None,
     tol: float = 1e-9,
-    chunk_size: int = 4_096,
+    chunk_size: int = 512,
     workers: int | None = None,
 ) -> BatchResult:
     """Backward induction for a batch of parameter points on one perfect-information tree.
@@ -874,8 +850,9 @@ def backward_induction_batch(
     tie_break, tol
         As for :func:`subgame_perfect`.
     chunk_size
-        How many points are solved together; it bounds the working memory and
-        does not change the results.
+        How many points are solved together; it bounds the working memory
+        (the default keeps it in the processor's cache for trees of a few
+        hundred nodes) and does not change the results.
     workers
         Threads solving chunks in parallel (numpy releases the GIL); ``None``
         uses every CPU. Results do not depend on it.

@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -83,36 +84,64 @@ def gambit_seconds_per_point(path: Path, samples: int) -> float | None:
     return statistics.median(times)
 
 
+def median_seconds(repeat: int, measure: Callable[[], float]) -> tuple[float, list[float]]:
+    """The median of ``repeat`` measurements, and all of them."""
+    runs = [measure() for _ in range(repeat)]
+    return statistics.median(runs), runs
+
+
+def runs_text(runs: list[float]) -> str:
+    return ", ".join(f"{r:.2f}" for r in runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each sweep (median)")
     parser.add_argument("--samples", type=int, default=200, help="points timed in the loops")
     args = parser.parse_args()
     vary = f"us_alliance_priority=0:2:{args.points}"
     baseline = ROOT / "scenarios" / "baseline_nov2020.toml"
     package = ROOT / "scenarios" / "classroom_brokered_package.toml"
     with tempfile.TemporaryDirectory() as folder:
-        spe = sweep_seconds(baseline, vary, "spe", args.workers, Path(folder) / "spe.csv")
-        pure = sweep_seconds(package, vary, "pure-nash", args.workers, Path(folder) / "p.csv")
-        # The loop below only solves: compare it with the sweep's table kept in memory.
-        pure_memory = sweep_seconds(package, vary, "pure-nash", 1, None, chunk=100_000)
+        spe, spe_runs = median_seconds(
+            args.repeat,
+            lambda: sweep_seconds(baseline, vary, "spe", args.workers, Path(folder) / "spe.csv"),
+        )
+        pure, pure_runs = median_seconds(
+            args.repeat,
+            lambda: sweep_seconds(package, vary, "pure-nash", args.workers, Path(folder) / "p.csv"),
+        )
+        rows = sum(1 for _ in (Path(folder) / "p.csv").open()) - 1
+        # The pygambit loop only solves: compare it with the sweep's table kept in
+        # memory (one process: starting workers costs more than it saves here).
+        memory, memory_runs = median_seconds(
+            args.repeat,
+            lambda: sweep_seconds(package, vary, "pure-nash", 1, None, chunk=100_000),
+        )
     loop = loop_seconds_per_point(baseline, "spe", args.samples) * args.points
     gambit = gambit_seconds_per_point(package, args.samples)
-    print(f"points: {args.points:,}, workers: {args.workers}")
-    print(f"flagship SPE sweep (sim sweep):          {spe:8.2f} s")
+    print(f"points: {args.points:,}, workers: {args.workers}, median of {args.repeat} runs")
+    print(f"flagship SPE sweep to CSV:                {spe:8.2f} s  (runs {runs_text(spe_runs)})")
     print(f"flagship SPE, solve_scenario loop (est.): {loop:8.0f} s  ({loop / spe:,.0f}x)")
-    print(f"classroom pure-Nash sweep to CSV:        {pure:8.2f} s")
-    print(f"classroom pure-Nash sweep in memory:     {pure_memory:8.2f} s (1 process)")
+    print(
+        f"classroom pure-Nash sweep to CSV:         {pure:8.2f} s  (runs {runs_text(pure_runs)}; "
+        f"{rows:,} rows)"
+    )
+    print(
+        f"classroom pure-Nash sweep in memory:      {memory:8.2f} s  "
+        f"(runs {runs_text(memory_runs)}; 1 process)"
+    )
     if gambit is None:
         print("pygambit enumpure loop: not installed (pip install -e '.[bench]')")
     else:
         total = gambit * args.points
         print(
-            f"pygambit enumpure_solve loop (est.):     {total:8.0f} s  "
-            f"({total / pure:,.0f}x the CSV sweep, {total / pure_memory:,.0f}x in memory)"
+            f"pygambit enumpure_solve loop (est.):      {total:8.0f} s  "
+            f"({total / memory:,.0f}x the sweep in memory, {total / pure:,.0f}x the CSV sweep)"
         )
-    print(f"peak memory (largest process):           {peak_mib():8.0f} MiB")
+    print(f"peak memory (largest process):            {peak_mib():8.0f} MiB")
 
 
 if __name__ == "__main__":
