@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.solvers import CONCEPTS
 
@@ -335,18 +335,27 @@ def _build_parser() -> argparse.ArgumentParser:
     plot.add_argument(
         "results",
         metavar="RESULTS",
-        help="a sweep table (.csv with its .json) for shift and map; a game or scenario "
-        "file for qre and matrix",
+        help="a sweep table (.csv or .parquet, with its .json) for shift, map and "
+        "probability; a game or scenario file for tree, qre and matrix",
     )
     plot.add_argument(
         "--kind",
         default="shift",
-        choices=["shift", "map", "qre", "matrix"],
+        choices=["shift", "map", "probability", "tree", "qre", "matrix"],
         help="shift: outcome bands and payoffs along the one varied parameter (default); "
-        "map: regions of a two-parameter grid; qre: the logit QRE branch of a game; "
-        "matrix: the payoff matrix of a 2- or 3-player game",
+        "map: regions of a two-parameter grid; probability: how often each outcome occurs "
+        "over a sweep's points (Monte Carlo), with confidence intervals; tree: the game tree "
+        "with an equilibrium's play; qre: the logit QRE branch of a game; matrix: the payoff "
+        "matrix of a 2- or 3-player game",
     )
     _add_scenario_options(plot)
+    plot.add_argument(
+        "--equilibrium",
+        type=int,
+        default=1,
+        metavar="K",
+        help="with --kind tree: draw the K-th equilibrium 'sim solve' lists (default 1)",
+    )
     plot.add_argument("--out", required=True, metavar="FILE", help="a .png, .svg or .pdf file")
 
     commands.add_parser(
@@ -718,8 +727,11 @@ def _plot(args: argparse.Namespace) -> str:
         figure = qre_figure(normal) if args.kind == "qre" else matrix_figure(normal)
         save_figure(figure, args.out)
         return f"wrote {args.out}"
+    if args.kind == "tree":
+        save_figure(_tree_figure(args), args.out)
+        return f"wrote {args.out}"
     if args.settings or args.force:
-        raise UsageError("--set and --force apply to --kind qre and matrix only")
+        raise UsageError("--set and --force apply to --kind tree, qre and matrix only")
     table_path = Path(args.results)
     sidecar = Path(str(table_path) + ".json")
     if not table_path.is_file() or not sidecar.is_file():
@@ -731,6 +743,21 @@ def _plot(args: argparse.Namespace) -> str:
         table = read_table(table_path)
     except (KeyError, ValueError, json.JSONDecodeError) as error:
         raise UsageError(f"{args.results}: not a sweep table ({error})") from None
+    if args.kind == "probability":
+        from sim.analysis.monte_carlo import outcome_probabilities
+        from sim.plot.probability import probability_figure
+
+        what = {"monte-carlo": "Monte Carlo draws", "grid": "grid points"}.get(
+            record["design"].get("kind"), "sampled points"
+        )
+        points = int(table["point"].nunique())
+        figure = probability_figure(
+            outcome_probabilities(table, scenario),
+            title=f"{scenario.title}: how often each outcome occurs over {points:,} {what}",
+            what=what,
+        )
+        save_figure(figure, args.out)
+        return f"wrote {args.out}"
     wanted = {"shift": 1, "map": 2}[args.kind]
     if len(names) != wanted or record["design"].get("kind") != "grid":
         raise UsageError(
@@ -744,6 +771,55 @@ def _plot(args: argparse.Namespace) -> str:
     else:
         save_figure(shift_from_table(scenario, table, names[0]), args.out)
     return f"wrote {args.out}"
+
+
+def _tree_figure(args: argparse.Namespace) -> Any:
+    """The tree of a scenario or game file with the play of its K-th equilibrium."""
+    from sim.errors import UsageError
+    from sim.games.extensive_form import ExtensiveFormGame
+    from sim.plot.tree import tree_figure
+
+    if args.equilibrium < 1:
+        raise UsageError(f"--equilibrium: expected 1 or more; got {args.equilibrium}")
+    if _is_scenario(args.results):
+        from sim.scenario import load_scenario, solve_scenario
+        from sim.scenario.solve import force_moves
+
+        scenario = force_moves(load_scenario(args.results), _pairs(args.force, "--force"))
+        if scenario.rounds is not None:
+            raise UsageError(
+                f"{args.results}: --kind tree draws one-shot scenarios; this one repeats its "
+                "stage in [rounds] (sim solve reports each round's play)"
+            )
+        solution = solve_scenario(scenario, settings=_settings(args.settings))
+        game, found, title = solution.game, list(solution), scenario.title
+        concept = solution.concept
+        pick = _nth(found, args.equilibrium, args.results, concept)
+        probabilities, behaviour = pick.terminal_probabilities, pick.behaviour
+    else:
+        from sim.solvers import solve
+
+        args.path = args.results
+        loaded = _load(args)
+        if not isinstance(loaded, ExtensiveFormGame):
+            raise UsageError(f"{args.results}: --kind tree needs an extensive-form game (.efg)")
+        game = loaded
+        concept = "spe" if game.tree.is_perfect_information else "nash"
+        found, title = list(solve(game, concept)), game.title or Path(args.results).stem
+        pick = _nth(found, args.equilibrium, args.results, concept)
+        probabilities, behaviour = game.terminal_distribution(pick.strategies), None
+    heading = f"{title}: {concept} equilibrium {args.equilibrium} of {len(found)}"
+    return tree_figure(game, probabilities, behaviour=behaviour, title=heading)
+
+
+def _nth(found: list[Any], k: int, path: str, concept: str) -> Any:
+    from sim.errors import UsageError
+
+    if not found:
+        raise UsageError(f"{path}: no {concept} equilibrium to draw")
+    if k > len(found):
+        raise UsageError(f"--equilibrium {k}: {path} has {len(found)} {concept} equilibria")
+    return found[k - 1]
 
 
 COMMANDS = {

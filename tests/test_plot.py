@@ -142,3 +142,88 @@ def test_the_shift_plot_payoffs_are_those_of_the_forced_scenario() -> None:
     for k, rho in enumerate(xs):
         (eq,) = solve_scenario(scenario, settings={"us_alliance_priority": rho}, force=force)
         assert payoffs["Washington"][k] == pytest.approx(eq.payoffs[0])
+
+
+def _played_edges(figure) -> list[tuple[float, ...]]:  # type: ignore[no-untyped-def]
+    from matplotlib.colors import to_hex
+
+    return [
+        tuple(line.get_xdata())
+        for line in figure.axes[0].lines
+        if line.get_linewidth() == 3.0 and to_hex(line.get_color()) == "#000000"
+    ]
+
+
+def test_the_flagship_tree_is_folded_around_its_path() -> None:
+    from sim.plot.tree import tree_figure
+
+    scenario = load_scenario(BASELINE)
+    (eq,) = solve_scenario(scenario)
+    game = compile_scenario_game(scenario)
+    figure = tree_figure(game, eq.terminal_probabilities, behaviour=eq.behaviour)
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    # The path: stay out, proceed, skip, then either draw of the court sale, keep, keep.
+    for action in ("stay_out", "proceed", "skip", "completes (60%)", "stalls (40%)"):
+        assert action in texts
+    reached = [t for t in texts if t.startswith(("60%: ", "40%: "))]
+    assert len(reached) == 2
+    # 216 outcomes folded to the path and one step off it, each with what play gives.
+    folded = [t for t in texts if t.startswith("\u2026 ")]
+    assert 5 <= len(folded) <= 20 and all("; then Washington " in t for t in folded)
+    assert len(_played_edges(figure)) == 3 + 2 + 2 * 2  # three moves, the sale, two each
+
+
+def compile_scenario_game(scenario):  # type: ignore[no-untyped-def]
+    from sim.scenario import compile_scenario
+
+    return compile_scenario(scenario).game()
+
+
+def test_a_small_tree_is_drawn_whole_with_its_information_sets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = ROOT / "scenarios" / "classroom_brokered_package.toml"
+    out = tmp_path / "tree.svg"
+    assert (
+        main(["plot", str(package), "--kind", "tree", "--equilibrium", "2", "--out", str(out)]) == 0
+    )
+    assert out.read_text().lstrip().startswith("<?xml")
+    from sim.plot.tree import tree_figure
+
+    solution = solve_scenario(load_scenario(package))
+    mixed = next(eq for eq in solution if not eq.pure)
+    figure = tree_figure(solution.game, mixed.terminal_probabilities)
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert sum(t.startswith("Seoul ") or "%: Seoul " in t for t in texts) == 8  # every outcome
+    assert any(t.startswith(("accept (", "refuse (")) for t in texts)  # mixed play in percent
+    assert len(figure.axes[0].patches) == 1  # Tokyo's two nodes: one information set
+    capsys.readouterr()
+    args = ["plot", str(package), "--kind", "tree", "--out", str(tmp_path / "x.png")]
+    assert main([*args, "--equilibrium", "9"]) == 2
+    assert "has 3 nash equilibria" in capsys.readouterr().err
+    rounds = ROOT / "scenarios" / "moon_lame_duck.toml"
+    assert main(["plot", str(rounds), "--kind", "tree", "--out", str(tmp_path / "r.png")]) == 2
+    assert "[rounds]" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists() and not (tmp_path / "r.png").exists()
+
+
+def test_monte_carlo_probabilities_are_drawn_with_their_intervals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.analysis.monte_carlo import outcome_probabilities
+    from sim.plot.probability import probability_figure
+
+    out = tmp_path / "mc.csv"
+    args = ["sweep", str(BASELINE), "--monte-carlo", "400", "--seed", "3", "--workers", "1"]
+    assert main([*args, "--out", str(out)]) == 0
+    figure_file = tmp_path / "mc.pdf"
+    assert main(["plot", str(out), "--kind", "probability", "--out", str(figure_file)]) == 0
+    assert figure_file.read_bytes()[:5] == b"%PDF-"
+    table = outcome_probabilities(read_table(out), load_scenario(BASELINE))
+    figure = probability_figure(table)
+    ax = figure.axes[0]
+    assert [round(bar.get_width(), 9) for bar in ax.patches] == [
+        round(100 * p, 9) for p in sorted(table["probability"], reverse=True)
+    ]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0].startswith("A: Washington: stay_out")

@@ -1007,6 +1007,45 @@ class ExtensiveFormGame:
         assert result is not None
         return result
 
+    def terminal_distribution(self, strategies: Sequence[npt.ArrayLike]) -> FloatArray:
+        """The probability of each outcome under a mixed profile of reduced strategies.
+
+        Parameters
+        ----------
+        strategies
+            One probability vector per player over the reduced strategies, in
+            the order of :meth:`reduced_normal_form`.
+
+        Returns
+        -------
+        numpy.ndarray
+            One probability per terminal, in ``tree.terminals`` order (chance included).
+
+        Examples
+        --------
+        >>> game = build_game(["Seoul"], Chance([
+        ...     ("calm", 0.75, Decision("Seoul", [("talk", Terminal([2])),
+        ...                                       ("wait", Terminal([0]))])),
+        ...     ("crisis", 0.25, Terminal([-1]))], "weather"))
+        >>> game.terminal_distribution([[0.5, 0.5]]).tolist()
+        [0.375, 0.375, 0.25]
+        """
+        reduced = self.reduced_strategies()
+        if len(strategies) != self.n_players:
+            raise GameError(f"expected {self.n_players} strategies; got {len(strategies)}")
+        reach = self.terminal_chance_reach()
+        for i, (sigma, own) in enumerate(zip(strategies, reduced, strict=True)):
+            x = np.asarray(sigma, dtype=np.float64)
+            if x.shape != (len(own),):
+                raise GameError(
+                    f"strategy of {self.players[i]!r}: expected {len(own)} probabilities; "
+                    f"got shape {x.shape}"
+                )
+            if not np.all(np.isfinite(x)) or x.min() < -1e-9 or abs(x.sum() - 1.0) > 1e-9 * len(x):
+                raise GameError(f"strategy of {self.players[i]!r} is not a probability vector")
+            reach = reach * (np.clip(x, 0.0, None) @ self._realization(i, own))
+        return reach
+
     def play_distribution(self, strategies: Sequence[npt.ArrayLike]) -> list[Path]:
         """The distribution over play paths induced by a mixed profile of reduced strategies.
 
@@ -1035,20 +1074,7 @@ class ExtensiveFormGame:
         0.375 {'weather': 'calm', 'Seoul move 1': 'wait'}
         0.25 {'weather': 'crisis'}
         """
-        reduced = self.reduced_strategies()
-        if len(strategies) != self.n_players:
-            raise GameError(f"expected {self.n_players} strategies; got {len(strategies)}")
-        reach = self.terminal_chance_reach()
-        for i, (sigma, own) in enumerate(zip(strategies, reduced, strict=True)):
-            x = np.asarray(sigma, dtype=np.float64)
-            if x.shape != (len(own),):
-                raise GameError(
-                    f"strategy of {self.players[i]!r}: expected {len(own)} probabilities; "
-                    f"got shape {x.shape}"
-                )
-            if not np.all(np.isfinite(x)) or x.min() < -1e-9 or abs(x.sum() - 1.0) > 1e-9 * len(x):
-                raise GameError(f"strategy of {self.players[i]!r} is not a probability vector")
-            reach = reach * (np.clip(x, 0.0, None) @ self._realization(i, own))
+        reach = self.terminal_distribution(strategies)
         tree = self.tree
         paths: list[Path] = []
         for t in np.argsort(-reach, kind="stable").tolist():
