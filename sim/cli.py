@@ -361,6 +361,37 @@ def _build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "methods", help="list the solvers and what they guarantee", description="List the solvers."
     )
+
+    classroom = commands.add_parser(
+        "classroom",
+        help="run a role-play exercise: handouts, a live session, the debrief",
+        description="Classroom exercises built on a scenario.",
+    )
+    exercises = classroom.add_subparsers(
+        dest="classroom_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    handouts = exercises.add_parser(
+        "handouts",
+        help="write the public background, a private briefing per role and the instructor's guide",
+        description="Write a scenario's handouts (HTML and PDF) into a folder: the public "
+        "background, one private briefing per role, and the instructor's guide with the "
+        "answer key.",
+    )
+    handouts.add_argument("path", metavar="SCENARIO", help="a scenario file (.toml)")
+    handouts.add_argument("--out", required=True, metavar="DIR", help="the folder to write into")
+    _add_scenario_options(handouts)
+    handouts.add_argument(
+        "--numbers",
+        action="store_true",
+        help="print each payoff term's value in the briefings (default: its rank and its "
+        "weight in words)",
+    )
+    handouts.add_argument(
+        "--format",
+        default="both",
+        choices=["html", "pdf", "both"],
+        help="which files to write (default both)",
+    )
     return parser
 
 
@@ -822,6 +853,22 @@ def _nth(found: list[Any], k: int, path: str, concept: str) -> Any:
     return found[k - 1]
 
 
+def _classroom(args: argparse.Namespace) -> str:
+    from sim.classroom.handouts import write_handouts
+    from sim.errors import UsageError
+    from sim.scenario import load_scenario
+    from sim.scenario.solve import force_moves
+
+    if not _is_scenario(args.path):
+        raise UsageError(f"{args.path}: handouts are made from a scenario file (.toml)")
+    scenario = force_moves(load_scenario(args.path), _pairs(args.force, "--force"))
+    formats = ("html", "pdf") if args.format == "both" else (args.format,)
+    written = write_handouts(
+        scenario, args.out, settings=_settings(args.settings), numbers=args.numbers, formats=formats
+    )
+    return "\n".join(f"wrote {path}" for path in written)
+
+
 COMMANDS = {
     "solve": _solve,
     "explain": _explain,
@@ -832,6 +879,7 @@ COMMANDS = {
     "shifts": _shifts,
     "plot": _plot,
     "methods": _methods,
+    "classroom": _classroom,
 }
 
 

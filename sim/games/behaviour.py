@@ -44,6 +44,7 @@ from sim.games.extensive_form import (
 
 __all__ = [
     "batch_spe_regret",
+    "behaviour_from_reduced",
     "node_reach",
     "node_values",
     "subgame_regret",
@@ -82,6 +83,60 @@ def _edges(game: ExtensiveFormGame, behaviour: Behaviour) -> list[FloatArray]:
                 )
             edges.append(beta)
     return edges
+
+
+def behaviour_from_reduced(
+    game: ExtensiveFormGame, strategies: Sequence[npt.ArrayLike]
+) -> tuple[FloatArray, ...]:
+    """Behaviour strategies equivalent to a mixed profile of reduced strategies.
+
+    Kuhn's theorem (perfect recall): at each information set, the probability
+    of an action is the weight of the player's strategies that reach the set
+    and choose it, divided by the weight of those that reach it. A set the
+    player's own mix never reaches gets uniform play (any choice there is
+    equivalent).
+
+    Parameters
+    ----------
+    game
+        The game.
+    strategies
+        One probability vector per player over the reduced strategies, in the
+        order of :meth:`ExtensiveFormGame.reduced_strategies`.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> game = build_game(["A", "B"], Decision("A", [
+    ...     ("out", Terminal([1, 1])),
+    ...     ("in", Decision("B", [("x", Decision("A", [("u", Terminal([3, 0])),
+    ...                                                ("d", Terminal([0, 2]))])),
+    ...                            ("y", Terminal([0, 0]))]))]))
+    >>> game.reduced_strategies()[0]   # A: out; in then u; in then d
+    ((0, None), (1, 0), (1, 1))
+    >>> [b.tolist() for b in behaviour_from_reduced(game, [[0.5, 0.125, 0.375], [1.0, 0.0]])]
+    [[0.5, 0.5], [1.0, 0.0], [0.25, 0.75]]
+    """
+    tree = game.tree
+    reduced = game.reduced_strategies()
+    if len(strategies) != tree.n_players:
+        raise GameError(f"expected {tree.n_players} strategies; got {len(strategies)}")
+    behaviour: list[FloatArray] = [np.zeros(0) for _ in range(tree.n_infosets)]
+    for i, (sigma, own) in enumerate(zip(strategies, reduced, strict=True)):
+        mix = np.asarray(sigma, dtype=np.float64)
+        if mix.shape != (len(own),):
+            raise GameError(
+                f"strategy of {tree.players[i]!r}: expected {len(own)} probabilities; "
+                f"got shape {mix.shape}"
+            )
+        for k, h in enumerate(tree.player_infosets(i)):
+            weights = np.zeros(len(tree.action_labels[h]))
+            for weight, strategy in zip(mix, own, strict=True):
+                if strategy[k] is not None:
+                    weights[strategy[k]] += weight
+            total = weights.sum()
+            behaviour[h] = weights / total if total > 0 else np.full(len(weights), 1 / len(weights))
+    return tuple(behaviour)
 
 
 def node_reach(game: ExtensiveFormGame, behaviour: Behaviour) -> FloatArray:

@@ -15,10 +15,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.scenario.model import Move, Scenario
+from sim.scenario.model import Condition, Move, Scenario
 from sim.scenario.solve import Deviation, ScenarioEquilibrium, ScenarioSolution
 
-__all__ = ["narrate", "outcome_label", "scenario_table", "scenario_to_dict"]
+__all__ = [
+    "condition_text",
+    "deviation_text",
+    "narrate",
+    "outcome_label",
+    "scenario_table",
+    "scenario_to_dict",
+]
 
 Outcome = tuple[float, Mapping[str, str]]
 MAX_DEVIATIONS = 5
@@ -106,6 +113,34 @@ def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
     return lines
 
 
+def condition_text(scenario: Scenario, condition: Condition) -> str:
+    """A ``when`` condition in words, with each move's own phrases.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> condition_text(scenario, (("stance", frozenset({"fund"})),
+    ...                           ("liquidation", frozenset({"stalls"}))))
+    'Seoul pays the plaintiffs through a fund and the sale stalls'
+    >>> condition_text(scenario, (("stance", frozenset({"freeze", "fund"})),))
+    'Seoul offers an executive freeze or pays the plaintiffs through a fund'
+    """
+    moves = {move.name: move for move in scenario.moves}
+    parts = []
+    for name, actions in condition:
+        move = moves[name]
+        ordered = [a for a in move.actions if a in actions]
+        first = _phrase(scenario, move, ordered[0])
+        if move.is_chance or len(ordered) == 1:
+            rest = [_phrase(scenario, move, a) for a in ordered[1:]]
+        else:  # "Seoul offers a freeze or pays ...": the player named once
+            who = _names(scenario)[move.player]
+            rest = [_phrase(scenario, move, a).removeprefix(f"{who} ") for a in ordered[1:]]
+        parts.append(" or ".join([first, *rest]))
+    return " and ".join(parts)
+
+
 def outcome_label(scenario: Scenario, path: Mapping[str, str]) -> str:
     """The players' choices on a play path, in a short phrase for a legend.
 
@@ -131,7 +166,7 @@ def outcome_label(scenario: Scenario, path: Mapping[str, str]) -> str:
     return "; ".join(parts)
 
 
-def _deviation_text(scenario: Scenario, deviation: Deviation) -> str:
+def deviation_text(scenario: Scenario, deviation: Deviation) -> str:
     move = scenario.move(deviation.move)
     who = _names(scenario).get(deviation.player, deviation.player)
     instead = _phrase(scenario, move, deviation.alternative).removeprefix(f"{who} ")
@@ -185,7 +220,7 @@ def scenario_table(solution: ScenarioSolution) -> str:
         if eq.deviations:
             closest = sorted(eq.deviations, key=lambda d: d.loss)[:MAX_DEVIATIONS]
             lines += ["", "  Closest calls on the path (the best alternative and what it costs):"]
-            lines += [f"    {_deviation_text(scenario, d)}" for d in closest]
+            lines += [f"    {deviation_text(scenario, d)}" for d in closest]
     if not count:
         lines.append("No equilibrium found.")
     return "\n".join(lines)
