@@ -71,9 +71,7 @@ def test_the_instructor_guide_holds_the_answer_key(written: Path) -> None:
     guide = text_of(written / "instructor.html")
     assert "Washington stays out; Seoul lets the courts proceed; Tokyo skips the summit." in guide
     assert "At us_alliance_priority = 0.6094" in guide
-    assert (
-        "Seoul offers an executive freeze rather than lets the courts proceed: costs Seoul" in guide
-    )
+    assert "Washington mediates quietly rather than stays out: costs Washington 0.50" in guide
     assert "Noisy play (logit QRE)" in guide and "Debrief questions" in guide
     assert "Theory predicts that Tokyo skips the summit." in guide
 

@@ -77,3 +77,7 @@ def test_ties_are_equilibria_despite_round_off() -> None:
     third = 0.1 + 0.2  # 0.30000000000000004
     game = NormalFormGame.from_matrices([[0.3, 0.0]], [[third, 0.3]])
     assert cells(game) == {(0, 0), (0, 1)}
+
+
+def test_an_empty_batch_has_an_empty_mask() -> None:
+    assert pure_nash_mask(np.ones((0, 2, 2, 2)), batch_ndim=1).shape == (0, 2, 2)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim.analysis.design import grid_design, parse_vary, sample_design
@@ -307,6 +307,7 @@ def test_points_without_a_pure_equilibrium_keep_an_empty_row_in_point_order() ->
 
 
 @settings(max_examples=60, deadline=None)
+@example(floats=[0.0, -0.0, float("nan"), 1e16, 5e-324], texts=["a", "", "b=c", "d", "e"])
 @given(
     floats=st.lists(
         st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=30
@@ -367,3 +368,30 @@ def test_blocked_batched_spe_equals_one_pass_over_the_whole_batch(baseline) -> N
     assert np.array_equal(batch_spe_regret(*args), batch_spe_regret(*args, chunk_size=size))
     assert np.all(found["max_regret"] < 1e-9)
     assert batch_spe_regret(*args).max() > 0
+
+
+@pytest.mark.parametrize(
+    ("scenario", "concept"),
+    [("quiet_vs_public.toml", "spe"), ("classroom_brokered_package.toml", "pure-nash")],
+)
+def test_large_chunks_give_the_same_bytes_in_one_process_or_two(
+    tmp_path: Path, scenario: str, concept: str
+) -> None:
+    """Payoffs are summed in a fixed order: no result depends on the chunk or on threads.
+
+    (Chunks of thousands of points are where a threaded BLAS product once split
+    sums differently in the parent and in single-threaded workers.)
+    """
+    path = ROOT / "scenarios" / scenario
+    loaded = load_scenario(path)
+    names = [n for n, p in loaded.parameters.items() if p.range and not p.derived][:4]
+    bounds = {n: ":".join(map(str, loaded.parameters[n].range or ())) for n in names}
+    args = [
+        "sweep", str(path), *(a for n in names for a in ("--vary", f"{n}={bounds[n]}")),
+        "--sample", "6000", "--sampling", "random", "--seed", "1", "--concept", concept,
+    ]  # fmt: skip
+    one, two, small = (tmp_path / f"{k}.csv" for k in ("one", "two", "small"))
+    assert main([*args, "--chunk-size", "3000", "--workers", "1", "--out", str(one)]) == 0
+    assert main([*args, "--chunk-size", "3000", "--workers", "2", "--out", str(two)]) == 0
+    assert main([*args, "--chunk-size", "700", "--workers", "1", "--out", str(small)]) == 0
+    assert one.read_bytes() == two.read_bytes() == small.read_bytes()

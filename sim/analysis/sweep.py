@@ -218,9 +218,14 @@ def _batched_pure_nash(batch: Batch) -> Found:
     flat = realization.reshape(-1, realization.shape[-1]).astype(np.float64)
     reach = chance_reach(structure.tree, compiled.chance)[:, structure.tree.terminals]
     size, n_terminals = reach.shape
-    # One matrix product for the whole chunk: (profiles, T) @ (T, points x players).
+    # One product for the whole chunk: (profiles, T) @ (T, points x players).
     weighted = reach.T[:, :, None] * compiled.payoffs.transpose(1, 0, 2)  # (T, B, N)
-    normal = (flat @ weighted.reshape(n_terminals, -1)).reshape(len(flat), size, -1)
+    # Sparse, so that each sum has a fixed order whatever the chunk (a BLAS product can
+    # change the last bit with the number of rows or threads).
+    from scipy.sparse import csr_array
+
+    normal = np.asarray(csr_array(flat) @ weighted.reshape(n_terminals, -1))
+    normal = normal.reshape(len(flat), size, -1)
     normal = np.ascontiguousarray(normal.transpose(1, 2, 0)).reshape(size, -1, *shape)
     mask = pure_nash_mask(normal, batch_ndim=1)
     index, *cells = np.nonzero(mask)
@@ -362,33 +367,40 @@ def csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
     0.1,1,a=b
     ,2,
     """
+    if len(frame.columns) < 2:  # pandas quotes an empty field that is a whole line
+        return _pandas_csv(frame, header)
     cells = []
     for name in frame.columns:
         values = frame[name].to_numpy()
         if values.dtype.kind in "iub":
             cells.append([str(v) for v in values.tolist()])
             continue
-        if values.dtype.kind == "f":
-            distinct, where = np.unique(values, return_inverse=True)
-            texts = ["" if v != v else repr(v) for v in distinct.tolist()]
+        if values.dtype == np.float64:
+            # Distinct bit patterns, so that -0.0 keeps its sign (np.unique equates it with 0.0).
+            bits, where = np.unique(values.view(np.int64), return_inverse=True)
+            texts = ["" if v != v else repr(v) for v in bits.view(np.float64).tolist()]
         elif all(isinstance(v, str) for v in values.tolist()):
             distinct, where = np.unique(values.astype(str), return_inverse=True)
             texts = distinct.tolist()
             if any(any(c in text for c in ',"\r\n') for text in texts):
-                return str(frame.to_csv(index=False, header=header))
+                return _pandas_csv(frame, header)
         else:
-            return str(frame.to_csv(index=False, header=header))
+            return _pandas_csv(frame, header)
         cells.append(np.array(texts, dtype=object)[where].tolist())
     lines = [",".join(map(str, frame.columns))] if header else []
     lines.extend(map(",".join, zip(*cells, strict=True)))
     return "\n".join(lines) + "\n" if lines else ""
 
 
+def _pandas_csv(frame: pd.DataFrame, header: bool) -> str:
+    return str(frame.to_csv(index=False, header=header, lineterminator="\n"))
+
+
 def _write_part(parts: Path, chunk: int, frame: pd.DataFrame) -> None:
     """One chunk's rows as ``chunk-NNNNNN.csv``, renamed into place whole."""
     final = parts / f"chunk-{chunk:06d}.csv"
     temporary = parts / f".chunk-{chunk:06d}.{os.getpid()}.tmp"
-    temporary.write_text(csv_text(frame, header=chunk == 0), encoding="utf-8")
+    temporary.write_text(csv_text(frame, header=chunk == 0), encoding="utf-8", newline="\n")
     os.replace(temporary, final)
 
 

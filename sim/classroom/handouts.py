@@ -290,7 +290,7 @@ def _threshold_lines(scenario: Scenario, settings: Mapping[str, Any], limit: int
 def _instructor(
     scenario: Scenario, solution: Any, values: Mapping[str, Any], settings: Mapping[str, Any]
 ) -> Document:
-    from sim.scenario.report import deviation_text, narrate
+    from sim.scenario.report import closest_calls, deviation_text, narrate
 
     names = {p.id: p.name for p in scenario.players}
     eq = solution[0]
@@ -344,7 +344,7 @@ def _instructor(
                 "Where a team came nearest to choosing otherwise; a small cost means a "
                 "small change of priorities would flip the decision."
             ),
-            Bullets(tuple(deviation_text(scenario, d) for d in eq.deviations[:5])),
+            Bullets(tuple(deviation_text(scenario, d) for d in closest_calls(eq.deviations))),
         ]
     thresholds = _threshold_lines(scenario, settings, limit=12)
     blocks.append(Heading("Where the prediction changes"))
@@ -411,7 +411,7 @@ def _instructor(
 
 
 def _debrief_questions(scenario: Scenario, solution: Any) -> list[str]:
-    from sim.scenario.report import deviation_text
+    from sim.scenario.report import closest_calls, deviation_text
 
     names = {p.id: p.name for p in scenario.players}
     eq = solution[0]
@@ -426,7 +426,7 @@ def _debrief_questions(scenario: Scenario, solution: Any) -> list[str]:
             f"{names[move.player]}: what did your team decide at '{move.name}', and why? "
             f"Theory predicts that {names[move.player]} {said}."
         )
-    for deviation in eq.deviations[:2]:
+    for deviation in closest_calls(eq.deviations, 2):
         questions.append(
             f"A close call: {deviation_text(scenario, deviation)}. Did any world go that "
             "way? What tipped it?"

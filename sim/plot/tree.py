@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from sim.errors import UsageError
 from sim.plot import PALETTE
 from sim.report import OUTCOME_CUTOFF
 
@@ -37,6 +38,8 @@ __all__ = ["FULL_TREE_LIMIT", "tree_figure"]
 
 #: Trees with more outcomes than this are drawn collapsed around the path.
 FULL_TREE_LIMIT = 40
+#: The most levels and leaves a drawing may have (beyond, text cannot be read).
+MAX_DRAWN_DEPTH, MAX_DRAWN_ROWS = 40, 200
 _PLAYED: dict[str, Any] = {"color": "black", "linewidth": 3.0, "linestyle": "-", "zorder": 2}
 _NODE_LABEL: dict[str, Any] = {
     "ha": "center",
@@ -200,6 +203,8 @@ def tree_figure(
 
     tree = game.tree
     reach = _node_reach(game, terminal_probabilities)
+    if not reach[0] > OUTCOME_CUTOFF:
+        raise UsageError("terminal_probabilities: expected a distribution over the outcomes")
     folded = tree.n_terminals > FULL_TREE_LIMIT if collapse is None else collapse
     layout = _layout(game, reach, folded)
     values = None
@@ -210,6 +215,12 @@ def tree_figure(
     players = game.players
     depth = max(layout.x.values())
     rows = 1 + max(layout.y.values())
+    if depth > MAX_DRAWN_DEPTH or rows > MAX_DRAWN_ROWS:
+        raise UsageError(
+            f"the tree drawn would be {int(depth) + 1} levels deep and {int(rows)} leaves tall; "
+            f"at most {MAX_DRAWN_DEPTH + 1} and {MAX_DRAWN_ROWS} stay legible"
+            + ("" if folded else " (fold it around the path: collapse=True)")
+        )
     fig = Figure(figsize=(2.1 * depth + 7.0, 0.42 * rows + 1.9), layout="constrained")
     ax = fig.add_subplot()
     spine = 0.18  # where a node's branches fan out, in units of depth

@@ -87,6 +87,20 @@ class ScenarioStructure:
     cases: tuple[tuple[int, int], ...]
     incidence: FloatArray
 
+    @cached_property
+    def sparse_incidence(self) -> Any:
+        """The incidence as a sparse matrix of shape ``(n_terminals * n_players, n_cases)``.
+
+        Payoffs are ``sparse_incidence @ case values``: each payoff is the sum of
+        its few cases, in a fixed order, whatever else is in the batch. (A dense
+        BLAS product may split the same sum differently with the number of
+        threads or rows, changing the last bit.)
+        """
+        from scipy.sparse import csr_array
+
+        outcomes = self.tree.n_terminals * self.tree.n_players
+        return csr_array(self.incidence.reshape(len(self.cases), outcomes).T)
+
 
 @dataclass(frozen=True, eq=False)
 class CompiledScenario:
@@ -125,12 +139,18 @@ class CompiledScenario:
         return self.payoffs_of(slice(None))
 
     def payoffs_of(self, points: slice) -> FloatArray:
-        """The payoffs of a slice of a batch's points (of the one point, if not a batch)."""
+        """The payoffs of a slice of a batch's points (of the one point, if not a batch).
+
+        For a batch the result is a view with the points last in memory, the
+        layout that backward induction works in, so it needs no transpose.
+        """
         tree = self.structure.tree
-        n_cases, size = len(self.structure.cases), tree.n_terminals * tree.n_players
-        flat = self.structure.incidence.reshape(n_cases, size)
-        values = self.case_values if self.batch is None else self.case_values[points]
-        return (values @ flat).reshape(*values.shape[:-1], tree.n_terminals, tree.n_players)
+        shape = (tree.n_terminals, tree.n_players)
+        if self.batch is None:
+            return np.asarray(self.structure.sparse_incidence @ self.case_values).reshape(shape)
+        values = self.case_values[points]
+        flat = np.asarray(self.structure.sparse_incidence @ values.T)  # (T * N, points)
+        return flat.T.reshape(len(values), *shape)
 
     def game(self, point: int | None = None) -> ExtensiveFormGame:
         """The extensive-form game at one point (``point`` must be given for a batch)."""

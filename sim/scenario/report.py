@@ -166,6 +166,11 @@ def outcome_label(scenario: Scenario, path: Mapping[str, str]) -> str:
     return "; ".join(parts)
 
 
+def closest_calls(deviations: Sequence[Deviation], limit: int = MAX_DEVIATIONS) -> list[Deviation]:
+    """The ``limit`` cheapest deviations, cheapest first; equal costs (to 1e-9) in play order."""
+    return sorted(deviations, key=lambda d: round(d.loss, 9))[:limit]
+
+
 def deviation_text(scenario: Scenario, deviation: Deviation) -> str:
     move = scenario.move(deviation.move)
     who = _names(scenario).get(deviation.player, deviation.player)
@@ -218,7 +223,7 @@ def scenario_table(solution: ScenarioSolution) -> str:
         heading = "Expected payoffs by term" + (", discounted:" if solution.rounds else ":")
         lines += ["", f"  {heading}", *_breakdown_lines(scenario, eq)]
         if eq.deviations:
-            closest = sorted(eq.deviations, key=lambda d: d.loss)[:MAX_DEVIATIONS]
+            closest = closest_calls(eq.deviations)
             lines += ["", "  Closest calls on the path (the best alternative and what it costs):"]
             lines += [f"    {deviation_text(scenario, d)}" for d in closest]
     if not count:

@@ -8,6 +8,7 @@ handful of numpy operations and no Python loop per game.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,7 @@ def pure_nash_mask(
     array = np.asarray(payoffs, dtype=np.float64)
     n = array.shape[batch_ndim]
     batch = array.shape[:batch_ndim]
-    scale = np.abs(array.reshape(*batch, -1)).max(axis=-1)
+    scale = np.abs(array.reshape(*batch, math.prod(array.shape[batch_ndim:]))).max(axis=-1)
     tol = (rtol * scale).reshape(scale.shape + (1,) * n)
     mask = np.ones(batch + array.shape[batch_ndim + 1 :], dtype=bool)
     for i in range(n):
