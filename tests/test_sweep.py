@@ -395,3 +395,48 @@ def test_large_chunks_give_the_same_bytes_in_one_process_or_two(
     assert main([*args, "--chunk-size", "3000", "--workers", "2", "--out", str(two)]) == 0
     assert main([*args, "--chunk-size", "700", "--workers", "1", "--out", str(small)]) == 0
     assert one.read_bytes() == two.read_bytes() == small.read_bytes()
+
+
+def test_ctrl_c_stops_a_parallel_sweep_and_keeps_finished_chunks(tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    args = [
+        SIM, "sweep", str(BASELINE), "--vary", "us_alliance_priority=0:2:400000",
+        "--chunk-size", "2000", "--workers", "2", "--out", str(out),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        args, env={**os.environ, "CI": "1"}, start_new_session=True, stderr=subprocess.PIPE
+    )
+    parts = tmp_path / "t.csv.parts"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(parts.glob("chunk-*.csv"))) < 3:
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole process group
+    started = time.monotonic()
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and b"sim: interrupted" in err
+    assert time.monotonic() - started < 5  # not the ~190 chunks left
+    kept = len(list(parts.glob("chunk-*.csv")))
+    assert 3 <= kept < 150 and not out.exists()
+
+
+def test_a_failing_sweep_leaves_no_parts_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "t.csv"
+    args = ["sweep", str(BASELINE), "--vary", "us_alliance_priority=0:2:50", "--out", str(out)]
+    assert main([*args, "--concept", "nash"]) == 2
+    assert "too many for --concept nash" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_three_outcomes_within_one_grid_interval_give_two_thresholds(baseline) -> None:  # type: ignore[no-untyped-def]
+    coarse = find_shifts(
+        baseline, "seoul_approval", 30, 60, grid=2, settings={"us_alliance_priority": 0.6}
+    )
+    fine = find_shifts(baseline, "seoul_approval", 30, 60, settings={"us_alliance_priority": 0.6})
+    assert len(coarse.shifts) == len(fine.shifts) == 2
+    for a, b in zip(coarse.shifts, fine.shifts, strict=True):
+        assert a.value == pytest.approx(b.value, abs=1e-4) and a.after == b.after
+    assert [band.outcome["mediation"] for band in coarse.bands] == [
+        "stay_out", "press_publicly", "mediate_quietly"
+    ]  # fmt: skip

@@ -102,8 +102,9 @@ def parse_vary(
     name, sep, rest = text.partition("=")
     name = name.strip()
     parts = rest.split(":")
-    if not sep or not name or len(parts) not in ((3,) if need_count else (2, 3)):
-        raise UsageError(f"{flag}: expected {form}; got {text!r}")
+    if not sep or not name or len(parts) != (3 if need_count else 2):
+        extra = " (a count of points belongs to a grid)" if len(parts) == 3 else ""
+        raise UsageError(f"{flag}: expected {form}; got {text!r}{extra}")
     bounds = _numeric_parameter(scenario, name, flag)
     where = f"{flag} {name}"
     start = _number(parts[0], "START", where)

@@ -34,12 +34,19 @@ Outcome = tuple[frozenset[Any], dict[str, str]]
 
 @dataclass
 class _Bracket:
-    """An interval whose ends have different outcomes, narrowed by bisection."""
+    """An interval whose ends have different outcomes, narrowed by bisection.
+
+    ``stop`` and ``last`` are where the grid interval it came from ends and the
+    outcome there: when bisection settles on a change to some third outcome,
+    what lies between ``high`` and ``stop`` is searched next.
+    """
 
     low: float
     high: float
     left: Outcome
     right: Outcome
+    stop: float
+    last: Outcome
 
 
 @dataclass(frozen=True)
@@ -219,20 +226,30 @@ def find_shifts(
     xs = np.linspace(start, stop, grid)
     at = outcomes(xs)
     brackets = [
-        _Bracket(float(xs[k]), float(xs[k + 1]), at[k], at[k + 1])
+        _Bracket(float(xs[k]), float(xs[k + 1]), at[k], at[k + 1], float(xs[k + 1]), at[k + 1])
         for k in range(grid - 1)
         if at[k][0] != at[k + 1][0]
     ]
-    while True:
-        wide = [b for b in brackets if abs(b.high - b.low) > tol]
-        if not wide:
-            break
-        middle = np.array([(b.low + b.high) / 2 for b in wide])
-        for b, mid, found in zip(wide, middle.tolist(), outcomes(middle), strict=True):
-            if found[0] == b.left[0]:
-                b.low, b.left = mid, found
-            else:
-                b.high, b.right = mid, found
+    open_brackets = list(brackets)
+    while open_brackets:
+        wide = [b for b in open_brackets if abs(b.high - b.low) > tol]
+        if wide:
+            middle = np.array([(b.low + b.high) / 2 for b in wide])
+            for b, mid, found in zip(wide, middle.tolist(), outcomes(middle), strict=True):
+                if found[0] == b.left[0]:
+                    b.low, b.left = mid, found
+                else:
+                    b.high, b.right = mid, found
+            continue
+        # Settled. A bracket that ended on a third outcome leaves a change between it
+        # and its grid point still to find.
+        open_brackets = [
+            _Bracket(b.high, b.stop, b.right, b.last, b.stop, b.last)
+            for b in open_brackets
+            if b.right[0] != b.last[0]
+        ]
+        brackets += open_brackets
+    brackets.sort(key=lambda b: b.low)
     shifts = tuple(
         Shift(
             (b.low + b.high) / 2,

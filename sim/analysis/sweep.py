@@ -404,15 +404,20 @@ def _write_part(parts: Path, chunk: int, frame: pd.DataFrame) -> None:
     os.replace(temporary, final)
 
 
-def _one_blas_thread() -> None:
-    """Keep a worker process's BLAS to one thread.
+def _worker_setup() -> None:
+    """Prepare a worker process: one BLAS thread, and Ctrl-C left to the parent.
 
     Otherwise every worker starts a BLAS thread per core; with as many workers
     as cores the threads fight for the processors (a 10^6-point flagship
-    sweep on 2 cores took 13 s instead of 8).
+    sweep on 2 cores took 13 s instead of 8). An interrupt is handled by the
+    parent, which cancels the chunks not yet started; the running ones finish
+    and are kept for ``--resume``.
     """
+    import signal
+
     from threadpoolctl import threadpool_limits
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(limits=1)
 
 
@@ -556,6 +561,8 @@ def run_sweep(
     compile_scenario(scenario, {**settings, **design.points(0, 1)}, structure=structure)
     method = evaluator_for(scenario, structure, concept)
     batched = method is not _per_point
+    if not batched:  # a concept the scenario is too large for fails here, not in a worker
+        _per_point(Batch(scenario, structure, concept, settings, design.points(0, 1)))
     size = chunk_size or (DEFAULT_CHUNK if batched else DEFAULT_CHUNK_PER_POINT)
     if size < 1:
         raise UsageError(f"--chunk-size must be at least 1; got {size}")
@@ -618,22 +625,13 @@ def run_sweep(
             eta = elapsed / len(timings) * (len(jobs) - len(timings))
             print(f"\r  {count}/{n_chunks} chunks, ETA {eta:.0f} s ", end="", file=sys.stderr)
 
-    if scheduler is not None:
-        _run_on_dask(scheduler, jobs, n_workers, parts, finished)
-    elif n_workers == 1:
-        for job in jobs:
-            finished(_run_job(job, parts))
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(
-            n_workers, mp_context=context, initializer=_one_blas_thread
-        ) as pool:
-            futures = [pool.submit(_run_job, job, parts) for job in jobs]
-            for future in futures:
-                finished(future.result())
+    try:
+        _execute(jobs, parts, n_workers, scheduler, finished)
+    except Exception:
+        # A failure (not an interrupt) before any chunk was written leaves nothing behind.
+        if parts is not None and not any(parts.glob("chunk-*.csv")):
+            shutil.rmtree(parts, ignore_errors=True)
+        raise
     if show:
         print(file=sys.stderr)
     import pandas as pd
@@ -662,6 +660,40 @@ def run_sweep(
     if path is not None:
         Path(str(path) + ".json").write_text(json.dumps(sidecar, indent=2) + "\n")
     return SweepResult(table, path, sidecar)
+
+
+def _execute(
+    jobs: list[_Job],
+    parts: Path | None,
+    n_workers: int,
+    scheduler: str | None,
+    finished: Callable[[tuple[int, float, pd.DataFrame | None]], None],
+) -> None:
+    """Solve the chunks here, on local worker processes, or on a Dask cluster."""
+    if scheduler is not None:
+        _run_on_dask(scheduler, jobs, n_workers, parts, finished)
+    elif n_workers == 1:
+        for job in jobs:
+            finished(_run_job(job, parts))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("forkserver")
+        pool = ProcessPoolExecutor(n_workers, mp_context=context, initializer=_worker_setup)
+        futures = []
+        try:
+            futures = [pool.submit(_run_job, job, parts) for job in jobs]
+            for future in futures:
+                finished(future.result())
+        except BaseException:
+            # Cancel here, not through shutdown(cancel_futures=True): that is done by the
+            # pool's own thread, which skips it once this function has dropped the pool.
+            for future in futures:
+                future.cancel()
+            pool.shutdown(wait=False)
+            raise
+        pool.shutdown()
 
 
 def _join(parts: Path, path: Path, n_chunks: int) -> int:
