@@ -151,8 +151,9 @@ class Exercise:
 
     def chance_probabilities(self, move: Move, path: Mapping[str, str]) -> FloatArray:
         """The probabilities of a chance move's actions after ``path``."""
-        p: FloatArray = np.clip(self.game.chance_at(self.node(path, move.name)), 0.0, None)
-        return p / p.sum()
+        p = np.clip(self.game.chance_at(self.node(path, move.name)), 0.0, None)
+        normalised: FloatArray = p / p.sum()
+        return normalised
 
     # ------------------------------------------------------------------ bots
     @cached_property
