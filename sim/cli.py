@@ -392,6 +392,34 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=["html", "pdf", "both"],
         help="which files to write (default both)",
     )
+    serve = exercises.add_parser(
+        "serve",
+        help="run the live role-play in the browser (students join with a code)",
+        description="Serve the live classroom exercise: an instructor page, a page per student "
+        "and a projector view, with sessions kept in a SQLite file. Prints the instructor's "
+        "address when ready; stop with Ctrl-C.",
+    )
+    serve.add_argument("path", metavar="SCENARIO", help="a scenario file (.toml)")
+    serve.add_argument(
+        "--host",
+        default=None,
+        help="the address to listen on (default 127.0.0.1: this computer only)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--db",
+        default="sim-classroom.sqlite",
+        metavar="FILE",
+        help="where sessions are kept; a restart with the same file resumes them "
+        "(default sim-classroom.sqlite)",
+    )
+    serve.add_argument(
+        "--public",
+        action="store_true",
+        help="serve the classroom network (listen on every address, 0.0.0.0)",
+    )
     return parser
 
 
@@ -860,7 +888,16 @@ def _classroom(args: argparse.Namespace) -> str:
     from sim.scenario.solve import force_moves
 
     if not _is_scenario(args.path):
-        raise UsageError(f"{args.path}: handouts are made from a scenario file (.toml)")
+        raise UsageError(f"{args.path}: classroom exercises are made from a scenario file (.toml)")
+    if args.classroom_command == "serve":
+        from sim.classroom.serve import serve
+
+        return serve(
+            load_scenario(args.path),
+            host=args.host or ("0.0.0.0" if args.public else "127.0.0.1"),
+            port=args.port,
+            db=args.db,
+        )
     scenario = force_moves(load_scenario(args.path), _pairs(args.force, "--force"))
     formats = ("html", "pdf") if args.format == "both" else (args.format,)
     written = write_handouts(

@@ -377,6 +377,7 @@ def test_cli_reference_lists_every_subcommand() -> None:
         "plot",
         "classroom",
         "classroom handouts",
+        "classroom serve",
     ],
 )
 def test_cli_reference_lists_every_option(command: str) -> None:

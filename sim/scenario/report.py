@@ -19,6 +19,8 @@ from sim.scenario.model import Condition, Move, Scenario
 from sim.scenario.solve import Deviation, ScenarioEquilibrium, ScenarioSolution
 
 __all__ = [
+    "action_phrase",
+    "closest_calls",
     "condition_text",
     "deviation_text",
     "narrate",
@@ -37,7 +39,16 @@ def _names(scenario: Scenario) -> dict[str, str]:
     return {p.id: p.name for p in scenario.players}
 
 
-def _phrase(scenario: Scenario, move: Move, action: str) -> str:
+def action_phrase(scenario: Scenario, move: Move, action: str) -> str:
+    """An action in words, with its mover: ``Seoul pays the plaintiffs through a fund``.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> action_phrase(scenario, scenario.move("summit"), "attend")
+    'Tokyo attends the summit'
+    """
     said = move.says.get(action)
     if move.is_chance:
         return said or f"{move.name} is {action}"
@@ -78,7 +89,7 @@ def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
             if len(groups) == 1:
                 (action,) = groups
                 if action is not None:
-                    clauses.append(_phrase(scenario, move, action))
+                    clauses.append(action_phrase(scenario, move, action))
                 continue
             total = sum(p for p, _ in items)
             order = [a for a in move.actions if a in groups] + ([None] if None in groups else [])
@@ -88,7 +99,7 @@ def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
             if None not in groups and not any(rests.values()):
                 # The last thing that happens: list the branches on one line.
                 ending = " or ".join(
-                    f"{_phrase(scenario, move, a)} ({_percent(share[a])})"
+                    f"{action_phrase(scenario, move, a)} ({_percent(share[a])})"
                     for a in order
                     if a is not None
                 )
@@ -97,7 +108,9 @@ def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
             lines = [indent + _capital("; ".join(clauses)) + "."] if clauses else []
             for action in order:
                 condition = (
-                    _phrase(scenario, move, action) if action else f"{move.name} does not happen"
+                    action_phrase(scenario, move, action)
+                    if action
+                    else f"{move.name} does not happen"
                 )
                 head = f"{inner}If {condition} ({_percent(share[action])})"
                 rest = rests[action]
@@ -131,12 +144,12 @@ def condition_text(scenario: Scenario, condition: Condition) -> str:
     for name, actions in condition:
         move = moves[name]
         ordered = [a for a in move.actions if a in actions]
-        first = _phrase(scenario, move, ordered[0])
+        first = action_phrase(scenario, move, ordered[0])
         if move.is_chance or len(ordered) == 1:
-            rest = [_phrase(scenario, move, a) for a in ordered[1:]]
+            rest = [action_phrase(scenario, move, a) for a in ordered[1:]]
         else:  # "Seoul offers a freeze or pays ...": the player named once
             who = _names(scenario)[move.player]
-            rest = [_phrase(scenario, move, a).removeprefix(f"{who} ") for a in ordered[1:]]
+            rest = [action_phrase(scenario, move, a).removeprefix(f"{who} ") for a in ordered[1:]]
         parts.append(" or ".join([first, *rest]))
     return " and ".join(parts)
 
@@ -174,11 +187,11 @@ def closest_calls(deviations: Sequence[Deviation], limit: int = MAX_DEVIATIONS) 
 def deviation_text(scenario: Scenario, deviation: Deviation) -> str:
     move = scenario.move(deviation.move)
     who = _names(scenario).get(deviation.player, deviation.player)
-    instead = _phrase(scenario, move, deviation.alternative).removeprefix(f"{who} ")
-    rather = _phrase(scenario, move, deviation.chosen).removeprefix(f"{who} ")
+    instead = action_phrase(scenario, move, deviation.alternative).removeprefix(f"{who} ")
+    rather = action_phrase(scenario, move, deviation.chosen).removeprefix(f"{who} ")
     # The decisions before it are the equilibrium's own; only chance needs saying.
     chance = [
-        _phrase(scenario, scenario.move(m), a)
+        action_phrase(scenario, scenario.move(m), a)
         for m, a in deviation.after.items()
         if scenario.move(m).is_chance
     ]

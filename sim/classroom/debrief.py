@@ -1,0 +1,249 @@
+"""The debrief: what the class did against what theory predicts, and the exports.
+
+- :func:`outcome_counts`: how many worlds reached each outcome (in words);
+- :func:`class_choices`: every decision students made, as ``(information set,
+  action)`` on the game's tree, for the logit fit;
+- :func:`debrief_document`: the printable report. It compares the class's
+  outcomes with the equilibrium and with the logit QRE at the precision fitted
+  to the class's own choices, then gives each world's timeline, payoffs by
+  named term, and optionally a what-if with one parameter changed;
+- :func:`moves_table`: every move as CSV, with pseudonyms for the gradebook or
+  anonymised for research.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from sim.classroom.document import Block, Bullets, Document, Heading, Paragraph, Table
+from sim.classroom.session import Classroom, Play, Session
+from sim.errors import UsageError
+from sim.scenario.model import Scenario
+
+__all__ = ["class_choices", "debrief_document", "moves_table", "outcome_counts"]
+
+
+def _label(scenario: Scenario, path: Mapping[str, str]) -> str:
+    from sim.scenario.report import outcome_label
+
+    return outcome_label(scenario, path) or "(no decisions)"
+
+
+def _finished(session: Session) -> list[Play]:
+    return [p for _, p in sorted(session.plays.items()) if p.finished]
+
+
+def outcome_counts(scenario: Scenario, session: Session) -> list[tuple[str, int]]:
+    """Finished plays by outcome (the players' choices, in words), most frequent first."""
+    counts = Counter(_label(scenario, p.path) for p in _finished(session))
+    return counts.most_common()
+
+
+def class_choices(classroom: Classroom, plays: list[Play]) -> list[tuple[int, int]]:
+    """The students' decisions in ``plays`` as ``(information set, action index)``."""
+    scenario = classroom.scenario
+    found = []
+    for play in plays:
+        exercise = classroom.exercise(play.settings)
+        tree = exercise.game.tree
+        before: dict[str, str] = {}
+        for step in play.history:
+            move = scenario.move(step["move"])
+            if step["by"] not in ("bot", "chance"):
+                node = exercise.node(before, move.name)
+                found.append((int(tree.node_infoset[node]), move.playable.index(step["action"])))
+            before[move.name] = step["action"]
+    return found
+
+
+def _predicted(classroom: Classroom, settings: Mapping[str, Any], behaviour: Any) -> Counter[str]:
+    """The outcome distribution (by label) a behaviour profile gives."""
+    from sim.games.behaviour import terminal_probabilities
+
+    exercise = classroom.exercise(settings)
+    reach = terminal_probabilities(exercise.game, behaviour)
+    shares: Counter[str] = Counter()
+    for path, p in zip(exercise.structure.paths, reach.tolist(), strict=True):
+        shares[_label(classroom.scenario, path)] += p
+    return shares
+
+
+def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = None) -> Document:
+    """The printable debrief of a session (see the module notes)."""
+    from sim.scenario.report import action_phrase, narrate
+    from sim.solvers.agent_logit import fit_agent_logit, qre_behaviour
+
+    scenario, session = classroom.scenario, classroom.session
+    names = {p.id: p.name for p in scenario.players}
+    plays = _finished(session)
+    students = len(session.participants)
+    subtitle = (
+        f"Debrief \u00b7 session {session.code} \u00b7 {session.worlds} world"
+        f"{'s' if session.worlds != 1 else ''}, {session.round} round"
+        f"{'s' if session.round != 1 else ''}, {students} student{'s' if students != 1 else ''}"
+    )
+    blocks: list[Block] = []
+    if not plays:
+        blocks.append(Paragraph("No play has finished yet: start a round and come back.", "box"))
+        return Document(f"{scenario.title}: debrief", subtitle, tuple(blocks))
+    # The most played settings: predictions and the fit are for them.
+    settings_count = Counter(tuple(sorted(p.settings.items())) for p in plays)
+    common = dict(settings_count.most_common(1)[0][0])
+    same = [p for p in plays if p.settings == common]
+    exercise = classroom.exercise(common)
+    counts = Counter(_label(scenario, p.path) for p in same)
+    equilibrium = _predicted(classroom, common, exercise.equilibrium_behaviour)
+    choices = class_choices(classroom, same)
+    fit = None
+    qre: Counter[str] = Counter()
+    if choices:
+        try:
+            fit = fit_agent_logit(exercise.game, choices)
+            qre = _predicted(classroom, common, qre_behaviour(exercise.game, fit.lam))
+        except UsageError:
+            fit = None
+    shown = ", ".join(f"{k} = {v}" for k, v in common.items()) or "the scenario's own values"
+    blocks += [
+        Heading("What the class did, and what theory predicts"),
+        Paragraph(
+            f"{len(same)} finished plays at {shown}. The equilibrium column is the first "
+            "equilibrium sim solve lists; the QRE column is noisy logit play at the precision "
+            "that makes the students' own choices most likely."
+        ),
+    ]
+    labels = sorted(set(counts) | {k for k, v in equilibrium.items() if v > 0.005}
+                    | {k for k, v in qre.items() if v > 0.05},
+                    key=lambda k: (-counts[k], -equilibrium[k]))  # fmt: skip
+    rows = tuple(
+        (
+            label,
+            f"{counts[label]} ({counts[label] / len(same):.0%})",
+            f"{equilibrium[label]:.0%}",
+            f"{qre[label]:.0%}" if fit else "\u2014",
+        )
+        for label in labels
+    )
+    blocks.append(Table(("Outcome", "Class", "Equilibrium", "QRE (fitted)"), rows))
+    if fit is not None:
+        blocks.append(
+            Paragraph(
+                f"Fitted precision lambda = {fit.lam:.3g} from {fit.choices} student decisions "
+                f"(log-likelihood {fit.log_likelihood:.1f}, against "
+                f"{fit.uniform_log_likelihood:.1f} for random play). Near 0 the class chose at "
+                "random; large values mean it "
+                "played the equilibrium.",
+                "note",
+            )
+        )
+    # Payoffs by term: the class's average against the equilibrium's expectation.
+    solution_terms = _expected_terms(classroom, common)
+    blocks.append(Heading("Payoffs by named term"))
+    for pid in scenario.player_ids:
+        averaged: dict[str, float] = {}
+        for play in same:
+            assert play.result is not None
+            for term, value in play.result.terms[pid].items():
+                averaged[term] = averaged.get(term, 0.0) + value / len(same)
+        term_rows = tuple(
+            (term.replace("_", " "), f"{value:+.2f}", f"{solution_terms[pid].get(term, 0.0):+.2f}")
+            for term, value in averaged.items()
+            if abs(value) > 0.005 or abs(solution_terms[pid].get(term, 0.0)) > 0.005
+        )
+        total = float(np.mean([p.result.payoffs[pid] for p in same if p.result]))
+        blocks.append(
+            Table(
+                (f"{names[pid]} (class average {total:+.2f})", "class average", "equilibrium"),
+                term_rows or (("(no term counted)", "0", "0"),),
+            )
+        )
+    blocks.append(Heading("Each world, round by round"))
+    pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
+    for play in plays:
+        steps = [
+            f"{action_phrase(scenario, scenario.move(h['move']), h['action'])}"
+            f" ({pseudonyms.get(h['by'], h['by'])})"
+            for h in play.history
+        ]
+        assert play.result is not None
+        scores = ", ".join(f"{names[k]} {v:+.2f}" for k, v in play.result.payoffs.items())
+        blocks.append(Heading(f"Round {play.round}, world {play.world + 1}", 2))
+        blocks.append(Bullets((*steps, f"Payoffs: {scores}.")))
+    if what_if:
+        blocks += _what_if(classroom, common, what_if, narrate)
+    return Document(f"{scenario.title}: debrief", subtitle, tuple(blocks))
+
+
+def _expected_terms(
+    classroom: Classroom, settings: Mapping[str, Any]
+) -> dict[str, dict[str, float]]:
+    from sim.games.behaviour import terminal_probabilities
+
+    exercise = classroom.exercise(settings)
+    reach = terminal_probabilities(exercise.game, exercise.equilibrium_behaviour)
+    return {k: dict(v) for k, v in exercise.compiled.term_breakdown(reach).items()}
+
+
+def _what_if(
+    classroom: Classroom, common: Mapping[str, Any], change: Mapping[str, str], narrate: Any
+) -> list[Block]:
+    from sim.scenario import solve_scenario
+
+    ((name, text),) = change.items()
+    value: Any
+    try:
+        value = float(text)
+    except ValueError:
+        value = text
+    settings = {**common, name: value}
+    try:
+        solution = solve_scenario(classroom.scenario, settings=settings)
+    except UsageError as error:
+        return [Heading("What if"), Paragraph(f"Could not solve with {name} = {text}: {error}")]
+    lines = narrate(classroom.scenario, solution[0].outcomes) if len(solution) else ["(none)"]
+    return [
+        Heading(f"What if {name} = {text}?"),
+        Paragraph("The equilibrium play with that one change, the rest as played:"),
+        Bullets(tuple(lines)),
+    ]
+
+
+def moves_table(scenario: Scenario, session: Session, *, anonymised: bool = False) -> str:
+    """Every move of every play as CSV: who (pseudonym, or a student number when
+    ``anonymised``), role, world, round, move, action, when, and the role's payoff
+    for that play once it is finished."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    who = "student" if anonymised else "pseudonym"
+    writer.writerow(
+        [who, "role", "world", "round", "move", "action", "decided_by",
+         "seconds" if anonymised else "time_utc", "payoff"]
+    )  # fmt: skip
+    pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
+    for (world, round_), play in sorted(session.plays.items()):
+        start = play.history[0]["at"] if play.history else 0.0
+        for step in play.history:
+            move = scenario.move(step["move"])
+            by = step["by"]
+            if by in ("bot", "chance"):
+                person, decided = "", by
+            else:
+                person = by if anonymised else pseudonyms.get(by, by)
+                decided = "student"
+            when = (
+                f"{step['at'] - start:.1f}"
+                if anonymised
+                else datetime.fromtimestamp(step["at"], UTC).isoformat(timespec="seconds")
+            )
+            role = "" if move.is_chance else move.player
+            payoff = f"{play.result.payoffs[role]:.6g}" if play.result is not None and role else ""
+            writer.writerow(
+                [person, role, world + 1, round_, move.name, step["action"], decided, when, payoff]
+            )
+    return out.getvalue()
