@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.classroom_server import start
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
@@ -37,34 +37,13 @@ if CHROMIUM is None:
     pytest.skip("Chromium is not installed (apt install chromium)", allow_module_level=True)
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[str], str, str]:
-    """``sim classroom serve`` on a free port; return it, the base URL and the login URL."""
-    process = subprocess.Popen(
-        [SIM, "classroom", "serve", str(BASELINE), "--port", "0", "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    assert process.stdout is not None
-    lines = [process.stdout.readline() for _ in range(4)]
-    text = "".join(lines)
-    base = re.search(r"students join at\s+(\S+)", text)
-    login = re.search(r"instructor page\s+(\S+)", text)
-    assert base and login, text
-    return process, base.group(1), login.group(1)
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
-    process, base, login = start_server(tmp_path / "class.sqlite")
+    running = start(BASELINE, tmp_path / "class.sqlite")
     try:
-        yield base, login, tmp_path
+        yield running.base, running.login, tmp_path
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-        assert process.stdout is not None
-        process.stdout.close()
+        running.stop()
 
 
 def test_an_instructor_and_three_students_play_a_round_in_chromium(

@@ -14,8 +14,9 @@ Security, in one place:
 - The instructor's pages need the instructor token, printed once when the
   server starts; the server keeps only its hash.
 - POST requests from another origin are refused; request bodies are capped at
-  :data:`MAX_BODY` bytes; each client (by token, else by address) has a token
-  bucket of requests (:class:`RateLimiter`).
+  :data:`MAX_BODY` bytes; each client has a token bucket of requests
+  (:class:`RateLimiter`): by token, or before joining by address, with five times
+  the room (a class may share one address).
 - Pages carry a strict Content-Security-Policy (no inline scripts, nothing
   from other origins), ``nosniff``, a same-origin referrer policy and ``no-store``.
 """
@@ -97,7 +98,8 @@ class _Context:
     instructor_hash: str
     templates: Any
     pages: Mapping[str, str]  # rendered handouts: background, briefing-<role>
-    limiter: RateLimiter
+    limiter: RateLimiter  # per token
+    address_limiter: RateLimiter  # per address, for requests without a token (5x as many)
 
 
 def _form(body: bytes) -> dict[str, str]:
@@ -150,14 +152,19 @@ def create_app(
         environment,
         pages,
         RateLimiter(rate, burst),
+        RateLimiter(5 * rate, 5 * burst),
     )
     view = _Views(context)
 
     def guarded(handler: Callable[..., Response], method: str = "GET") -> Callable[..., Any]:
         async def endpoint(request: Request) -> Any:
             key = request.cookies.get(STUDENT_COOKIE) or request.cookies.get(INSTRUCTOR_COOKIE)
-            client = token_hash(key) if key else (request.client.host if request.client else "?")
-            if not context.limiter.allow(client):
+            if key:
+                allowed = context.limiter.allow(token_hash(key))
+            else:  # a whole class may join from behind one address
+                address = request.client.host if request.client else "?"
+                allowed = context.address_limiter.allow(address)
+            if not allowed:
                 return _headers(HTMLResponse("Too many requests; slow down.", status_code=429))
             body = b""
             if method == "POST":
