@@ -111,6 +111,10 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
         f"/instructor/session/{sid}/debrief?name=us_alliance_priority&value=1.5"
     ).text
     assert "What the class did" in debrief and "What if us_alliance_priority = 1.5?" in debrief
+    pdf = teacher.get(f"/instructor/session/{sid}/debrief.pdf")  # type: ignore[attr-defined]
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    odd = teacher.get(f"/instructor/session/{sid}/debrief?name=<b>&value=1").text  # type: ignore[attr-defined]
+    assert "<b>" not in odd.split("</form>", 1)[1] and "no parameter called" in odd
     moves = teacher.get(f"/instructor/session/{sid}/moves.csv")  # type: ignore[attr-defined]
     assert moves.headers["content-type"].startswith("text/csv")
     lines = moves.text.splitlines()

@@ -203,6 +203,7 @@ def create_app(
         Route("/instructor/session/{sid}/version", guarded(view.session_version)),
         Route("/instructor/session/{sid}/projector", guarded(view.projector)),
         Route("/instructor/session/{sid}/debrief", guarded(view.debrief)),
+        Route("/instructor/session/{sid}/debrief.pdf", guarded(view.debrief_pdf)),
         Route("/instructor/session/{sid}/moves.csv", guarded(view.moves_csv)),
         Route("/instructor/session/{sid}/anonymised.csv", guarded(view.anonymised_csv)),
         Route("/instructor/briefing/{role}", guarded(view.any_briefing)),
@@ -539,12 +540,49 @@ class _Views:
         from sim.classroom.debrief import debrief_document
         from sim.classroom.document import to_html
 
-        what_if = {}
-        name = request.query_params.get("name")
-        if name:
-            what_if = {name: request.query_params.get("value", "")}
         classroom = self.c.store.classrooms[session.id]
-        return HTMLResponse(to_html(debrief_document(classroom, what_if)))
+        page = to_html(debrief_document(classroom, self._what_if(request)))
+        options = "".join(
+            f'<option value="{name}">{name}</option>'
+            for name, parameter in self.c.scenario.parameters.items()
+            if not parameter.derived
+        )  # parameter names are identifiers: nothing to escape
+        tools = (
+            f'<form class="screen-only" method="get"><a href="/instructor/session/{session.id}'
+            '/debrief.pdf">Download as PDF</a> \u00b7 What if '
+            f'<select name="name" aria-label="parameter">{options}</select> were '
+            '<input name="value" size="6" aria-label="value" required> '
+            '<button type="submit">Show</button></form>'
+        )
+        return HTMLResponse(page.replace("</h1>", "</h1>\n" + tools, 1))
+
+    def debrief_pdf(self, request: Any, body: bytes) -> Any:
+        import tempfile
+
+        from starlette.responses import Response
+
+        try:
+            session = self.session_of(request)
+        except _ForbiddenError:
+            return self.message("Instructors only.", 403)
+        from sim.classroom.debrief import debrief_document
+        from sim.classroom.document import write_pdf
+
+        document = debrief_document(self.c.store.classrooms[session.id], self._what_if(request))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "debrief.pdf"
+            write_pdf(document, path)
+            data = path.read_bytes()
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="debrief-{session.code}.pdf"'},
+        )
+
+    @staticmethod
+    def _what_if(request: Any) -> dict[str, str]:
+        name = request.query_params.get("name", "")[:64]
+        return {name: request.query_params.get("value", "")[:64]} if name else {}
 
     def moves_csv(self, request: Any, body: bytes) -> Any:
         return self._csv(request, anonymised=False)

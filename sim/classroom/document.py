@@ -97,7 +97,8 @@ table { border-collapse: collapse; margin: 0.6em 0; width: 100%; font-size: 10pt
 th, td { border: 1px solid #777; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #e8e8e8; }
 .break { break-after: page; page-break-after: always; }
-@media print { body { margin: 0; max-width: none; } .break { border: 0; } }
+@media print { body { margin: 0; max-width: none; } .break { border: 0; }
+               .screen-only { display: none; } }
 @media screen { .break { border-top: 1px dashed #aaa; margin: 2em 0; } }
 """
 
