@@ -111,6 +111,9 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
         f"/instructor/session/{sid}/debrief?name=us_alliance_priority&value=1.5"
     ).text
     assert "What the class did" in debrief and "What if us_alliance_priority = 1.5?" in debrief
+    log = teacher.get(f"/instructor/session/{sid}/log").text  # type: ignore[attr-defined]
+    assert "Ana joins as Washington in world 1" in log
+    assert "Washington stays out (sealed); by Ana" in log and "round 1 starts" in log
     pdf = teacher.get(f"/instructor/session/{sid}/debrief.pdf")  # type: ignore[attr-defined]
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     odd = teacher.get(f"/instructor/session/{sid}/debrief?name=<b>&value=1").text  # type: ignore[attr-defined]

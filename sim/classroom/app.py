@@ -204,6 +204,7 @@ def create_app(
         Route("/instructor/session/{sid}/projector", guarded(view.projector)),
         Route("/instructor/session/{sid}/debrief", guarded(view.debrief)),
         Route("/instructor/session/{sid}/debrief.pdf", guarded(view.debrief_pdf)),
+        Route("/instructor/session/{sid}/log", guarded(view.event_log)),
         Route("/instructor/session/{sid}/moves.csv", guarded(view.moves_csv)),
         Route("/instructor/session/{sid}/anonymised.csv", guarded(view.anonymised_csv)),
         Route("/instructor/briefing/{role}", guarded(view.any_briefing)),
@@ -578,6 +579,18 @@ class _Views:
             media_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="debrief-{session.code}.pdf"'},
         )
+
+    def event_log(self, request: Any, body: bytes) -> Any:
+        from starlette.responses import HTMLResponse
+
+        try:
+            session = self.session_of(request)
+        except _ForbiddenError:
+            return self.message("Instructors only.", 403)
+        from sim.classroom.debrief import event_log_document
+        from sim.classroom.document import to_html
+
+        return HTMLResponse(to_html(event_log_document(self.c.scenario, session)))
 
     @staticmethod
     def _what_if(request: Any) -> dict[str, str]:

@@ -27,7 +27,13 @@ from sim.classroom.session import Classroom, Play, Session
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
 
-__all__ = ["class_choices", "debrief_document", "moves_table", "outcome_counts"]
+__all__ = [
+    "class_choices",
+    "debrief_document",
+    "event_log_document",
+    "moves_table",
+    "outcome_counts",
+]
 
 
 def _label(scenario: Scenario, path: Mapping[str, str]) -> str:
@@ -247,3 +253,47 @@ def moves_table(scenario: Scenario, session: Session, *, anonymised: bool = Fals
                 [person, role, world + 1, round_, move.name, step["action"], decided, when, payoff]
             )
     return out.getvalue()
+
+
+def event_log_document(scenario: Scenario, session: Session) -> Document:
+    """The session's event log in words, in order: the replay of everything that happened."""
+    from sim.scenario.report import action_phrase
+
+    names = {p.id: p.name for p in scenario.players}
+    pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
+    rows = []
+    start = session.created
+    for event in session.log:
+        data = event.data
+        where = (
+            f"round {data['round']}, world {data['world'] + 1}"
+            if "world" in data and "round" in data
+            else ""
+        )
+        if event.kind == "joined":
+            text = (
+                f"{data['pseudonym']} joins as {names[data['role']]} in world {data['world'] + 1}"
+            )
+        elif event.kind in ("order", "chance"):
+            move = scenario.move(data["move"])
+            by = str(data.get("by", "chance"))
+            who = {"bot": "a bot", "chance": "chance"}.get(by, pseudonyms.get(by, by))
+            sealed = " (sealed)" if event.kind == "order" else ""
+            text = f"{action_phrase(scenario, move, data['action'])}{sealed}; by {who}"
+        elif event.kind == "stage_opened":
+            text = "open for orders: " + ", ".join(data["moves"])
+        elif event.kind == "parameter_changed":
+            text = f"from the next round, {data['name']} = {data['value']}"
+        elif event.kind == "round_started":
+            shown = ", ".join(f"{k} = {v}" for k, v in data["settings"].items())
+            text = f"round {data['round']} starts" + (f" with {shown}" if shown else "")
+        elif event.kind == "extended":
+            text = f"open stages extended by {data['seconds']:g} s"
+        else:
+            text = event.kind.replace("_", " ")
+        rows.append((f"{event.at - start:.1f}", where, text))
+    return Document(
+        f"{scenario.title}: event log",
+        f"Session {session.code} \u00b7 {len(session.log)} events, oldest first",
+        (Table(("seconds", "where", "what happened"), tuple(rows)),),
+    )
