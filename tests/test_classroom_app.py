@@ -83,9 +83,19 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
     assert ana.get("/").headers["location"] == "/play"  # type: ignore[attr-defined]
     assert "Public background" in ana.get("/background").text  # type: ignore[attr-defined]
     assert ana.get("/play/version").json()["version"] > 0  # type: ignore[attr-defined]
-    for action in ("start", "pause", "resume", "extend"):
+    for action in ("start", "pause"):
         response = teacher.post(f"/instructor/session/{sid}/{action}")  # type: ignore[attr-defined]
         assert response.status_code == 303, (action, response.text)
+    paused = ana.get("/play").text  # type: ignore[attr-defined]
+    assert "Paused by the instructor" in paused and "Send your sealed order" not in paused
+    refused = ana.post(
+        "/play/order", data={"move": "mediation", "action": "stay_out", "round": "1"}
+    )  # type: ignore[attr-defined]
+    assert refused.status_code == 400 and 'href="/play">Back' in refused.text
+    for action in ("resume", "extend"):
+        response = teacher.post(f"/instructor/session/{sid}/{action}")  # type: ignore[attr-defined]
+        assert response.status_code == 303, (action, response.text)
+    assert "Send your sealed order" in ana.get("/play").text  # type: ignore[attr-defined]
     assert teacher.post(f"/instructor/session/{sid}/nope").status_code == 404  # type: ignore[attr-defined]
     changed = teacher.post(  # type: ignore[attr-defined]
         f"/instructor/session/{sid}/parameter",
@@ -96,6 +106,7 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
         f"/instructor/session/{sid}/parameter", data={"name": "rho", "value": "1"}
     )
     assert wrong.status_code == 400 and "no parameter called" in wrong.text
+    assert f'href="/instructor/session/{sid}">Back' in wrong.text
     order = ana.post("/play/order", data={"move": "mediation", "action": "stay_out", "round": "1"})  # type: ignore[attr-defined]
     assert order.status_code == 303
     session = store.sessions[sid]
@@ -106,11 +117,12 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
     assert code in dashboard and "data:image/svg+xml" in dashboard and "finished:" in dashboard
     assert teacher.get(f"/instructor/session/{sid}/version").json()["version"] == session.version  # type: ignore[attr-defined]
     projector = teacher.get(f"/instructor/session/{sid}/projector").text  # type: ignore[attr-defined]
-    assert "1 of 1 world(s) finished" in projector and "Ana" not in projector
+    assert "1 of 1 world finished" in projector and "Ana" not in projector
     debrief = teacher.get(  # type: ignore[attr-defined]
         f"/instructor/session/{sid}/debrief?name=us_alliance_priority&value=1.5"
     ).text
-    assert "What the class did" in debrief and "What if us_alliance_priority = 1.5?" in debrief
+    assert "Round 1, at the scenario&#x27;s own values: 1 finished play" in debrief
+    assert "What if us_alliance_priority = 1.5?" in debrief
     log = teacher.get(f"/instructor/session/{sid}/log").text  # type: ignore[attr-defined]
     assert "Ana joins as Washington in world 1" in log
     assert "Washington stays out (sealed); by Ana" in log and "round 1 starts" in log
@@ -125,7 +137,8 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
     assert lines[1].startswith("Ana,washington,1,1,mediation,stay_out,student,")
     anonymised = teacher.get(f"/instructor/session/{sid}/anonymised.csv").text  # type: ignore[attr-defined]
     assert all(name not in anonymised for name in ("Ana", "Bo", "Chen"))
-    assert anonymised.splitlines()[1].startswith("p1,washington,1,1,mediation,stay_out,student,")
+    first = anonymised.splitlines()[1]
+    assert re.fullmatch(r"s[0-9a-f]{8},washington,1,1,mediation,stay_out,student,.*", first)
     assert "Tokyo: private briefing" in teacher.get("/instructor/briefing/tokyo").text  # type: ignore[attr-defined]
     assert teacher.get("/instructor/briefing/nobody").status_code == 404  # type: ignore[attr-defined]
     assert teacher.get("/instructor/session/nosuch").status_code == 400  # type: ignore[attr-defined]

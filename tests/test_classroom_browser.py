@@ -107,11 +107,11 @@ def test_an_instructor_and_three_students_play_a_round_in_chromium(
         session_url = instructor.url
         projector = instructor.context.new_page()
         projector.goto(session_url + "/projector")
-        assert "1 of 1 world(s) finished" in projector.content()
+        assert "1 of 1 world finished" in projector.content()
         assert "Ana" not in projector.content()  # anonymised
         projector.screenshot(path=str(shots / "6-projector.png"), full_page=True)
         debrief = instructor.context.new_page()
         debrief.goto(session_url + "/debrief")
-        assert "What the class did, and what theory predicts" in debrief.content()
+        assert "Round 1, at the scenario's own values: 1 finished play" in debrief.content()
         debrief.screenshot(path=str(shots / "7-debrief.png"), full_page=True)
         browser.close()

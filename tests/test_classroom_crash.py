@@ -122,7 +122,7 @@ def test_a_killed_server_keeps_every_acknowledged_order(tmp_path: Path) -> None:
             if response.status_code == 400:
                 assert "already in" in response.text or "not open" in response.text
         projector = teacher.get(f"/instructor/session/{sid}/projector").text
-        assert f"{worlds} of {worlds} world(s) finished" in projector
+        assert f"{worlds} of {worlds} worlds finished" in projector
     finally:
         again.stop()
 

@@ -61,7 +61,7 @@ def test_briefings_rank_priorities_and_name_red_lines(written: Path) -> None:
     tokyo = text_of(written / "briefing-tokyo.html")
     ranked = tokyo.split("most important first")[1]
     assert ranked.index("Liquidation loss (major, a cost)") < ranked.index("Summit value")
-    assert "Avoid the court-ordered sale completes (liquidation loss)." in tokyo
+    assert "Liquidation loss: avoid a world where the court-ordered sale completes." in tokyo
     assert "\u22128.00" not in tokyo  # no numbers unless asked
     numbered = handouts(load_scenario(BASELINE), numbers=True)["briefing-tokyo"]
     assert "Liquidation loss (\u22128.00, a cost)" in to_html(numbered)

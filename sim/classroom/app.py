@@ -24,6 +24,7 @@ Security, in one place:
 from __future__ import annotations
 
 import hmac
+import html
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -31,14 +32,14 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sim.classroom.session import Classroom, Participant, Play, Session, token_hash
 from sim.classroom.store import Store
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
 
-__all__ = ["MAX_BODY", "RateLimiter", "create_app"]
+__all__ = ["MAX_BODY", "RateLimiter", "count", "create_app"]
 
 HERE = Path(__file__).parent
 #: The largest request body accepted (bytes): forms here are a few hundred bytes.
@@ -56,6 +57,11 @@ _HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
+
+
+def count(n: int, word: str) -> str:
+    """``n word`` or ``n words``: ``count(1, "world")`` is ``1 world``."""
+    return f"{n} {word if n == 1 else word + 's'}"
 
 
 class RateLimiter:
@@ -133,7 +139,7 @@ def create_app(
     from starlette.staticfiles import StaticFiles
 
     from sim.classroom.document import to_html
-    from sim.classroom.handouts import handouts
+    from sim.classroom.handouts import handouts, term_title
 
     documents = handouts(scenario)
     pages = {
@@ -145,6 +151,8 @@ def create_app(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["count"] = count
+    environment.filters["term"] = lambda name: term_title(scenario, name).lower()
     context = _Context(
         store,
         scenario,
@@ -183,7 +191,7 @@ def create_app(
             try:
                 response = await run_in_threadpool(handler, request, body)
             except UsageError as error:
-                response = view.message(str(error), 400)
+                response = view.message(str(error), 400, back=_back(request))
             return _headers(response)
 
         return endpoint
@@ -253,6 +261,7 @@ class _Views:
 
     def __init__(self, context: _Context) -> None:
         self.c = context
+        self.briefings: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
 
     # ------------------------------------------------------------------ helpers
     def render(self, template: str, status: int = 200, **values: Any) -> Any:
@@ -261,8 +270,8 @@ class _Views:
         page = self.c.templates.get_template(template).render(scenario=self.c.scenario, **values)
         return HTMLResponse(page, status_code=status)
 
-    def message(self, text: str, status: int) -> Any:
-        return self.render("message.html", status=status, message=text)
+    def message(self, text: str, status: int, back: str = "/") -> Any:
+        return self.render("message.html", status=status, message=text, back=back)
 
     def redirect(self, url: str) -> Any:
         from starlette.responses import RedirectResponse
@@ -373,6 +382,10 @@ class _Views:
             mine=mine,
             past=past,
             names={p.id: p.name for p in scenario.players},
+            changes=[
+                (name, value, scenario.parameters[name].description)
+                for name, value in (play.settings if play else {}).items()
+            ],
         )
 
     def order(self, request: Any, body: bytes) -> Any:
@@ -411,7 +424,20 @@ class _Views:
         found = self.student(request)
         if found is None:
             return self.redirect("/")
-        return HTMLResponse(self.c.pages[f"briefing-{found[1].role}"])
+        classroom, me = found
+        play = classroom.session.current(me.world)
+        settings = play.settings if play is not None else classroom.session.settings
+        return HTMLResponse(self.briefing_page(me.role, settings))
+
+    def briefing_page(self, role: str, settings: Mapping[str, Any]) -> str:
+        """A role's briefing at the parameter values in play (cached)."""
+        from sim.classroom.document import to_html
+        from sim.classroom.handouts import briefing
+
+        key = (role, tuple(sorted(settings.items())))
+        if key not in self.briefings:
+            self.briefings[key] = to_html(briefing(self.c.scenario, role, settings=settings))
+        return self.briefings[key]
 
     # ------------------------------------------------------------------ instructor
     def login(self, request: Any, body: bytes) -> Any:
@@ -451,10 +477,7 @@ class _Views:
             session = self.session_of(request)
         except _ForbiddenError:
             return self.message("Instructors only.", 403)
-        import segno
-
-        join_url = f"{str(request.base_url).rstrip('/')}/?code={session.code}"
-        qr = segno.make(join_url, error="m").svg_data_uri(scale=5, border=2)
+        join_url, qr = _join_address(request, session)
         worlds = []
         for world in range(session.worlds):
             play = session.current(world)
@@ -518,6 +541,7 @@ class _Views:
             return self.message("Instructors only.", 403)
         from sim.classroom.debrief import outcome_counts
 
+        join_url, qr = _join_address(request, session)
         submitted = sum(len(p.orders) for p in session.open_plays())
         waiting = sum(len(p.stage) - len(p.orders) for p in session.open_plays())
         return self.render(
@@ -528,7 +552,9 @@ class _Views:
             finished=sum(
                 1 for p in session.plays.values() if p.round == session.round and p.finished
             ),
-            counts=outcome_counts(self.c.scenario, session),
+            counts=outcome_counts(self.c.scenario, session, session.round),
+            join_url=join_url,
+            qr=qr,
         )
 
     def debrief(self, request: Any, body: bytes) -> Any:
@@ -542,7 +568,13 @@ class _Views:
         from sim.classroom.document import to_html
 
         classroom = self.c.store.classrooms[session.id]
-        page = to_html(debrief_document(classroom, self._what_if(request)))
+        what_if = self._what_if(request)
+        page = to_html(debrief_document(classroom, what_if))
+        query = (
+            "?" + urlencode({"name": next(iter(what_if)), "value": next(iter(what_if.values()))})
+            if what_if
+            else ""
+        )
         options = "".join(
             f'<option value="{name}">{name}</option>'
             for name, parameter in self.c.scenario.parameters.items()
@@ -550,7 +582,7 @@ class _Views:
         )  # parameter names are identifiers: nothing to escape
         tools = (
             f'<form class="screen-only" method="get"><a href="/instructor/session/{session.id}'
-            '/debrief.pdf">Download as PDF</a> \u00b7 What if '
+            f'/debrief.pdf{html.escape(query)}">Download as PDF</a> \u00b7 What if '
             f'<select name="name" aria-label="parameter">{options}</select> were '
             '<input name="value" size="6" aria-label="value" required> '
             '<button type="submit">Show</button></form>'
@@ -625,10 +657,28 @@ class _Views:
 
         if not self.is_instructor(request):
             return self.message("Instructors only.", 403)
-        page = self.c.pages.get(f"briefing-{request.path_params['role']}")
-        if page is None:
-            return self.message("No such role.", 404)
-        return HTMLResponse(page)
+        role = request.path_params["role"]
+        if role not in self.c.scenario.player_ids:
+            return self.message("No such role.", 404, back="/instructor")
+        return HTMLResponse(self.briefing_page(role, {}))
+
+
+def _join_address(request: Any, session: Session) -> tuple[str, str]:
+    """The address students open to join, and its QR code as an image URI."""
+    import segno
+
+    url = f"{str(request.base_url).rstrip('/')}/?code={session.code}"
+    return url, segno.make(url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def _back(request: Any) -> str:
+    """Where an error page should send its reader: their session, their page, or home."""
+    parts = request.url.path.split("/")
+    if parts[1:3] == ["instructor", "session"] and len(parts) > 3:
+        return f"/instructor/session/{parts[3]}"
+    if parts[1:2] == ["instructor"]:
+        return "/instructor"
+    return "/play" if request.cookies.get(STUDENT_COOKIE) else "/"
 
 
 class _ForbiddenError(Exception):

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 from collections import Counter
 from collections.abc import Mapping
@@ -46,10 +48,12 @@ def _finished(session: Session) -> list[Play]:
     return [p for _, p in sorted(session.plays.items()) if p.finished]
 
 
-def outcome_counts(scenario: Scenario, session: Session) -> list[tuple[str, int]]:
-    """Finished plays by outcome (the players' choices, in words), most frequent first."""
-    counts = Counter(_label(scenario, p.path) for p in _finished(session))
-    return counts.most_common()
+def outcome_counts(
+    scenario: Scenario, session: Session, round: int | None = None
+) -> list[tuple[str, int]]:
+    """Finished plays (of one round, or all) by outcome, most frequent first."""
+    plays = [p for p in _finished(session) if round is None or p.round == round]
+    return Counter(_label(scenario, p.path) for p in plays).most_common()
 
 
 def class_choices(classroom: Classroom, plays: list[Play]) -> list[tuple[int, int]]:
@@ -81,94 +85,133 @@ def _predicted(classroom: Classroom, settings: Mapping[str, Any], behaviour: Any
     return shares
 
 
-def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = None) -> Document:
-    """The printable debrief of a session (see the module notes)."""
-    from sim.scenario.report import action_phrase, narrate
+def _count(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
+#: Below this many student decisions the fitted precision is shown with a warning.
+FEW_DECISIONS = 20
+
+
+def _rounds_text(rounds: list[int]) -> str:
+    if len(rounds) == 1:
+        return f"Round {rounds[0]}"
+    if rounds == list(range(rounds[0], rounds[-1] + 1)):
+        return f"Rounds {rounds[0]}\u2013{rounds[-1]}"
+    return "Rounds " + ", ".join(map(str, rounds))
+
+
+def _comparison(
+    classroom: Classroom, settings: Mapping[str, Any], plays: list[Play]
+) -> list[Block]:
+    """The class's outcomes at one set of parameter values against the theory's."""
     from sim.solvers.agent_logit import fit_agent_logit, qre_behaviour
 
-    scenario, session = classroom.scenario, classroom.session
-    names = {p.id: p.name for p in scenario.players}
-    plays = _finished(session)
-    students = len(session.participants)
-    subtitle = (
-        f"Debrief \u00b7 session {session.code} \u00b7 {session.worlds} world"
-        f"{'s' if session.worlds != 1 else ''}, {session.round} round"
-        f"{'s' if session.round != 1 else ''}, {students} student{'s' if students != 1 else ''}"
-    )
-    blocks: list[Block] = []
-    if not plays:
-        blocks.append(Paragraph("No play has finished yet: start a round and come back.", "box"))
-        return Document(f"{scenario.title}: debrief", subtitle, tuple(blocks))
-    # The most played settings: predictions and the fit are for them.
-    settings_count = Counter(tuple(sorted(p.settings.items())) for p in plays)
-    common = dict(settings_count.most_common(1)[0][0])
-    same = [p for p in plays if p.settings == common]
-    exercise = classroom.exercise(common)
-    counts = Counter(_label(scenario, p.path) for p in same)
-    equilibrium = _predicted(classroom, common, exercise.equilibrium_behaviour)
-    choices = class_choices(classroom, same)
+    scenario = classroom.scenario
+    exercise = classroom.exercise(settings)
+    counts = Counter(_label(scenario, p.path) for p in plays)
+    equilibrium = _predicted(classroom, settings, exercise.equilibrium_behaviour)
+    choices = class_choices(classroom, plays)
     fit = None
     qre: Counter[str] = Counter()
     if choices:
         try:
             fit = fit_agent_logit(exercise.game, choices)
-            qre = _predicted(classroom, common, qre_behaviour(exercise.game, fit.lam))
+            qre = _predicted(classroom, settings, qre_behaviour(exercise.game, fit.lam))
         except UsageError:
             fit = None
-    shown = ", ".join(f"{k} = {v}" for k, v in common.items()) or "the scenario's own values"
-    blocks += [
-        Heading("What the class did, and what theory predicts"),
-        Paragraph(
-            f"{len(same)} finished plays at {shown}. The equilibrium column is the first "
-            "equilibrium sim solve lists; the QRE column is noisy logit play at the precision "
-            "that makes the students' own choices most likely."
-        ),
-    ]
     labels = sorted(set(counts) | {k for k, v in equilibrium.items() if v > 0.005}
                     | {k for k, v in qre.items() if v > 0.05},
                     key=lambda k: (-counts[k], -equilibrium[k]))  # fmt: skip
     rows = tuple(
         (
             label,
-            f"{counts[label]} ({counts[label] / len(same):.0%})",
+            f"{counts[label]} ({counts[label] / len(plays):.0%})",
             f"{equilibrium[label]:.0%}",
             f"{qre[label]:.0%}" if fit else "\u2014",
         )
         for label in labels
     )
-    blocks.append(Table(("Outcome", "Class", "Equilibrium", "QRE (fitted)"), rows))
+    blocks: list[Block] = [Table(("Outcome", "Class", "Equilibrium", "QRE (fitted)"), rows)]
     if fit is not None:
-        blocks.append(
-            Paragraph(
-                f"Fitted precision lambda = {fit.lam:.3g} from {fit.choices} student decisions "
-                f"(log-likelihood {fit.log_likelihood:.1f}, against "
-                f"{fit.uniform_log_likelihood:.1f} for random play). Near 0 the class chose at "
-                "random; large values mean it "
-                "played the equilibrium.",
-                "note",
-            )
+        text = (
+            f"Fitted precision lambda = {fit.lam:.3g} from "
+            f"{_count(fit.choices, 'student decision')} (log-likelihood {fit.log_likelihood:.1f}, "
+            "against "
+            f"{fit.uniform_log_likelihood:.1f} for random play). Near 0 the class chose at "
+            "random; large values mean it played the equilibrium."
         )
+        if fit.choices < FEW_DECISIONS:
+            text += f" With fewer than {FEW_DECISIONS} decisions the fit says little."
+        blocks.append(Paragraph(text, "note"))
     # Payoffs by term: the class's average against the equilibrium's expectation.
-    solution_terms = _expected_terms(classroom, common)
-    blocks.append(Heading("Payoffs by named term"))
+    from sim.classroom.handouts import term_title
+
+    names = {p.id: p.name for p in scenario.players}
+    expected = _expected_terms(classroom, settings)
     for pid in scenario.player_ids:
         averaged: dict[str, float] = {}
-        for play in same:
+        for play in plays:
             assert play.result is not None
             for term, value in play.result.terms[pid].items():
-                averaged[term] = averaged.get(term, 0.0) + value / len(same)
+                averaged[term] = averaged.get(term, 0.0) + value / len(plays)
         term_rows = tuple(
-            (term.replace("_", " "), f"{value:+.2f}", f"{solution_terms[pid].get(term, 0.0):+.2f}")
+            (term_title(scenario, term), f"{value:+.2f}", f"{expected[pid].get(term, 0.0):+.2f}")
             for term, value in averaged.items()
-            if abs(value) > 0.005 or abs(solution_terms[pid].get(term, 0.0)) > 0.005
+            if abs(value) > 0.005 or abs(expected[pid].get(term, 0.0)) > 0.005
         )
-        total = float(np.mean([p.result.payoffs[pid] for p in same if p.result]))
+        total = float(np.mean([p.result.payoffs[pid] for p in plays if p.result]))
         blocks.append(
             Table(
-                (f"{names[pid]} (class average {total:+.2f})", "class average", "equilibrium"),
+                (
+                    f"{names[pid]}: payoff by term (class average {total:+.2f})",
+                    "class average",
+                    "equilibrium",
+                ),
                 term_rows or (("(no term counted)", "0", "0"),),
             )
         )
+    return blocks
+
+
+def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = None) -> Document:
+    """The printable debrief of a session (see the module notes).
+
+    Plays at different parameter values (the instructor changed one between
+    rounds) are compared with the theory separately, each set of values in its
+    own section, in the order they were first played.
+    """
+    from sim.scenario.report import action_phrase, narrate
+
+    scenario, session = classroom.scenario, classroom.session
+    names = {p.id: p.name for p in scenario.players}
+    plays = _finished(session)
+    subtitle = (
+        f"Debrief \u00b7 session {session.code} \u00b7 {_count(session.worlds, 'world')}, "
+        f"{_count(session.round, 'round')}, {_count(len(session.participants), 'student')}"
+    )
+    blocks: list[Block] = []
+    if not plays:
+        blocks.append(Paragraph("No play has finished yet: start a round and come back.", "box"))
+        return Document(f"{scenario.title}: debrief", subtitle, tuple(blocks))
+    groups: dict[tuple[tuple[str, Any], ...], list[Play]] = {}
+    for play in sorted(plays, key=lambda p: (p.round, p.world)):
+        groups.setdefault(tuple(sorted(play.settings.items())), []).append(play)
+    blocks.append(
+        Paragraph(
+            "For each set of parameter values played: the class's outcomes; the first "
+            "equilibrium sim solve lists; and noisy logit play (QRE) at the precision that "
+            "makes the students' own choices most likely. Bots' moves are not in the fit."
+        )
+    )
+    for key, group in groups.items():
+        settings = dict(key)
+        shown = ", ".join(f"{k} = {v}" for k, v in settings.items()) or "the scenario's own values"
+        rounds = sorted({p.round for p in group})
+        blocks.append(
+            Heading(f"{_rounds_text(rounds)}, at {shown}: {_count(len(group), 'finished play')}")
+        )
+        blocks += _comparison(classroom, settings, group)
     blocks.append(Heading("Each world, round by round"))
     pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
     for play in plays:
@@ -182,7 +225,8 @@ def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = N
         blocks.append(Heading(f"Round {play.round}, world {play.world + 1}", 2))
         blocks.append(Bullets((*steps, f"Payoffs: {scores}.")))
     if what_if:
-        blocks += _what_if(classroom, common, what_if, narrate)
+        latest = dict(next(reversed(groups)))
+        blocks += _what_if(classroom, latest, what_if, narrate)
     return Document(f"{scenario.title}: debrief", subtitle, tuple(blocks))
 
 
@@ -220,10 +264,18 @@ def _what_if(
     ]
 
 
+def _anonymous(session: Session, participant: str) -> str:
+    """A stable code for a student that says nothing of their name or when they joined
+    (an HMAC of their id under the session's secret seed)."""
+    key = session.seed.to_bytes(8, "big") + session.id.encode()
+    return "s" + hmac.new(key, participant.encode(), hashlib.sha256).hexdigest()[:8]
+
+
 def moves_table(scenario: Scenario, session: Session, *, anonymised: bool = False) -> str:
-    """Every move of every play as CSV: who (pseudonym, or a student number when
-    ``anonymised``), role, world, round, move, action, when, and the role's payoff
-    for that play once it is finished."""
+    """Every move of every play as CSV: who (pseudonym, or a code that cannot be traced
+    to a name or to the order of joining when ``anonymised``), role, world, round, move,
+    action, when (seconds since the play's first move when ``anonymised``), and the
+    role's payoff for that play once it is finished."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     who = "student" if anonymised else "pseudonym"
@@ -240,7 +292,7 @@ def moves_table(scenario: Scenario, session: Session, *, anonymised: bool = Fals
             if by in ("bot", "chance"):
                 person, decided = "", by
             else:
-                person = by if anonymised else pseudonyms.get(by, by)
+                person = _anonymous(session, by) if anonymised else pseudonyms.get(by, by)
                 decided = "student"
             when = (
                 f"{step['at'] - start:.1f}"

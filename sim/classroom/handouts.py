@@ -22,6 +22,7 @@ edits a parameter gets handouts that agree with the answer key:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -42,7 +43,15 @@ from sim.classroom.document import (
 from sim.errors import UsageError
 from sim.scenario.model import Scenario, Term
 
-__all__ = ["QRE_LAMBDAS", "TermWeight", "handouts", "term_weights", "write_handouts"]
+__all__ = [
+    "QRE_LAMBDAS",
+    "TermWeight",
+    "briefing",
+    "handouts",
+    "term_title",
+    "term_weights",
+    "write_handouts",
+]
 
 #: Precisions at which the guide shows noisy play (payoff units): very noisy to nearly rational.
 QRE_LAMBDAS = (0.3, 1.0, 3.0)
@@ -57,11 +66,34 @@ class TermWeight:
     value: float  # the case value largest in size, with its sign
     cases: tuple[tuple[str, float], ...]  # (when it counts, in words; value)
 
-    @property
-    def title(self) -> str:
-        """The term's name in words: ``justice_enforced`` -> ``Justice enforced``."""
-        text = self.term.name.replace("_", " ")
-        return text[:1].upper() + text[1:]
+    title: str = ""  # the term's name in words (see term_title)
+
+
+def _acronyms(scenario: Scenario) -> frozenset[str]:
+    """Words the scenario writes in capitals (GSOMIA, US, WTO), to keep them so."""
+    text = " ".join(
+        [scenario.narrative, *(p.briefing + " " + p.description for p in scenario.players)]
+        + [m.description + " " + " ".join(m.says.values()) for m in scenario.moves]
+        + [t.reason for t in scenario.terms]
+        + [p.description for p in scenario.parameters.values()]
+    )
+    return frozenset(re.findall(r"\b[A-Z]{2,}\b", text))
+
+
+def term_title(scenario: Scenario, name: str) -> str:
+    """A term's name in words, capitals kept where the scenario uses them.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> term_title(scenario, "gsomia_retaliation"), term_title(scenario, "defy_us")
+    ('GSOMIA retaliation', 'Defy US')
+    """
+    capitals = _acronyms(scenario)
+    words = [w.upper() if w.upper() in capitals else w for w in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _number(value: float) -> str:
@@ -100,7 +132,7 @@ def term_weights(scenario: Scenario, values: Mapping[str, Any], player: str) -> 
             for case in term.cases
         )
         largest = max((v for _, v in cases), key=abs, default=0.0)
-        found.append(TermWeight(term, largest, cases))
+        found.append(TermWeight(term, largest, cases, term_title(scenario, term.name)))
     return sorted(found, key=lambda w: -abs(w.value))
 
 
@@ -181,7 +213,28 @@ def _background(scenario: Scenario) -> Document:
 def _worst_case(weight: TermWeight) -> str:
     """When a cost term is at its worst: ``the court-ordered sale completes``."""
     condition = next(c for c, v in weight.cases if v == weight.value)
-    return condition.removeprefix("when ") if condition != "always" else "this at any price"
+    return condition.removeprefix("when ") if condition != "always" else "this term counts"
+
+
+def briefing(
+    scenario: Scenario,
+    role: str,
+    *,
+    settings: Mapping[str, Any] | None = None,
+    numbers: bool = False,
+) -> Document:
+    """One role's private briefing at parameter ``settings``.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> briefing(load_scenario("scenarios/baseline_nov2020.toml"), "tokyo").title
+    'Tokyo: private briefing'
+    """
+    from sim.scenario.compiler import parameter_values
+
+    values, _ = parameter_values(scenario, dict(settings or {}))
+    return _briefing(scenario, values, role, numbers)
 
 
 def _briefing(
@@ -224,7 +277,7 @@ def _briefing(
         if costs:
             blocks.append(Heading("Your red lines"))
             blocks.append(
-                Bullets(tuple(f"Avoid {_worst_case(w)} ({w.title.lower()})." for w in costs))
+                Bullets(tuple(f"{w.title}: avoid a world where {_worst_case(w)}." for w in costs))
             )
     blocks.append(
         Paragraph(
@@ -331,7 +384,9 @@ def _instructor(
     rows = []
     for i, pid in enumerate(scenario.player_ids):
         terms = sorted(eq.breakdown[pid].items(), key=lambda item: -abs(item[1]))
-        shown = ", ".join(f"{t.replace('_', ' ')} {_number(v)}" for t, v in terms if abs(v) > 0.005)
+        shown = ", ".join(
+            f"{term_title(scenario, t).lower()} {_number(v)}" for t, v in terms if abs(v) > 0.005
+        )
         rows.append((names[pid], _number(float(eq.payoffs[i])), shown or "none"))
     blocks += [
         Heading("Expected payoffs, by term", 2),

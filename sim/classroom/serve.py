@@ -40,9 +40,6 @@ def serve(scenario: Scenario, *, host: str, port: int, db: str) -> str:
     from sim.classroom.store import Store
 
     Exercise(scenario)  # a scenario the classroom cannot play fails here, before binding
-    store = Store(db, scenario, scenario_hash(scenario))
-    token = new_token()
-    app = create_app(store, scenario, token)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -52,6 +49,13 @@ def serve(scenario: Scenario, *, host: str, port: int, db: str) -> str:
         sock.close()
         raise UsageError(f"--host {host} --port {port}: cannot listen there ({error})") from None
     sock.listen(256)
+    try:  # only once the port is ours: a failed start leaves no database behind
+        store = Store(db, scenario, scenario_hash(scenario))
+    except BaseException:
+        sock.close()
+        raise
+    token = new_token()
+    app = create_app(store, scenario, token)
     bound = sock.getsockname()[1]
     local = _address_for_students(host, bound)
     login_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host

@@ -109,7 +109,7 @@ def run_load(students: int = 100, db: Path | None = None) -> dict[str, Any]:
         "order_p95": p95(order_times),
         "acknowledged": len(acknowledged),
         "missing": missing,
-        "all_finished": f"{worlds} of {worlds} world(s) finished" in finished,
+        "all_finished": f"{worlds} of {worlds} worlds finished" in finished,
     }
 
 
