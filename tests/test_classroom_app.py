@@ -143,9 +143,22 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
     assert teacher.get("/instructor/briefing/nobody").status_code == 404  # type: ignore[attr-defined]
     assert teacher.get("/instructor/session/nosuch").status_code == 400  # type: ignore[attr-defined]
     assert teacher.get("/instructor").status_code == 200  # type: ignore[attr-defined]
+    bo_id = next(p.id for p in session.participants.values() if p.pseudonym == "Bo")
+    moved = teacher.post(  # type: ignore[attr-defined]
+        f"/instructor/session/{sid}/move",
+        data={"participant": bo_id, "world": "1", "role": "tokyo"},
+    )
+    assert moved.status_code == 303 and session.participants[bo_id].role == "tokyo"
+    bad_world = teacher.post(  # type: ignore[attr-defined]
+        f"/instructor/session/{sid}/move",
+        data={"participant": bo_id, "world": "x", "role": "tokyo"},
+    )
+    assert bad_world.status_code == 400 and "whole number" in bad_world.text
+    removed = teacher.post(f"/instructor/session/{sid}/remove", data={"participant": bo_id})  # type: ignore[attr-defined]
+    assert removed.status_code == 303 and bo.get("/play").headers["location"] == "/"  # type: ignore[attr-defined]
     assert teacher.post(f"/instructor/session/{sid}/end").status_code == 303  # type: ignore[attr-defined]
     assert store.by_code(code) is None
-    del bo, chen
+    del chen
 
 
 def test_a_students_token_is_bound_to_one_role_in_one_world(app: tuple[object, Store]) -> None:

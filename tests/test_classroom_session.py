@@ -153,3 +153,33 @@ def test_a_database_belongs_to_its_scenario(tmp_path: Path) -> None:
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(UsageError, match="not a classroom database"):
         store_for(BASELINE, junk)
+
+
+def test_the_instructor_can_move_and_remove_students(tmp_path: Path) -> None:
+    store = store_for(BASELINE, tmp_path / "c.sqlite")
+    sid = store.create(worlds=2, seed=5, stage_seconds=None, seating="random").session.id
+    joined = [store.run(sid, lambda c, n=n: c.join(n)) for n in ("A", "B", "C", "D", "E", "F")]
+    session = store.sessions[sid]
+    seats = sorted((p.world, p.role) for p, _ in joined)
+    assert seats == sorted((w, r) for w in range(2) for r in session.roles)  # balanced
+    first, token = joined[0]
+    world, role = first.world, first.role
+    store.run(sid, lambda c: c.move(first.id, 1 - world, role))
+    assert (session.participants[first.id].world, session.participants[first.id].role) == (
+        1 - world,
+        role,
+    )
+    with pytest.raises(UsageError, match="no seat"):
+        store.run(sid, lambda c: c.move(first.id, 7, "seoul"))
+    store.run(sid, lambda c: c.start_round(time.time()))
+    # Removing every student of a role that must decide now lets a bot decide at once.
+    for p in session.members(0, "washington"):
+        store.run(sid, lambda c, p=p: c.remove(p.id))
+    assert "mediation" in session.current(0).path  # type: ignore[union-attr]
+    store.run(sid, lambda c: c.remove(first.id))
+    assert session.participants[first.id].removed
+    assert store.classrooms[sid].participant(token) is None  # the token no longer works
+    again, _ = store.run(sid, lambda c: c.join("A"))  # and the pseudonym is free again
+    assert again.id != first.id
+    with pytest.raises(UsageError, match="no student"):
+        store.run(sid, lambda c: c.remove(first.id))

@@ -468,7 +468,11 @@ class _Views:
         except ValueError:
             raise UsageError("worlds, lambda and stage time must be numbers") from None
         classroom = self.c.store.create(
-            worlds=worlds, bots=form.get("bots", "equilibrium"), lam=lam, stage_seconds=seconds
+            worlds=worlds,
+            bots=form.get("bots", "equilibrium"),
+            lam=lam,
+            stage_seconds=seconds,
+            seating=form.get("seating", "in order"),
         )
         return self.redirect(f"/instructor/session/{classroom.session.id}")
 
@@ -492,9 +496,14 @@ class _Views:
                 }
             )
         parameters = [name for name, p in self.c.scenario.parameters.items() if not p.derived]
+        students = sorted(
+            (p for p in session.participants.values() if not p.removed),
+            key=lambda p: (p.world, session.roles.index(p.role), p.pseudonym.casefold()),
+        )
         return self.render(
             "session.html",
             session=session,
+            students=students,
             join_url=join_url,
             qr=qr,
             worlds=worlds,
@@ -528,7 +537,12 @@ class _Views:
             "close": lambda c: c.close_stages(now),
             "end": lambda c: c.end(),
             "parameter": lambda c: c.change_parameter(form.get("name", ""), form.get("value", "")),
-        }
+            "move": lambda c: c.move(
+                form.get("participant", ""), _integer(form.get("world", "")) - 1,
+                form.get("role", ""),
+            ),
+            "remove": lambda c: c.remove(form.get("participant", "")),
+        }  # fmt: skip
         if action not in commands:
             return self.message(f"No action {action!r}.", 404)
         self.c.store.run(session.id, commands[action])
@@ -661,6 +675,13 @@ class _Views:
         if role not in self.c.scenario.player_ids:
             return self.message("No such role.", 404, back="/instructor")
         return HTMLResponse(self.briefing_page(role, {}))
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"expected a whole number; got {text[:20]!r}") from None
 
 
 def _join_address(request: Any, session: Session) -> tuple[str, str]:

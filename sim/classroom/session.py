@@ -45,6 +45,8 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_WORLDS = 50
 MAX_PARTICIPANTS = 1_000
 MAX_PSEUDONYM = 40
+#: How joining students are seated (see new_session).
+SEATINGS = ("in order", "random")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Participant:
     world: int
     role: str
     token_hash: str
+    removed: bool = False
 
 
 @dataclass
@@ -102,6 +105,7 @@ class Session:
     stage_seconds: float | None
     created: float
     settings: dict[str, Any]
+    seating: str = "in order"
     participants: dict[str, Participant] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # token hash -> participant id
     round: int = 0
@@ -114,7 +118,11 @@ class Session:
     # ------------------------------------------------------------------ queries
     def members(self, world: int, role: str) -> list[Participant]:
         """The students playing ``role`` in ``world``."""
-        return [p for p in self.participants.values() if p.world == world and p.role == role]
+        return [
+            p
+            for p in self.participants.values()
+            if p.world == world and p.role == role and not p.removed
+        ]
 
     def current(self, world: int) -> Play | None:
         """The world's play in the current round, if a round has started."""
@@ -135,6 +143,13 @@ class Session:
             )
             self.participants[participant.id] = participant
             self.tokens[participant.token_hash] = participant.id
+        elif kind == "moved":
+            participant = self.participants[data["participant"]]
+            participant.world, participant.role = data["world"], data["role"]
+        elif kind == "removed":
+            participant = self.participants[data["participant"]]
+            participant.removed = True
+            self.tokens.pop(participant.token_hash, None)
         elif kind == "round_started":
             self.round = data["round"]
             for world in range(self.worlds):
@@ -237,7 +252,8 @@ class Classroom:
         name = " ".join(pseudonym.split())
         if not 1 <= len(name) <= MAX_PSEUDONYM or not name.isprintable():
             raise UsageError(f"a pseudonym is 1 to {MAX_PSEUDONYM} printable characters")
-        if any(p.pseudonym.casefold() == name.casefold() for p in session.participants.values()):
+        taken = (p.pseudonym.casefold() for p in session.participants.values() if not p.removed)
+        if name.casefold() in taken:
             raise UsageError(f"the pseudonym {name!r} is taken; choose another")
         if len(session.participants) >= MAX_PARTICIPANTS:
             raise UsageError("the session is full")
@@ -248,7 +264,11 @@ class Classroom:
             for w in range(session.worlds)
             for k, r in enumerate(session.roles)
         ]
-        _, world, _, role = min(slots)
+        fewest = min(slots)[0]
+        open_slots = [slot for slot in slots if slot[0] == fewest]
+        # In order: fill world 1's roles, then world 2's; at random: any least-staffed seat.
+        chosen = open_slots[0] if session.seating == "in order" else secrets.choice(open_slots)
+        _, world, _, role = chosen
         token = new_token()
         participant_id = f"p{len(session.participants) + 1}"
         self.emit(
@@ -298,6 +318,31 @@ class Classroom:
         self._advance(play, now)
 
     # ------------------------------------------------------------------ instructor
+    def move(self, participant_id: str, world: int, role: str) -> None:
+        """Seat a student in another world or role (from the next stage they decide on)."""
+        session = self.session
+        participant = session.participants.get(participant_id)
+        if participant is None or participant.removed:
+            raise UsageError(f"no student {participant_id!r}")
+        if not 0 <= world < session.worlds or role not in session.roles:
+            raise UsageError(f"no seat {role!r} in world {world + 1}")
+        self.emit("moved", {"participant": participant_id, "world": world, "role": role})
+        self._staff_empty_seats()
+
+    def remove(self, participant_id: str) -> None:
+        """Take a student out (their token stops working; a bot or their team plays on)."""
+        participant = self.session.participants.get(participant_id)
+        if participant is None or participant.removed:
+            raise UsageError(f"no student {participant_id!r}")
+        self.emit("removed", {"participant": participant_id})
+        self._staff_empty_seats()
+
+    def _staff_empty_seats(self) -> None:
+        """Bots decide, now, for open decisions whose role was just left with no student."""
+        for play in self.session.open_plays():
+            self._fill_with_bots(play, every_role=False)
+            self._advance(play, 0.0)
+
     def start_round(self, now: float) -> int:
         """Start the next round in every world, with the current parameter values."""
         session = self.session
@@ -419,8 +464,15 @@ def new_session(
     seed: int | None = None,
     stage_seconds: float | None = 180.0,
     settings: Mapping[str, Any] | None = None,
+    seating: str = "in order",
 ) -> dict[str, Any]:
-    """The data of a ``session_created`` event, checked."""
+    """The data of a ``session_created`` event, checked.
+
+    ``seating`` is how joining students are seated: ``"in order"`` fills world 1's
+    roles first, then world 2's; ``"random"`` picks any least-staffed seat.
+    """
+    if seating not in SEATINGS:
+        raise UsageError(f"seating: expected one of {', '.join(SEATINGS)}; got {seating!r}")
     if not 1 <= worlds <= MAX_WORLDS:
         raise UsageError(f"worlds: expected 1 to {MAX_WORLDS}; got {worlds}")
     if bots not in BOT_POLICIES:
@@ -438,6 +490,7 @@ def new_session(
         "seed": secrets.randbits(63) if seed is None else int(seed),
         "stage_seconds": stage_seconds,
         "settings": dict(settings or {}),
+        "seating": seating,
     }
 
 
@@ -455,4 +508,5 @@ def session_from(event: Event) -> Session:
         stage_seconds=data["stage_seconds"],
         created=event.at,
         settings=dict(data["settings"]),
+        seating=data.get("seating", "in order"),
     )
