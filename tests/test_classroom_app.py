@@ -123,6 +123,7 @@ def test_every_route_answers(app: tuple[object, Store]) -> None:
     ).text
     assert "Round 1, at the scenario&#x27;s own values: 1 finished play" in debrief
     assert "What if us_alliance_priority = 1.5?" in debrief
+    assert '<img src="data:image/png;base64,' in debrief and 'alt="The game tree' in debrief
     log = teacher.get(f"/instructor/session/{sid}/log").text  # type: ignore[attr-defined]
     assert "Ana joins as Washington in world 1" in log
     assert "Washington stays out (sealed); by Ana" in log and "round 1 starts" in log

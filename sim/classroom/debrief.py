@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.classroom.document import Block, Bullets, Document, Heading, Paragraph, Table
+from sim.classroom.document import Block, Bullets, Document, Heading, Image, Paragraph, Table
 from sim.classroom.session import Classroom, Play, Session
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
@@ -212,6 +212,7 @@ def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = N
             Heading(f"{_rounds_text(rounds)}, at {shown}: {_count(len(group), 'finished play')}")
         )
         blocks += _comparison(classroom, settings, group)
+    blocks += _tree(classroom, dict(next(reversed(groups))))
     blocks.append(Heading("Each world, round by round"))
     pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
     for play in plays:
@@ -228,6 +229,30 @@ def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = N
         latest = dict(next(reversed(groups)))
         blocks += _what_if(classroom, latest, what_if, narrate)
     return Document(f"{scenario.title}: debrief", subtitle, tuple(blocks))
+
+
+def _tree(classroom: Classroom, settings: Mapping[str, Any]) -> list[Block]:
+    """The equilibrium's play on the game tree, as a figure."""
+    from sim.games.behaviour import terminal_probabilities
+    from sim.plot.tree import tree_figure
+
+    exercise = classroom.exercise(settings)
+    behaviour = exercise.equilibrium_behaviour
+    reach = terminal_probabilities(exercise.game, behaviour)
+    try:
+        figure = tree_figure(exercise.game, reach, behaviour=behaviour, title="")
+    except UsageError:
+        return []  # too large to draw legibly
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)  # wide: the page scrolls it on screen
+    return [
+        Heading("The equilibrium's play on the game tree"),
+        Image(
+            buffer.getvalue(),
+            "The game tree: the equilibrium's play in thick black lines, the alternatives "
+            "dashed, each with what every player would get.",
+        ),
+    ]
 
 
 def _expected_terms(

@@ -11,7 +11,9 @@ Unicode text in a scenario (minus signs, dashes, accented names) prints.
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ __all__ = [
     "Bullets",
     "Document",
     "Heading",
+    "Image",
     "PageBreak",
     "Paragraph",
     "Table",
@@ -69,7 +72,15 @@ class PageBreak:
     """Start a new page when printed."""
 
 
-Block = Heading | Paragraph | Bullets | Table | PageBreak
+@dataclass(frozen=True)
+class Image:
+    """A figure as PNG bytes, with the text a reader without it needs (``alt``)."""
+
+    png: bytes
+    alt: str
+
+
+Block = Heading | Paragraph | Bullets | Table | PageBreak | Image
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,9 @@ p.box { border: 2px solid #111; padding: 0.5em 0.8em; }
 table { border-collapse: collapse; margin: 0.6em 0; width: 100%; font-size: 10pt; }
 th, td { border: 1px solid #777; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #e8e8e8; }
+.figure { overflow-x: auto; margin: 0.6em 0; }
+.figure img { display: block; }
+@media print { .figure img { max-width: 100%; height: auto; } }
 .break { break-after: page; page-break-after: always; }
 @media print { body { margin: 0; max-width: none; } .break { border: 0; }
                .screen-only { display: none; } }
@@ -121,6 +135,12 @@ def _html_block(block: Block) -> str:
             for row in block.rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    if isinstance(block, Image):
+        data = base64.b64encode(block.png).decode("ascii")
+        return (
+            '<div class="figure">'
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(block.alt)}"></div>'
+        )
     return '<div class="break"></div>'
 
 
@@ -193,6 +213,7 @@ def write_pdf(document: Document, path: str | os.PathLike[str]) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
+    from reportlab.platypus import Image as PDFImage
     from reportlab.platypus import (
         ListFlowable,
         ListItem,
@@ -263,6 +284,12 @@ def write_pdf(document: Document, path: str | os.PathLike[str]) -> None:
                 )
             )
             story.extend([table, Spacer(1, 6)])
+        elif isinstance(block, Image):
+            picture = PDFImage(io.BytesIO(block.png))
+            scale = min(1.0, width / picture.drawWidth)
+            picture.drawWidth *= scale
+            picture.drawHeight *= scale
+            story.extend([picture, Spacer(1, 6)])
         else:
             story.append(PDFPageBreak())
     target = Path(path)
