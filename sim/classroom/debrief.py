@@ -39,9 +39,9 @@ __all__ = [
 
 
 def _label(scenario: Scenario, path: Mapping[str, str]) -> str:
-    from sim.scenario.report import outcome_label
+    from sim.scenario.report import outcome_words
 
-    return outcome_label(scenario, path) or "(no decisions)"
+    return outcome_words(scenario, path) or "(no decisions)"
 
 
 def _finished(session: Session) -> list[Play]:

@@ -25,6 +25,7 @@ __all__ = [
     "deviation_text",
     "narrate",
     "outcome_label",
+    "outcome_words",
     "scenario_table",
     "scenario_to_dict",
 ]
@@ -152,6 +153,24 @@ def condition_text(scenario: Scenario, condition: Condition) -> str:
             rest = [action_phrase(scenario, move, a).removeprefix(f"{who} ") for a in ordered[1:]]
         parts.append(" or ".join([first, *rest]))
     return " and ".join(parts)
+
+
+def outcome_words(scenario: Scenario, path: Mapping[str, str]) -> str:
+    """The players' choices on a play path as sentences (chance left out), for people.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> outcome_words(scenario, {"mediation": "stay_out", "stance": "proceed",
+    ...                          "summit": "skip", "liquidation": "stalls"})
+    'Washington stays out; Seoul lets the courts proceed; Tokyo skips the summit'
+    """
+    return "; ".join(
+        action_phrase(scenario, move, path[move.name])
+        for move in scenario.moves
+        if not move.is_chance and len(move.playable) > 1 and move.name in path
+    )
 
 
 def outcome_label(scenario: Scenario, path: Mapping[str, str]) -> str:
