@@ -256,6 +256,25 @@ def _headers(response: Any) -> Any:
     return response
 
 
+class _ForbiddenError(Exception):
+    """A page that needs the instructor's token was asked for without it."""
+
+
+def _for_instructor(
+    handler: Callable[[Any, Any, Session, bytes], Any],
+) -> Callable[[Any, Any, bytes], Any]:
+    """A page of one session for the instructor: 403 without the instructor's token."""
+
+    def page(self: Any, request: Any, body: bytes) -> Any:
+        try:
+            session = self.session_of(request)
+        except _ForbiddenError:
+            return self.message("Instructors only.", 403, back="/instructor")
+        return handler(self, request, session, body)
+
+    return page
+
+
 class _Views:
     """The pages: each takes the request and its (already capped) body."""
 
@@ -476,11 +495,8 @@ class _Views:
         )
         return self.redirect(f"/instructor/session/{classroom.session.id}")
 
-    def dashboard(self, request: Any, body: bytes) -> Any:
-        try:
-            session = self.session_of(request)
-        except _ForbiddenError:
-            return self.message("Instructors only.", 403)
+    @_for_instructor
+    def dashboard(self, request: Any, session: Session, body: bytes) -> Any:
         join_url, qr = _join_address(request, session)
         worlds = []
         for world in range(session.worlds):
@@ -521,11 +537,8 @@ class _Views:
             return JSONResponse({"error": "instructors only"}, status_code=403)
         return JSONResponse({"version": session.version})
 
-    def act(self, request: Any, body: bytes) -> Any:
-        try:
-            session = self.session_of(request)
-        except _ForbiddenError:
-            return self.message("Instructors only.", 403)
+    @_for_instructor
+    def act(self, request: Any, session: Session, body: bytes) -> Any:
         action = request.path_params["action"]
         form = _form(body)
         now = time.time()
@@ -548,11 +561,8 @@ class _Views:
         self.c.store.run(session.id, commands[action])
         return self.redirect(f"/instructor/session/{session.id}")
 
-    def projector(self, request: Any, body: bytes) -> Any:
-        try:
-            session = self.session_of(request)
-        except _ForbiddenError:
-            return self.message("Instructors only.", 403)
+    @_for_instructor
+    def projector(self, request: Any, session: Session, body: bytes) -> Any:
         from sim.classroom.debrief import outcome_counts
 
         join_url, qr = _join_address(request, session)
@@ -571,13 +581,10 @@ class _Views:
             qr=qr,
         )
 
-    def debrief(self, request: Any, body: bytes) -> Any:
+    @_for_instructor
+    def debrief(self, request: Any, session: Session, body: bytes) -> Any:
         from starlette.responses import HTMLResponse
 
-        try:
-            session = self.session_of(request)
-        except _ForbiddenError:
-            return self.message("Instructors only.", 403)
         from sim.classroom.debrief import debrief_document
         from sim.classroom.document import to_html
 
@@ -603,15 +610,12 @@ class _Views:
         )
         return HTMLResponse(page.replace("</h1>", "</h1>\n" + tools, 1))
 
-    def debrief_pdf(self, request: Any, body: bytes) -> Any:
+    @_for_instructor
+    def debrief_pdf(self, request: Any, session: Session, body: bytes) -> Any:
         import tempfile
 
         from starlette.responses import Response
 
-        try:
-            session = self.session_of(request)
-        except _ForbiddenError:
-            return self.message("Instructors only.", 403)
         from sim.classroom.debrief import debrief_document
         from sim.classroom.document import write_pdf
 
@@ -626,13 +630,10 @@ class _Views:
             headers={"Content-Disposition": f'attachment; filename="debrief-{session.code}.pdf"'},
         )
 
-    def event_log(self, request: Any, body: bytes) -> Any:
+    @_for_instructor
+    def event_log(self, request: Any, session: Session, body: bytes) -> Any:
         from starlette.responses import HTMLResponse
 
-        try:
-            session = self.session_of(request)
-        except _ForbiddenError:
-            return self.message("Instructors only.", 403)
         from sim.classroom.debrief import event_log_document
         from sim.classroom.document import to_html
 
@@ -643,19 +644,17 @@ class _Views:
         name = request.query_params.get("name", "")[:64]
         return {name: request.query_params.get("value", "")[:64]} if name else {}
 
-    def moves_csv(self, request: Any, body: bytes) -> Any:
-        return self._csv(request, anonymised=False)
+    @_for_instructor
+    def moves_csv(self, request: Any, session: Session, body: bytes) -> Any:
+        return self._csv(session, anonymised=False)
 
-    def anonymised_csv(self, request: Any, body: bytes) -> Any:
-        return self._csv(request, anonymised=True)
+    @_for_instructor
+    def anonymised_csv(self, request: Any, session: Session, body: bytes) -> Any:
+        return self._csv(session, anonymised=True)
 
-    def _csv(self, request: Any, anonymised: bool) -> Any:
+    def _csv(self, session: Session, anonymised: bool) -> Any:
         from starlette.responses import Response
 
-        try:
-            session = self.session_of(request)
-        except _ForbiddenError:
-            return self.message("Instructors only.", 403)
         from sim.classroom.debrief import moves_table
 
         text = moves_table(self.c.scenario, session, anonymised=anonymised)
@@ -700,10 +699,6 @@ def _back(request: Any) -> str:
     if parts[1:2] == ["instructor"]:
         return "/instructor"
     return "/play" if request.cookies.get(STUDENT_COOKIE) else "/"
-
-
-class _ForbiddenError(Exception):
-    """A page that needs the instructor's token was asked for without it."""
 
 
 def _role_name(scenario: Scenario, role: str) -> str:
