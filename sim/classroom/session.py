@@ -19,6 +19,7 @@ and stored as events: replay never draws again.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -120,7 +121,7 @@ class Session:
         """The students playing ``role`` in ``world``."""
         return [
             p
-            for p in self.participants.values()
+            for p in list(self.participants.values())
             if p.world == world and p.role == role and not p.removed
         ]
 
@@ -130,7 +131,7 @@ class Session:
 
     def open_plays(self) -> list[Play]:
         """Plays of the current round still waiting for orders."""
-        return [p for p in self.plays.values() if p.round == self.round and p.stage]
+        return [p for p in list(self.plays.values()) if p.round == self.round and p.stage]
 
     # ------------------------------------------------------------------ replay
     def apply(self, event: Event, exercise: Callable[[Mapping[str, Any]], Exercise]) -> None:
@@ -252,10 +253,12 @@ class Classroom:
         name = " ".join(pseudonym.split())
         if not 1 <= len(name) <= MAX_PSEUDONYM or not name.isprintable():
             raise UsageError(f"a pseudonym is 1 to {MAX_PSEUDONYM} printable characters")
-        taken = (p.pseudonym.casefold() for p in session.participants.values() if not p.removed)
+        taken = (
+            p.pseudonym.casefold() for p in list(session.participants.values()) if not p.removed
+        )
         if name.casefold() in taken:
             raise UsageError(f"the pseudonym {name!r} is taken; choose another")
-        if len(session.participants) >= MAX_PARTICIPANTS:
+        if sum(not p.removed for p in list(session.participants.values())) >= MAX_PARTICIPANTS:
             raise UsageError("the session is full")
         if session.ended:
             raise UsageError("the session has ended")
@@ -348,7 +351,7 @@ class Classroom:
         session = self.session
         if session.ended:
             raise UsageError("the session has ended")
-        if any(not p.finished for p in session.plays.values() if p.round == session.round):
+        if any(not p.finished for p in list(session.plays.values()) if p.round == session.round):
             raise UsageError("the current round is still being played")
         self.exercise(session.settings)  # fails here if the settings do not compile
         number = session.round + 1
@@ -471,6 +474,8 @@ def new_session(
     ``seating`` is how joining students are seated: ``"in order"`` fills world 1's
     roles first, then world 2's; ``"random"`` picks any least-staffed seat.
     """
+    if not (isinstance(lam, int | float) and math.isfinite(lam) and lam >= 0):
+        raise UsageError(f"lambda: expected a nonnegative number; got {lam!r}")
     if seating not in SEATINGS:
         raise UsageError(f"seating: expected one of {', '.join(SEATINGS)}; got {seating!r}")
     if not 1 <= worlds <= MAX_WORLDS:

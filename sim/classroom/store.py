@@ -80,10 +80,15 @@ class Store:
             )
         self.sessions: dict[str, Session] = {}
         self.classrooms: dict[str, Classroom] = {}
+        self.unreadable: dict[str, str] = {}
         for (session_id,) in self.db.execute(
             "SELECT session FROM events WHERE kind = 'session_created' ORDER BY seq"
         ).fetchall():
-            self._load(session_id)
+            try:
+                self._load(session_id)
+            except (KeyError, ValueError, TypeError, UsageError) as error:
+                # One damaged session must not keep the class from the others.
+                self.unreadable[session_id] = f"{type(error).__name__}: {error}"
 
     # ------------------------------------------------------------------ settings
     def setting(self, key: str) -> str | None:
@@ -133,7 +138,7 @@ class Store:
         """A new session (see :func:`~sim.classroom.session.new_session` for the options)."""
         data = new_session(self.scenario, **options)
         with self.lock:
-            while any(s.code == data["code"] for s in self.sessions.values()):
+            while any(s.code == data["code"] for s in list(self.sessions.values())):
                 data = new_session(self.scenario, **options)
             event = Event("session_created", time.time(), data)
             self.db.execute(
@@ -145,7 +150,7 @@ class Store:
     def by_code(self, code: str) -> Classroom | None:
         """The session a join code opens, if it has not ended."""
         wanted = code.strip().upper()
-        for session_id, session in self.sessions.items():
+        for session_id, session in list(self.sessions.items()):
             if session.code == wanted and not session.ended:
                 return self.classrooms[session_id]
         return None
@@ -159,12 +164,15 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 result = command(classroom)
+                self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk does): then there is
+                # nothing to roll back, but memory must still be put back to what is stored.
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
                 if classroom.session.version != version:
                     self._load(session_id)  # drop the events applied in memory
                 raise
-            self.db.execute("COMMIT")
             return result
 
     def close(self) -> None:
