@@ -157,12 +157,17 @@ def test_a_database_belongs_to_its_scenario(tmp_path: Path) -> None:
 
 def test_the_instructor_can_move_and_remove_students(tmp_path: Path) -> None:
     store = store_for(BASELINE, tmp_path / "c.sqlite")
-    sid = store.create(worlds=2, seed=5, stage_seconds=None, seating="random").session.id
-    joined = [store.run(sid, lambda c, n=n: c.join(n)) for n in ("A", "B", "C", "D", "E", "F")]
+    shuffled = store.create(worlds=2, seed=5, stage_seconds=None, seating="random").session.id
+    names = ("A", "B", "C", "D", "E", "F")
+    seated = [store.run(shuffled, lambda c, n=n: c.join(n))[0] for n in names]
+    roles = store.sessions[shuffled].roles
+    assert sorted((p.world, p.role) for p in seated) == sorted(
+        (w, r) for w in range(2) for r in roles
+    )  # at random, yet balanced
+    sid = store.create(worlds=2, seed=5, stage_seconds=None).session.id  # in order
+    joined = [store.run(sid, lambda c, n=n: c.join(n)) for n in names]
     session = store.sessions[sid]
-    seats = sorted((p.world, p.role) for p, _ in joined)
-    assert seats == sorted((w, r) for w in range(2) for r in session.roles)  # balanced
-    first, token = joined[0]
+    first, token = joined[0]  # Washington in world 1 (index 0), moved to world 2 below
     world, role = first.world, first.role
     store.run(sid, lambda c: c.move(first.id, 1 - world, role))
     assert (session.participants[first.id].world, session.participants[first.id].role) == (
