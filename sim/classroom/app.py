@@ -39,7 +39,7 @@ from sim.classroom.store import Store
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
 
-__all__ = ["MAX_BODY", "RateLimiter", "count", "create_app"]
+__all__ = ["MAX_BODY", "RateLimiter", "create_app"]
 
 HERE = Path(__file__).parent
 #: The largest request body accepted (bytes): forms here are a few hundred bytes.
@@ -57,11 +57,6 @@ _HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
-
-
-def count(n: int, word: str) -> str:
-    """``n word`` or ``n words``: ``count(1, "world")`` is ``1 world``."""
-    return f"{n} {word if n == 1 else word + 's'}"
 
 
 class RateLimiter:
@@ -103,7 +98,7 @@ class _Context:
     scenario: Scenario
     instructor_hash: str
     templates: Any
-    pages: Mapping[str, str]  # rendered handouts: background, briefing-<role>
+    background: str  # the public background page (briefings are made per settings)
     limiter: RateLimiter  # per token
     address_limiter: RateLimiter  # per address, for requests without a token (5x as many)
     join_limiter: RateLimiter  # joins per address: a class's worth at once, then 2 a second
@@ -143,13 +138,10 @@ def create_app(
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
+    from sim.classroom.debrief import count
     from sim.classroom.document import to_html
-    from sim.classroom.handouts import handouts, term_title
+    from sim.classroom.handouts import background, term_title
 
-    documents = handouts(scenario)
-    pages = {
-        name: to_html(doc) for name, doc in documents.items() if not name.startswith("instructor")
-    }
     environment = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -163,7 +155,7 @@ def create_app(
         scenario,
         token_hash(instructor_token),
         environment,
-        pages,
+        to_html(background(scenario)),
         RateLimiter(rate, burst),
         RateLimiter(5 * rate, 5 * burst),
         RateLimiter(2.0, 150),
@@ -460,7 +452,7 @@ class _Views:
 
         if self.student(request) is None and not self.is_instructor(request):
             return self.redirect("/")
-        return HTMLResponse(self.c.pages["background"])
+        return HTMLResponse(self.c.background)
 
     def briefing(self, request: Any, body: bytes) -> Any:
         from starlette.responses import HTMLResponse

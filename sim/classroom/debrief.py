@@ -31,6 +31,7 @@ from sim.scenario.model import Scenario
 
 __all__ = [
     "class_choices",
+    "count",
     "debrief_document",
     "event_log_document",
     "moves_table",
@@ -85,7 +86,8 @@ def _predicted(classroom: Classroom, settings: Mapping[str, Any], behaviour: Any
     return shares
 
 
-def _count(n: int, word: str) -> str:
+def count(n: int, word: str) -> str:
+    """``n word`` or ``n words``: ``count(1, "world")`` is ``1 world`` (also a page filter)."""
     return f"{n} {word if n == 1 else word + 's'}"
 
 
@@ -136,7 +138,7 @@ def _comparison(
     if fit is not None:
         text = (
             f"Fitted precision lambda = {fit.lam:.3g} from "
-            f"{_count(fit.choices, 'student decision')} (log-likelihood {fit.log_likelihood:.1f}, "
+            f"{count(fit.choices, 'student decision')} (log-likelihood {fit.log_likelihood:.1f}, "
             "against "
             f"{fit.uniform_log_likelihood:.1f} for random play). Near 0 the class chose at "
             "random; large values mean it played the equilibrium."
@@ -187,8 +189,8 @@ def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = N
     names = {p.id: p.name for p in scenario.players}
     plays = _finished(session)
     subtitle = (
-        f"Debrief \u00b7 session {session.code} \u00b7 {_count(session.worlds, 'world')}, "
-        f"{_count(session.round, 'round')}, {_count(len(session.participants), 'student')}"
+        f"Debrief \u00b7 session {session.code} \u00b7 {count(session.worlds, 'world')}, "
+        f"{count(session.round, 'round')}, {count(len(session.participants), 'student')}"
     )
     blocks: list[Block] = []
     if not plays:
@@ -209,7 +211,7 @@ def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = N
         shown = ", ".join(f"{k} = {v}" for k, v in settings.items()) or "the scenario's own values"
         rounds = sorted({p.round for p in group})
         blocks.append(
-            Heading(f"{_rounds_text(rounds)}, at {shown}: {_count(len(group), 'finished play')}")
+            Heading(f"{_rounds_text(rounds)}, at {shown}: {count(len(group), 'finished play')}")
         )
         blocks += _comparison(classroom, settings, group)
     blocks += _tree(classroom, dict(next(reversed(groups))))

@@ -46,6 +46,7 @@ from sim.scenario.model import Scenario, Term
 __all__ = [
     "QRE_LAMBDAS",
     "TermWeight",
+    "background",
     "briefing",
     "handouts",
     "term_title",
@@ -184,7 +185,15 @@ def _move_lines(scenario: Scenario) -> list[str]:
     return lines
 
 
-def _background(scenario: Scenario) -> Document:
+def background(scenario: Scenario) -> Document:
+    """The public background, for everyone (see the module notes).
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> background(load_scenario("scenarios/baseline_nov2020.toml")).subtitle
+    'Public background · 2020-11-15'
+    """
     blocks: list[Block] = [
         Heading("The situation"),
         Paragraph(scenario.narrative.strip(), "lead"),
@@ -526,7 +535,7 @@ def handouts(
     solution = solve_scenario(scenario, settings=given)
     if not len(solution):
         raise UsageError(f"{scenario.path}: no {solution.concept} equilibrium for the answer key")
-    documents = {"background": _background(scenario)}
+    documents = {"background": background(scenario)}
     for pid in scenario.player_ids:
         documents[f"briefing-{pid}"] = _briefing(scenario, compiled.values, pid, numbers)
     documents["instructor"] = _instructor(scenario, solution, compiled.values, given)

@@ -113,10 +113,14 @@ class Session:
     plays: dict[tuple[int, int], Play] = field(default_factory=dict)
     paused_at: float | None = None
     ended: bool = False
-    version: int = 0
     log: list[Event] = field(default_factory=list)
 
     # ------------------------------------------------------------------ queries
+    @property
+    def version(self) -> int:
+        """How many events have been applied since the session was created."""
+        return len(self.log)
+
     def members(self, world: int, role: str) -> list[Participant]:
         """The students playing ``role`` in ``world``."""
         return [
@@ -197,7 +201,6 @@ class Session:
             self.ended = True
         else:
             raise UsageError(f"unknown event kind {kind!r}")
-        self.version += 1
         self.log.append(event)
 
 
