@@ -8,7 +8,7 @@ from fractions import Fraction
 import nashpy
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sim.games.normal_form import NormalFormGame
@@ -154,26 +154,24 @@ def test_agrees_with_nashpy_vertex_enumeration_on_nondegenerate_games(
     assert same_set(profiles(vertex_enumeration(game)), theirs)
 
 
+def _seeded_game(seed: int, shape: tuple[int, int]) -> NormalFormGame:
+    return NormalFormGame(np.random.default_rng(seed).standard_normal((2, *shape)))
+
+
 @given(generic_games(n_players=2, max_actions=5))
+# Games on which some nashpy release (0.0.41) missed equilibria of a
+# nondegenerate game; later releases may find them all. Either way the
+# adapter must not claim a complete list, and nothing it finds may be new.
+@example(_seeded_game(1, (3, 4)))
+@example(_seeded_game(11713, (5, 5)))
 def test_nashpy_adapter_never_overclaims(game: NormalFormGame) -> None:
-    # nashpy's support enumeration can miss equilibria even of nondegenerate
-    # games (it then warns that it found an even number); the adapter must
-    # then say complete=False.
+    # nashpy's support enumeration is not guaranteed to list every equilibrium
+    # (whether it does depends on the release), so the adapter always says
+    # complete=False, and what it lists is a subset of vertex enumeration's.
     solution = nashpy_support_enumeration(game)
     assert not solution.complete
+    assert solution.notes
     assert not missing(profiles(solution), profiles(vertex_enumeration(game)))
-
-
-@pytest.mark.parametrize(
-    ("seed", "shape", "ours", "theirs"), [(1, (3, 4), 3, 2), (11713, (5, 5), 0, 0)]
-)
-def test_nashpy_support_enumeration_misses_are_not_hidden(
-    seed: int, shape: tuple[int, int], ours: int, theirs: int
-) -> None:
-    game = NormalFormGame(np.random.default_rng(seed).standard_normal((2, *shape)))
-    solution = nashpy_support_enumeration(game)
-    assert len(solution) < len(vertex_enumeration(game))
-    assert not solution.complete
 
 
 def test_nashpy_adapter_explains_degenerate_games() -> None:
