@@ -14,10 +14,10 @@ Examples
 True
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+# No ``from __future__ import annotations`` and only private names from imports:
+# every public name in ``vars(sim)`` is one of ``__all__`` (tests/test_public_api.py).
+import typing as _typing
+from importlib import import_module as _import_module
 
 __version__ = "0.1.0"
 
@@ -52,7 +52,7 @@ _LAZY = {
     "find_shifts": "sim.analysis.shifts",
 }
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from sim.analysis.shifts import find_shifts
     from sim.analysis.sweep import sweep
     from sim.errors import SimError
@@ -65,9 +65,9 @@ if TYPE_CHECKING:
     from sim.solvers.solution import Equilibrium, Solution
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
+        value = getattr(_import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

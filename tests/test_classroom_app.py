@@ -11,8 +11,9 @@ import pytest
 from sim.classroom.app import INSTRUCTOR_COOKIE, MAX_BODY, STUDENT_COOKIE, create_app
 from sim.classroom.store import Store
 from sim.scenario import load_scenario
+from tests.optional import require
 
-testclient = pytest.importorskip("starlette.testclient", reason="pip install httpx")
+testclient = require("starlette.testclient", reason="pip install httpx")
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.classroom_server import start
+from tests.optional import require
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
@@ -31,7 +32,7 @@ FLAGS = [
 
 if os.environ.get("CI") and CHROMIUM is None:  # CI installs it (.ci/run): never skip there
     raise RuntimeError("CI: Chromium is missing; .ci/run should have installed it")
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+playwright_api = require("playwright.sync_api", reason="pip install playwright")
 expect = playwright_api.expect
 if CHROMIUM is None:
     pytest.skip("Chromium is not installed (apt install chromium)", allow_module_level=True)

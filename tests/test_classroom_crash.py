@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.classroom_server import start
+from tests.optional import require
 
-httpx = pytest.importorskip("httpx")
+httpx = require("httpx")
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scenarios" / "classroom_brokered_package.toml"

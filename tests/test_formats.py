@@ -25,6 +25,7 @@ from sim.games.extensive_form import (
     build_game,
 )
 from sim.games.normal_form import NormalFormGame
+from tests.optional import require
 
 EXAMPLES = importlib.resources.files("sim") / "examples"
 
@@ -43,7 +44,7 @@ def catalogue(suffix: str) -> list[Any]:
 @pytest.mark.peers
 @pytest.mark.parametrize("path", catalogue(".nfg"))
 def test_catalogue_nfg_matches_pygambit(path: Path) -> None:
-    gbt = pytest.importorskip("pygambit")
+    gbt = require("pygambit")
     game = load_game(path)
     assert isinstance(game, NormalFormGame)
     reference = gbt.read_nfg(str(path))
@@ -56,7 +57,7 @@ def test_catalogue_nfg_matches_pygambit(path: Path) -> None:
 @pytest.mark.peers
 @pytest.mark.parametrize("path", catalogue(".efg"))
 def test_catalogue_efg_matches_pygambit(path: Path) -> None:
-    gbt = pytest.importorskip("pygambit")
+    gbt = require("pygambit")
     game = load_game(path)
     assert isinstance(game, ExtensiveFormGame)
     reference = gbt.read_efg(str(path))
@@ -89,7 +90,7 @@ def test_catalogue_efg_matches_pygambit(path: Path) -> None:
 
 
 def test_catalogue_is_found_when_pygambit_is_installed() -> None:
-    pytest.importorskip("pygambit")
+    require("pygambit")
     assert len(catalogue(".nfg")) >= 5
     assert len(catalogue(".efg")) >= 20
 

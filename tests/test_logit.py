@@ -13,6 +13,7 @@ from sim.solvers.logit import fit_logit, logit_branch, logit_path, logit_qre
 from sim.solvers.vertex_enumeration import vertex_enumeration
 from tests.equilibrium_sets import flat, profiles
 from tests.hypothesis_strategies import payoff_games
+from tests.optional import require
 
 
 def logit_response(
@@ -87,7 +88,7 @@ def test_logit_equilibrium_is_one_of_all_equilibria(seed: int) -> None:
 @pytest.mark.peers
 @pytest.mark.parametrize("seed", range(8))
 def test_qre_matches_pygambit(seed: int) -> None:
-    gbt = pytest.importorskip("pygambit")
+    gbt = require("pygambit")
     rng = np.random.default_rng(seed)
     shape = [(3, 3), (2, 2, 2), (3, 3, 3), (2, 4)][seed % 4]
     payoffs = rng.integers(0, 10, (len(shape), *shape)).astype(float)

@@ -20,8 +20,9 @@ from sim.formats.nfg import write_nfg
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import max_regret
 from tests.equilibrium_sets import missing, same_set, unique
+from tests.optional import require
 
-gbt = pytest.importorskip("pygambit")
+gbt = require("pygambit")
 pytestmark = pytest.mark.peers
 
 

@@ -17,6 +17,7 @@ from sim.games.profiles import max_regret
 from sim.solvers import _polynomial_homotopy as hc
 from sim.solvers.solution import Solution
 from sim.solvers.support_enumeration import support_enumeration
+from tests.optional import require
 
 
 def flat(solution: Solution) -> list[np.ndarray]:
@@ -116,7 +117,7 @@ def test_pure_and_prisoners_dilemma_three_players() -> None:
 
 
 def test_two_players_agree_with_nashpy() -> None:
-    nashpy = pytest.importorskip("nashpy")
+    nashpy = require("nashpy")
     rng = np.random.default_rng(7)
     a, b = rng.standard_normal((4, 4)), rng.standard_normal((4, 4))
     theirs = [np.concatenate(e) for e in nashpy.Game(a, b).support_enumeration()]
@@ -297,7 +298,7 @@ def _gambit_equilibria(payoffs: np.ndarray) -> tuple[list[tuple[str, np.ndarray]
 @pytest.mark.peers
 @pytest.mark.parametrize(("shape", "n_games"), [((3, 3, 3), 30), ((2, 2, 2, 2), 20)])
 def test_contains_every_gambit_equilibrium(shape: tuple[int, ...], n_games: int) -> None:
-    pytest.importorskip("pygambit")
+    require("pygambit")
     for seed in range(n_games):
         game = random_game(shape, seed, integer=True)
         ours = support_enumeration(game, rng=seed)

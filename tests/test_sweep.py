@@ -19,6 +19,7 @@ from sim.analysis.shifts import find_shifts
 from sim.analysis.sweep import path_text, run_sweep
 from sim.cli import main
 from sim.scenario import load_scenario, solve_scenario
+from tests.optional import require
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
@@ -165,6 +166,9 @@ def test_a_bad_sweep_fails_before_any_work(
 
 def test_a_dask_local_cluster_and_parquet_give_the_same_table(tmp_path: Path) -> None:
     import pandas as pd
+
+    require("distributed", reason='pip install "dask[distributed]"')
+    require("pyarrow", reason="pip install pyarrow")
 
     args = [
         "sweep", str(BASELINE), "--vary", "us_alliance_priority=0:2:31",
