@@ -5,6 +5,8 @@ A new solver is registered in sim.solvers.SOLVERS only when it passes these.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -80,18 +82,23 @@ def rescaled(
     return ExtensiveFormGame(game.tree, scale * game.payoffs, game.chance_probabilities)
 
 
-@pytest.mark.parametrize("scale", [1e-9, 1.0, 1e9])
-@pytest.mark.parametrize(("name", "game_name"), CASES)
-def test_contract(name: str, game_name: str, scale: float) -> None:
+def call(info: SolverInfo, given: NormalFormGame | ExtensiveFormGame, **options: Any) -> Solution:
+    """The registered solver itself, not :func:`solve`, which would drop what fails."""
+    if not info.needs_tree and isinstance(given, ExtensiveFormGame):
+        given = given.reduced_normal_form()
+    return info.load()(given, **options)
+
+
+def check_contract(name: str, given: NormalFormGame | ExtensiveFormGame, scale: float) -> None:
+    """Every promise a registered solver makes, checked on one game (AssertionError if not)."""
     info = SOLVERS[name]
-    given = rescaled(TREES[game_name] if info.needs_tree else GAMES[game_name], scale)
     game = given if isinstance(given, NormalFormGame) else given.reduced_normal_form()
     before = game.payoffs.copy()
     options = OPTIONS.get(name, {})
     if "lam" in options:  # the same behaviour at every scale: lambda in payoff units
         options = {"lam": options["lam"] / game.payoff_range}
-    first = solve(given, info.concept, name, **options)
-    second = solve(given, info.concept, name, **options)
+    first = call(info, given, **options)
+    second = call(info, given, **options)
     assert isinstance(first, Solution)
     assert first.method == name and first.concept == info.concept
     assert np.array_equal(game.payoffs, before), "the solver changed its input"
@@ -100,9 +107,10 @@ def test_contract(name: str, game_name: str, scale: float) -> None:
     for eq, again in zip(first, second, strict=True):
         for s, n in zip(eq.strategies, game.shape, strict=True):
             assert s.shape == (n,) and s.min() >= 0 and abs(s.sum() - 1) < 1e-12
-        assert eq.max_regret == pytest.approx(referee(game, eq), abs=1e-12 * scale)
+        violation = referee(game, eq)
+        assert eq.max_regret == pytest.approx(violation, abs=1e-12 * scale)
         if info.concept != "qre":  # a QRE is not a Nash equilibrium
-            assert eq.max_regret <= 1e-9 * scale
+            assert violation <= 1e-9 * scale, f"not an equilibrium: regret {violation:g}"
         # Randomised methods (support enumeration draws its homotopy's gamma) must
         # agree with themselves to round-off.
         assert all(
@@ -111,6 +119,56 @@ def test_contract(name: str, game_name: str, scale: float) -> None:
         ), "not reproducible"
     if info.finds != "all":
         assert not first.complete
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1.0, 1e9])
+@pytest.mark.parametrize(("name", "game_name"), CASES)
+def test_contract(name: str, game_name: str, scale: float) -> None:
+    info = SOLVERS[name]
+    check_contract(
+        name, rescaled(TREES[game_name] if info.needs_tree else GAMES[game_name], scale), scale
+    )
+
+
+#: Games with continuous random payoffs (no ties, no degeneracy), where a method
+#: that lists every equilibrium must be able to say so.
+GENERIC = {
+    "solo": NormalFormGame([[0.3, 1.2, -0.5]]),
+    "3x3": NormalFormGame(np.random.default_rng(5).standard_normal((2, 3, 3))),
+    "2x3x2": NormalFormGame(np.random.default_rng(6).standard_normal((3, 2, 3, 2))),
+}
+#: Iterated dominance lists an equilibrium only when the game is dominance
+#: solvable, which a generic game need not be.
+EXHAUSTIVE = [n for n, info in SOLVERS.items() if info.finds == "all" and n != "iterated_dominance"]
+
+
+@pytest.mark.parametrize("name", EXHAUSTIVE)
+def test_exhaustive_solvers_claim_completeness_on_generic_games(name: str) -> None:
+    info = SOLVERS[name]
+    games = TREES if info.needs_tree else GENERIC
+    for game_name, game in games.items():
+        n = game.n_players if isinstance(game, NormalFormGame) else len(game.players)
+        if info.players != "any" and n != int(info.players):
+            continue
+        if name == "support_enumeration" and n == 1:
+            continue
+        solution = call(info, game)
+        assert solution.complete, f"{name} on {game_name}: {solution.notes}"
+
+
+def test_the_contract_catches_a_solver_that_lists_a_wrong_profile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim.solvers.solution import make_equilibrium
+
+    def broken(game: NormalFormGame, **options: object) -> Solution:
+        good = make_equilibrium(game, [[1, 0], [0, 1]], concept="nash", method="vertex_enumeration")
+        bad = make_equilibrium(game, [[1, 0], [1, 0]], concept="nash", method="vertex_enumeration")
+        return Solution(game, (good, bad), "nash", "vertex_enumeration", complete=True)
+
+    monkeypatch.setattr(SolverInfo, "load", lambda self: broken)
+    with pytest.raises(AssertionError, match="not an equilibrium"):
+        check_contract("vertex_enumeration", GAMES["chicken"], 1.0)
 
 
 @pytest.mark.parametrize("name", [n for n in SOLVERS if not SOLVERS[n].needs_tree])

@@ -444,6 +444,18 @@ class _Stage:
 
 
 # ---------------------------------------------------------------------- public API
+#: Payoff differences up to this times the game's largest absolute payoff count as
+#: ties, so that round-off cannot hide a tie and rescaling payoffs (by 1e-9 or by
+#: 1e9) changes nothing; :func:`sim.solvers.pure_nash.pure_nash` uses the same rule.
+RELATIVE_TIE_TOLERANCE = 1e-12
+
+
+def _tie_width(payoffs: npt.ArrayLike, tol: float) -> float:
+    """The absolute tie tolerance: ``tol`` times the largest absolute payoff."""
+    array = np.asarray(payoffs, dtype=np.float64)
+    return float(tol) * float(np.abs(array).max()) if array.size else 0.0
+
+
 def _check(game: ExtensiveFormGame, tol: float) -> None:
     if not isinstance(game, ExtensiveFormGame):
         raise UsageError(
@@ -460,7 +472,7 @@ def spe_behaviour(
     game: ExtensiveFormGame,
     *,
     tie_break: Mapping[str, str] | None = None,
-    tol: float = 1e-9,
+    tol: float = RELATIVE_TIE_TOLERANCE,
     max_profiles: int = 10_000,
     nash_tol: float | None = None,
 ) -> BehaviourSolution:
@@ -474,7 +486,9 @@ def spe_behaviour(
         ``{move name: action label}``: where the move's best actions tie and
         include this one, keep only it (see the module notes).
     tol
-        Payoff differences up to ``tol`` count as ties.
+        Payoff differences up to ``tol`` times the game's largest absolute
+        payoff count as ties (relative, so that the answer does not depend on
+        the payoffs' units).
     max_profiles
         List at most this many profiles; beyond it ``complete`` is false.
     nash_tol
@@ -503,7 +517,7 @@ def spe_behaviour(
     if tree.node_kind[0] == TERMINAL:
         only = BehaviourSPE((), np.array(game.payoffs[0], dtype=np.float64))
         return BehaviourSolution((only,), True, 1)
-    builder = _Builder(game, preferred, float(tol), nash_tol)
+    builder = _Builder(game, preferred, _tie_width(game.payoffs, tol), nash_tol)
     builder.run()
     tables = builder.tables
     current: dict[int, tuple[float, ...]] = {}
@@ -591,7 +605,7 @@ def subgame_perfect(
     game: ExtensiveFormGame,
     *,
     tie_break: Mapping[str, str] | None = None,
-    tol: float = 1e-9,
+    tol: float = RELATIVE_TIE_TOLERANCE,
     max_equilibria: int = 1_000,
 ) -> Solution:
     """Every subgame-perfect equilibrium, by backward induction (``concept="spe"``).
@@ -607,7 +621,9 @@ def subgame_perfect(
         that move's best actions tie and include the named one, keep only it
         (the status-quo rule). Other ties give one equilibrium per best action.
     tol
-        Payoff differences up to ``tol`` count as ties.
+        Payoff differences up to ``tol`` times the game's largest absolute
+        payoff count as ties (relative, so that the answer does not depend on
+        the payoffs' units).
     max_equilibria
         List at most this many equilibria; beyond it ``complete`` is false.
 
@@ -742,6 +758,8 @@ class _BatchPlan:
         so that gathering a node's children copies contiguous blocks.
         """
         m, n_players = len(pay), pay.shape[2]
+        # Ties are relative to each point's largest absolute payoff.
+        tie = tol * np.abs(pay.reshape(m, -1)).max(axis=1, initial=0.0)
         chance_t = np.ascontiguousarray(prob.T)  # (chance actions, points)
         # (points, terminals, players) -> (terminals, players, points), once
         pay_t = np.ascontiguousarray(pay.reshape(m, -1).T).reshape(-1, n_players, m)
@@ -765,7 +783,7 @@ class _BatchPlan:
                     current[group.positions] = value
                     continue
                 own = options[:, :, group.owner, :]  # (G, k, points)
-                ok = own >= own.max(axis=1, keepdims=True) - tol
+                ok = own >= own.max(axis=1, keepdims=True) - tie[None, None, :]
                 k = group.n_actions
                 chosen = np.full((len(extra), m), k - 1, dtype=np.int64)
                 for a in range(k - 2, -1, -1):  # the lowest best index wins
@@ -819,7 +837,7 @@ def backward_induction_batch(
     chance: npt.ArrayLike,
     *,
     tie_break: Mapping[str, str] | None = None,
-    tol: float = 1e-9,
+    tol: float = RELATIVE_TIE_TOLERANCE,
     chunk_size: int = 512,
     workers: int | None = None,
 ) -> BatchResult:
@@ -834,7 +852,8 @@ def backward_induction_batch(
 
     Returns **one** subgame-perfect equilibrium per point: at each decision
     node the action preferred by ``tie_break`` when it is among the best
-    (within ``tol``), otherwise the lowest-index best action.
+    (within ``tol`` times the point's largest absolute payoff), otherwise the
+    lowest-index best action.
     :func:`subgame_perfect` lists every equilibrium of a single point.
 
     Parameters
