@@ -44,10 +44,10 @@ _LAZY = {
     "SimError": "sim.errors",
     "Solution": "sim.solvers.solution",
     "load_game": "sim.formats",
-    "solve": "sim.solvers",
+    "solve": "sim.report.solve",
     "Scenario": "sim.scenario.model",
     "load_scenario": "sim.scenario.loader",
-    "solve_scenario": "sim.scenario.solve",
+    "solve_scenario": "sim.report.solve",
     "sweep": "sim.analysis.sweep",
     "find_shifts": "sim.analysis.shifts",
 }
@@ -58,10 +58,9 @@ if _typing.TYPE_CHECKING:
     from sim.errors import SimError
     from sim.formats import load_game
     from sim.games.normal_form import GameBatch, NormalFormGame
+    from sim.report.solve import solve, solve_scenario
     from sim.scenario.loader import load_scenario
     from sim.scenario.model import Scenario
-    from sim.scenario.solve import solve_scenario
-    from sim.solvers import solve
     from sim.solvers.solution import Equilibrium, Solution
 
 

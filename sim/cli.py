@@ -27,6 +27,25 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
+#: The flag of each library parameter that has one. The library's errors name
+#: parameters (``solve(): concept='qre' needs lam``); this is the one place that
+#: says them as the command line's flags (``--concept qre needs --lambda``).
+FLAGS = {
+    "chunk_size": "--chunk-size", "concept": "--concept", "equilibrium": "--equilibrium",
+    "force": "--force", "grid": "--grid", "lam": "--lambda", "method": "--method",
+    "monte_carlo": "--monte-carlo", "objective": "--objective", "out": "--out",
+    "player": "--player", "require_all": "--all", "resume": "--resume", "sample": "--sample",
+    "sampling": "--sampling", "scheduler": "--scheduler", "seed": "--seed",
+    "settings": "--set", "tie_break": "--tie-break", "tol": "--tol", "vary": "--vary",
+    "workers": "--workers",
+}  # fmt: skip
+
+
+def _as_flag(name: str, value: object) -> str:
+    """A library parameter as the command line spells it: ``--lambda``, ``--concept qre``."""
+    flag = FLAGS.get(name, name)
+    return flag if value is None or value is True else f"{flag} {value}"
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors raise instead of exiting, so main() owns exit codes."""
@@ -108,8 +127,8 @@ def _load(args: argparse.Namespace) -> NormalFormGame | ExtensiveFormGame:
     from sim.errors import UsageError
 
     if _is_scenario(args.path):
+        from sim.report.scenario import force_moves
         from sim.scenario import compile_scenario, load_scenario
-        from sim.scenario.solve import force_moves
 
         scenario = force_moves(
             load_scenario(args.path), _pairs(getattr(args, "force", []), "--force")
@@ -423,21 +442,25 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _solve_scenario(args: argparse.Namespace) -> str:
+def _solve(args: argparse.Namespace) -> str:
     import json
 
     from sim.errors import UsageError
-    from sim.scenario import load_scenario, solve_scenario
-    from sim.scenario.report import scenario_table, scenario_to_dict
+    from sim.report import solution_table, solution_to_dict
+    from sim.report.narrate import scenario_table, scenario_to_dict
+    from sim.report.scenario import ScenarioSolution
+    from sim.report.solve import load_input, solve
+    from sim.scenario.model import Scenario
 
-    if args.select:
+    what = load_input(args.path)
+    if args.select and isinstance(what, Scenario):
         raise UsageError(
             "--select applies to game files; a scenario's table lists its closest calls"
         )
-    solution = solve_scenario(
-        load_scenario(args.path),
-        concept=args.concept,
-        method=args.method,
+    solution = solve(
+        what,
+        args.concept,
+        args.method,
         settings=_settings(args.settings),
         force=_pairs(args.force, "--force"),
         require_all=args.require_all,
@@ -446,42 +469,23 @@ def _solve_scenario(args: argparse.Namespace) -> str:
         lam=args.lam,
         tie_break=_pairs(args.tie_break, "--tie-break") or None,
     )
-    if args.format == "json":
-        return json.dumps(scenario_to_dict(solution), indent=2)
-    return scenario_table(solution)
-
-
-def _solve(args: argparse.Namespace) -> str:
-    import json
-
-    from sim.report import solution_table, solution_to_dict
-    from sim.solvers import solve
-
-    if _is_scenario(args.path):
-        return _solve_scenario(args)
-    game = _load(args)
-    solution = solve(
-        game,
-        args.concept or "nash",
-        args.method,
-        require_all=args.require_all,
-        objective=args.objective,
-        player=args.player,
-        lam=args.lam,
-        tie_break=_pairs(args.tie_break, "--tie-break") or None,
-    )
+    if isinstance(solution, ScenarioSolution):
+        if args.format == "json":
+            return json.dumps(scenario_to_dict(solution), indent=2)
+        return scenario_table(solution)
+    assert not isinstance(what, Scenario)
     from sim.analysis.selection import Criterion, select
 
     criteria: tuple[Criterion, ...] = select(solution) if args.select else ()
     if args.format == "json":
-        report = solution_to_dict(game, solution)
+        report = solution_to_dict(what, solution)
         if args.select:
             report["selection"] = [
                 {"criterion": c.name, "equilibria": list(c.picks), "reason": c.reason}
                 for c in criteria
             ]
         return json.dumps(report, indent=2)
-    table = solution_table(game, solution)
+    table = solution_table(what, solution)
     if args.select:
         lines = ["", "Selection (equilibria numbered as above):"]
         lines += [f"  {c.describe()}" for c in criteria] or ["  no equilibrium to select"]
@@ -538,19 +542,19 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _explain(args: argparse.Namespace) -> str:
     from sim.analysis.explain import explain
-    from sim.errors import InputError, UsageError
+    from sim.errors import TooLargeError, UsageError
     from sim.games.extensive_form import ExtensiveFormGame
-    from sim.report import fraction_text
     from sim.solvers import solve
+    from sim.text import strategy_text
 
     game = _load(args)
     is_tree = isinstance(game, ExtensiveFormGame)
     concept = args.concept or ("spe" if is_tree else "nash")
     try:
         solution = solve(game, concept)
-    except InputError as error:
-        if _is_scenario(args.path) and "reduced normal form" in str(error):
-            raise UsageError(
+    except TooLargeError:
+        if _is_scenario(args.path):
+            raise TooLargeError(
                 f"{args.path}: too large to explain strategy by strategy; 'sim solve' lists "
                 "the closest calls on the equilibrium path"
             ) from None
@@ -562,12 +566,7 @@ def _explain(args: argparse.Namespace) -> str:
     eq = solution[args.equilibrium - 1]
     normal = solution.game
     played = "; ".join(
-        f"{player} "
-        + ", ".join(
-            f"{a} {fraction_text(float(p))}" if p < 1 - 1e-12 else a
-            for a, p in zip(actions, strategy, strict=True)
-            if p > 1e-12
-        )
+        f"{player} {strategy_text(actions, strategy)}"
         for player, actions, strategy in zip(
             normal.players, normal.actions, eq.strategies, strict=True
         )
@@ -586,7 +585,8 @@ def _validate(args: argparse.Namespace) -> str:
         if args.expect:
             raise UsageError("--expect applies to scenario (.toml) files only")
         return f"{args.path}: OK ({_load(args)!r})"
-    from sim.scenario import check_expectations, compile_scenario, load_scenario
+    from sim.report.expect import check_expectations
+    from sim.scenario import compile_scenario, load_scenario
 
     scenario = load_scenario(args.path)
     game = compile_scenario(scenario).game()
@@ -770,8 +770,8 @@ def _plot(args: argparse.Namespace) -> str:
     if args.kind in ("qre", "matrix"):
         from sim.games.extensive_form import ExtensiveFormGame
         from sim.games.normal_form import MAX_PROFILES
+        from sim.games.reduced_form import normal_form_within
         from sim.plot.games import matrix_figure, qre_figure
-        from sim.scenario.solve import normal_form_within
 
         args.path = args.results
         game = _load(args)
@@ -841,8 +841,9 @@ def _tree_figure(args: argparse.Namespace) -> Any:
     if args.equilibrium < 1:
         raise UsageError(f"--equilibrium: expected 1 or more; got {args.equilibrium}")
     if _is_scenario(args.results):
-        from sim.scenario import load_scenario, solve_scenario
-        from sim.scenario.solve import force_moves
+        from sim.report.scenario import force_moves
+        from sim.report.solve import solve_scenario
+        from sim.scenario import load_scenario
 
         scenario = force_moves(load_scenario(args.results), _pairs(args.force, "--force"))
         if scenario.rounds is not None:
@@ -884,8 +885,8 @@ def _nth(found: list[Any], k: int, path: str, concept: str) -> Any:
 def _classroom(args: argparse.Namespace) -> str:
     from sim.classroom.handouts import write_handouts
     from sim.errors import UsageError
+    from sim.report.scenario import force_moves
     from sim.scenario import load_scenario
-    from sim.scenario.solve import force_moves
 
     if not _is_scenario(args.path):
         raise UsageError(f"{args.path}: classroom exercises are made from a scenario file (.toml)")
@@ -949,7 +950,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(output)
         return EXIT_OK
     except InputError as exc:
-        print(f"sim: error: {exc}", file=sys.stderr)
+        print(f"sim: error: {exc.render(_as_flag)}", file=sys.stderr)
         return EXIT_INPUT
     except SimError as exc:
         print(f"sim: {exc}", file=sys.stderr)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from sim.games.behaviour import node_values, subgame_regret, terminal_probabilities
 from sim.games.profiles import max_regret
-from sim.scenario import compile_scenario, load_scenario, solve_scenario
+from sim.report.solve import solve_scenario
+from sim.scenario import compile_scenario, load_scenario
 from sim.solvers.subgame_perfect import reduced_profile
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -10,7 +10,8 @@ import pytest
 from sim.classroom.engine import Exercise, Stage
 from sim.classroom.store import Store
 from sim.errors import UsageError
-from sim.scenario import load_scenario, solve_scenario
+from sim.report.solve import solve_scenario
+from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"

@@ -11,7 +11,8 @@ import pytest
 
 from sim.cli import main
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "sim" / "examples"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "sim" / "examples"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -108,6 +109,23 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "unknown method" in err
     code, _, err = run(capsys, "solve", "game.txt")
     assert code == 2 and ".nfg" in err
+
+
+def test_library_errors_are_said_with_the_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    # The library names parameters (lam, concept='qre'); the command line says the
+    # same message with its flags, from one table (sim.cli.FLAGS).
+    code, _, err = run(capsys, "solve", str(EXAMPLES / "summit.nfg"), "--concept", "qre")
+    assert (code, err) == (
+        2,
+        "sim: error: --concept qre needs --lambda (the precision, in payoff units)\n",
+    )
+    scenario = str(ROOT / "scenarios" / "baseline_nov2020.toml")
+    code, _, err = run(capsys, "solve", scenario, "--lambda", "1")
+    assert (code, err) == (2, "sim: error: --lambda does not apply to --concept spe\n")
+    code, _, err = run(capsys, "solve", scenario, "--force", "stance=bogus")
+    assert code == 2 and err.startswith("sim: error: --force stance: expected one of proceed")
+    code, _, err = run(capsys, "sweep", scenario, "--vary", "us_alliance_priority=0:3:4")
+    assert code == 2 and "--vary us_alliance_priority: 3 is outside" in err
 
 
 def test_internal_errors_exit_1_without_traceback(

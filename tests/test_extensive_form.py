@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim.games.extensive_form as ef
-from sim.errors import GameError
+from sim.errors import GameError, TooLargeError
 from sim.games.extensive_form import (
     CHANCE,
     CHANCE_NODE,
@@ -306,7 +306,7 @@ def test_reduced_normal_form_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert game.reduced_normal_form().shape == (32,)
     monkeypatch.setattr(ef, "MAX_PROFILES", 31)
-    with pytest.raises(GameError, match="more than 31 pure-strategy profiles"):
+    with pytest.raises(TooLargeError, match="more than 31 pure-strategy profiles"):
         game.reduced_normal_form()
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sim.formats
+import sim.formats.gambit_text
 from sim.errors import FormatError, UsageError
 from sim.formats import GAME_SUFFIXES, load_game
 from sim.formats.efg import read_efg, write_efg
@@ -151,7 +151,7 @@ def test_binary_and_undecodable_files(tmp_path: Path) -> None:
 
 
 def test_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sim.formats, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(sim.formats.gambit_text, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.efg"
     path.write_text("EFG 2 R " + " " * 200)
     with pytest.raises(FormatError, match="at most 100"):

@@ -10,8 +10,9 @@ from sim.analysis.shifts import find_shifts
 from sim.analysis.sweep import parse_outcome, read_table
 from sim.cli import main
 from sim.plot.shift import shift_figure
-from sim.scenario import load_scenario, solve_scenario
-from sim.scenario.report import outcome_label
+from sim.report.narrate import outcome_label
+from sim.report.solve import solve_scenario
+from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"

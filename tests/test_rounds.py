@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.errors import FormatError
-from sim.scenario import check_expectations, load_scenario, load_scenario_text, solve_scenario
+from sim.report.expect import check_expectations
+from sim.report.solve import solve_scenario
+from sim.scenario import load_scenario, load_scenario_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

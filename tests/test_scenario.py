@@ -12,18 +12,13 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.errors import FormatError, UsageError
-from sim.scenario import (
-    check_expectations,
-    compile_scenario,
-    load_scenario,
-    load_scenario_text,
-    parameter_values,
-    solve_scenario,
-)
+from sim.report.expect import check_expectations
+from sim.report.narrate import narrate, scenario_to_dict
+from sim.report.scenario import default_concept
+from sim.report.solve import solve_scenario
+from sim.scenario import compile_scenario, load_scenario, load_scenario_text, parameter_values
 from sim.scenario.compiler import build_structure
-from sim.scenario.report import narrate, scenario_to_dict
 from sim.scenario.schema import reference_markdown
-from sim.scenario.solve import default_concept
 from sim.solvers.subgame_perfect import backward_induction_batch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,7 +308,7 @@ STATICS = {
 )
 def test_comparative_statics_of_a_deal(base, which, step) -> None:  # type: ignore[no-untyped-def]
     """Whether a deal (Tokyo attends and eases) happens moves one way with each parameter."""
-    from sim.scenario.solve import force_moves
+    from sim.report.scenario import force_moves
 
     lo, hi, sign, force = STATICS[which]
     scenario = force_moves(_BASELINE, force)

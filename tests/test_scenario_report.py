@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.scenario import compile_scenario, load_scenario, load_scenario_text, solve_scenario
+from sim.report.narrate import narrate, scenario_table
+from sim.report.solve import solve_scenario
+from sim.scenario import compile_scenario, load_scenario, load_scenario_text
 from sim.scenario.locate import key_lines, line_of
-from sim.scenario.report import narrate, scenario_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scenarios" / "classroom_brokered_package.toml"
@@ -127,7 +128,7 @@ reason = "r"
 
 
 def test_a_move_reached_only_after_another_makes_the_default_concept_spe() -> None:
-    from sim.scenario.solve import default_concept
+    from sim.report.scenario import default_concept
 
     scenario = load_scenario_text(ENTRY)
     assert default_concept(scenario) == "spe"  # no non-credible "fight" threat
@@ -181,9 +182,11 @@ def test_options_that_do_not_apply_are_refused_and_choices_may_be_named_nan(
     from sim.errors import UsageError
 
     scenario = load_scenario_text(ENTRY)
-    with pytest.raises(UsageError, match="--lambda does not apply to --concept spe"):
+    with pytest.raises(
+        UsageError, match=r"solve_scenario\(\): lam does not apply to concept='spe'"
+    ):
         solve_scenario(scenario, lam=1.0)
-    with pytest.raises(UsageError, match="--tie-break does not apply to --concept nash"):
+    with pytest.raises(UsageError, match="tie_break does not apply to concept='nash'"):
         solve_scenario(scenario, concept="nash", tie_break={"respond": "fight"})
     path = tmp_path / "nan.toml"
     path.write_text(
@@ -197,7 +200,7 @@ def test_options_that_do_not_apply_are_refused_and_choices_may_be_named_nan(
 
 
 def test_an_expectation_on_an_incomplete_list_fails_and_says_why() -> None:
-    from sim.scenario import check_expectation
+    from sim.report.expect import check_expectation
     from sim.scenario.model import Expectation
 
     text = ENTRY.replace("value = 2\n", "value = 0\n", 1)  # e is indifferent: in or out

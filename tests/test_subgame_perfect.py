@@ -30,6 +30,7 @@ from sim.solvers.subgame_perfect import (
     spe_behaviour,
     subgame_perfect,
 )
+from tests.optional import require
 
 Behaviour = dict[int, np.ndarray]  # decision node -> probabilities over its actions
 
@@ -531,7 +532,7 @@ def catalogue() -> list[Path]:
 @pytest.mark.peers
 @pytest.mark.parametrize("path", catalogue(), ids=lambda p: p.stem)
 def test_gambit_catalogue(path: Path) -> None:
-    pytest.importorskip("pygambit")
+    require("pygambit")
     from sim.formats import load_game
 
     game = load_game(path)
@@ -564,7 +565,7 @@ def test_gambit_catalogue(path: Path) -> None:
 
 @pytest.mark.peers
 def test_selten_horse() -> None:
-    pytest.importorskip("pygambit")
+    require("pygambit")
     from sim.formats import load_game
 
     (path,) = [p for p in catalogue() if p.parent.name == "selten1975" and p.stem == "fig1"]

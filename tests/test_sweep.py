@@ -18,7 +18,8 @@ from sim.analysis.design import grid_design, parse_vary, sample_design
 from sim.analysis.shifts import find_shifts
 from sim.analysis.sweep import path_text, run_sweep
 from sim.cli import main
-from sim.scenario import load_scenario, solve_scenario
+from sim.report.solve import solve_scenario
+from sim.scenario import load_scenario
 from tests.optional import require
 
 ROOT = Path(__file__).resolve().parent.parent

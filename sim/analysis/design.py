@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import UsageError, did_you_mean
+from sim.errors import TooLargeError, UsageError, did_you_mean
 from sim.scenario.model import Scenario
 
 __all__ = [
@@ -57,35 +57,53 @@ class Axis:
         return np.linspace(self.start, self.stop, self.count)
 
 
-def _number(text: str, what: str, flag: str) -> float:
+def _fail(message: str, function: str, parameter: str, value: object = None) -> UsageError:
+    """A UsageError about one argument (``vary``, ``sample``), spelled per caller."""
+    return UsageError(
+        "{" + parameter + "}" + message, function=function, parameters={parameter: value}
+    )
+
+
+def _number(text: str, what: str, parameter: str, name: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise UsageError(f"{flag}: {what} must be a number; got {text!r}") from None
+        message = f": {what} must be a number; got {text!r}"
+        raise _fail(message, "parse_vary", parameter, name) from None
     if not math.isfinite(value):
-        raise UsageError(f"{flag}: {what} must be a finite number; got {text!r}")
+        raise _fail(
+            f": {what} must be a finite number; got {text!r}", "parse_vary", parameter, name
+        )
     return value
 
 
-def _numeric_parameter(scenario: Scenario, name: str, flag: str) -> tuple[float, float] | None:
+def _numeric_parameter(
+    scenario: Scenario, name: str, parameter: str, function: str
+) -> tuple[float, float] | None:
     parameters = scenario.parameters
     if name not in parameters:
-        raise UsageError(
-            f"{flag}: no parameter called {name!r} in {scenario.path}"
-            f"{did_you_mean(name, parameters)}"
+        raise _fail(
+            f": no parameter called {name!r} in {scenario.path}{did_you_mean(name, parameters)}",
+            function,
+            parameter,
         )
-    parameter = parameters[name]
-    if parameter.choices is not None:
+    declared = parameters[name]
+    if declared.choices is not None:
         raise UsageError(
-            f"{flag}: {name} is a choice ({', '.join(parameter.choices)}); set it with --set"
+            "{" + parameter + "}" + f": {name} is a choice ({', '.join(declared.choices)}); "
+            "set it with {settings}",
+            function=function,
+            parameters={parameter: None, "settings": None},
         )
-    return parameter.range
+    return declared.range
 
 
 def parse_vary(
-    text: str, scenario: Scenario, *, need_count: bool = True, flag: str = "--vary"
+    text: str, scenario: Scenario, *, need_count: bool = True, parameter: str = "vary"
 ) -> Axis:
     """``NAME=START:STOP:COUNT`` (or ``NAME=START:STOP`` when no count is needed), checked.
+
+    ``parameter`` names the argument the text came from, for error messages.
 
     Examples
     --------
@@ -96,35 +114,45 @@ def parse_vary(
     >>> parse_vary("us_alliance_priority=0:3:5", scenario)
     Traceback (most recent call last):
     ...
-    sim.errors.UsageError: --vary us_alliance_priority: 3 is outside the parameter's range [0, 2]
-    """
+    sim.errors.UsageError: parse_vary(): vary='us_alliance_priority': 3 is outside the parameter's range [0, 2]
+    """  # noqa: E501
     form = "NAME=START:STOP:COUNT" if need_count else "NAME=START:STOP"
     name, sep, rest = text.partition("=")
     name = name.strip()
     parts = rest.split(":")
     if not sep or not name or len(parts) != (3 if need_count else 2):
         extra = " (a count of points belongs to a grid)" if len(parts) == 3 else ""
-        raise UsageError(f"{flag}: expected {form}; got {text!r}{extra}")
-    bounds = _numeric_parameter(scenario, name, flag)
-    where = f"{flag} {name}"
-    start = _number(parts[0], "START", where)
-    stop = _number(parts[1], "STOP", where)
+        raise _fail(f": expected {form}; got {text!r}{extra}", "parse_vary", parameter)
+    bounds = _numeric_parameter(scenario, name, parameter, "parse_vary")
+    start = _number(parts[0], "START", parameter, name)
+    stop = _number(parts[1], "STOP", parameter, name)
     count = 2
     if len(parts) == 3:
         try:
             count = int(parts[2])
         except ValueError:
-            raise UsageError(f"{where}: COUNT must be a whole number; got {parts[2]!r}") from None
+            raise _fail(
+                f": COUNT must be a whole number; got {parts[2]!r}", "parse_vary", parameter, name
+            ) from None
         if count < 1:
-            raise UsageError(f"{where}: COUNT must be at least 1; got {count} (an empty range)")
+            raise _fail(
+                f": COUNT must be at least 1; got {count} (an empty range)",
+                "parse_vary",
+                parameter,
+                name,
+            )
     if start == stop and (count > 1 or not need_count):
-        raise UsageError(f"{where}: START and STOP are both {start:g} (an empty range)")
+        raise _fail(
+            f": START and STOP are both {start:g} (an empty range)", "parse_vary", parameter, name
+        )
     if bounds is not None:
         for value in (start, stop):
             if not bounds[0] <= value <= bounds[1]:
-                raise UsageError(
-                    f"{where}: {value:g} is outside the parameter's range "
-                    f"[{bounds[0]:g}, {bounds[1]:g}]"
+                raise _fail(
+                    f": {value:g} is outside the parameter's range [{bounds[0]:g}, {bounds[1]:g}]",
+                    "parse_vary",
+                    parameter,
+                    name,
                 )
     return Axis(name, start, stop, count)
 
@@ -187,10 +215,14 @@ def grid_design(axes: Sequence[Axis]) -> Design:
     names = [a.name for a in axes]
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
-        raise UsageError(f"--vary: {twice} is varied twice")
+        raise _fail(f": {twice} is varied twice", "grid_design", "vary")
     size = math.prod(a.count for a in axes)
     if size > MAX_POINTS:
-        raise UsageError(f"--vary: the grid has {size:,} points; at most {MAX_POINTS:,}")
+        raise TooLargeError(
+            f"{{vary}}: the grid has {size:,} points; at most {MAX_POINTS:,}",
+            function="grid_design",
+            parameters=["vary"],
+        )
     return Design("grid", tuple(names), size, tuple(axes))
 
 
@@ -222,9 +254,13 @@ def sample_design(
     [0.0, 1.0, 2.0, 3.0]
     """
     if sampling not in SAMPLINGS:
-        raise UsageError(f"--sampling: expected one of {', '.join(SAMPLINGS)}; got {sampling!r}")
+        raise _fail(
+            f": expected one of {', '.join(SAMPLINGS)}; got {sampling!r}",
+            "sample_design",
+            "sampling",
+        )
     if not 1 <= n <= MAX_POINTS:
-        raise UsageError(f"--sample: expected 1 to {MAX_POINTS:,} points; got {n}")
+        raise _fail(f": expected 1 to {MAX_POINTS:,} points; got {n}", "sample_design", "sample")
     if names is None:
         names = [
             p.name
@@ -233,10 +269,14 @@ def sample_design(
         ]
     ranges = []
     for name in names:
-        declared = _numeric_parameter(scenario, name, "--sample")
+        declared = _numeric_parameter(scenario, name, "sample", "sample_design")
         given = (bounds or {}).get(name, declared)
         if given is None:
-            raise UsageError(f"--sample: {name} has no declared range; give one with --vary")
+            raise UsageError(
+                f"{{sample}}: {name} has no declared range; give one with {{vary}}",
+                function="sample_design",
+                parameters=["sample", "vary"],
+            )
         ranges.append(given)
     rng = np.random.default_rng(seed)
     if sampling == "random":
@@ -276,7 +316,11 @@ def design_from(
     """
     if sample is None:
         if not vary:
-            raise UsageError("give --vary NAME=START:STOP:COUNT (or --sample N)")
+            raise UsageError(
+                "give {vary} NAME=START:STOP:COUNT (or {sample} N)",
+                function="design_from",
+                parameters=["vary", "sample"],
+            )
         return grid_design([parse_vary(text, scenario) for text in vary])
     axes = [parse_vary(text, scenario, need_count=False) for text in vary]
     return sample_design(

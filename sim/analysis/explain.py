@@ -19,12 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from sim.errors import UsageError
 from sim.games.behaviour import node_reach
 from sim.games.extensive_form import CHANCE, ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import action_values
-from sim.report import fraction_text
 from sim.solvers.solution import Equilibrium
+from sim.text import fraction_text
 
 __all__ = ["Alternative", "Decision", "explain"]
 
@@ -108,7 +109,11 @@ def _normal_form(game: NormalFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
 def _tree(game: ExtensiveFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
     tree = game.tree
     if not eq.pure:
-        raise ValueError("decision-by-decision explanations need a pure equilibrium")
+        raise UsageError(
+            "{equilibrium}: decision-by-decision explanations need a pure equilibrium",
+            function="explain",
+            parameters=["equilibrium"],
+        )
     # The action each infoset takes under the equilibrium's pure reduced strategies.
     plan: dict[int, int] = {}
     for player, strategy in enumerate(eq.strategies):

@@ -48,11 +48,17 @@ def monte_carlo_design(scenario: Scenario, n: int, *, seed: int = 0) -> Design:
     ]
     if not uncertain:
         raise UsageError(
-            f"--monte-carlo: {scenario.path} declares no parameter distribution "
-            "(add distribution = {kind = ...} to a [parameters.NAME] table)"
+            f"{{monte_carlo}}: {scenario.path} declares no parameter distribution "
+            "(add distribution = {kind = ...} to a [parameters.NAME] table)",
+            function="monte_carlo_design",
+            parameters=["monte_carlo"],
         )
     if not 1 <= n <= MAX_POINTS:
-        raise UsageError(f"--monte-carlo: expected 1 to {MAX_POINTS:,} draws; got {n}")
+        raise UsageError(
+            f"{{monte_carlo}}: expected 1 to {MAX_POINTS:,} draws; got {n}",
+            function="monte_carlo_design",
+            parameters=["monte_carlo"],
+        )
     rng = np.random.default_rng(seed)
     columns = []
     for parameter in uncertain:
@@ -86,7 +92,7 @@ def outcome_probabilities(
 
     outcomes = first_equilibria(table)["outcome"].fillna("")
     if scenario is not None:
-        from sim.scenario.report import outcome_label
+        from sim.report.narrate import outcome_label
 
         outcomes = outcomes.map(lambda text: outcome_label(scenario, parse_outcome(text)))
     counts = outcomes.value_counts(sort=True)

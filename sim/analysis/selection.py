@@ -138,7 +138,7 @@ def _risk_dominance(game: NormalFormGame, equilibria: tuple[Equilibrium, ...]) -
 def _max_welfare(payoffs: np.ndarray, tol: float) -> Criterion:
     totals = payoffs.sum(axis=1)
     best = tuple(int(k) + 1 for k in np.flatnonzero(totals >= totals.max() - tol))
-    from sim.report import fraction_text
+    from sim.text import fraction_text
 
     return Criterion("maximum welfare", best, f"total payoff {fraction_text(float(totals.max()))}")
 

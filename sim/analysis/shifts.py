@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.analysis.sweep import Batch, Found, evaluator_for, parse_outcome, path_text
 from sim.errors import UsageError
+from sim.report.scenario import default_concept, force_moves
 from sim.scenario.compiler import ScenarioStructure, build_structure
+from sim.scenario.loader import as_scenario
 from sim.scenario.model import Scenario
-from sim.scenario.solve import default_concept, force_moves
 
 __all__ = ["Band", "Shift", "ShiftsResult", "describe_change", "find_shifts"]
 
@@ -171,7 +173,7 @@ def describe_change(scenario: Scenario, before: Mapping[str, str], after: Mappin
 
 
 def find_shifts(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     parameter: str,
     start: float,
     stop: float,
@@ -186,6 +188,8 @@ def find_shifts(
 
     Parameters
     ----------
+    scenario
+        A scenario, or the path of its ``.toml`` file.
     grid
         Points of the initial grid (at least 2).
     tol
@@ -193,22 +197,25 @@ def find_shifts(
 
     Examples
     --------
-    >>> from sim.scenario import load_scenario
-    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
-    >>> result = find_shifts(scenario, "us_alliance_priority", 0, 2)
+    >>> result = find_shifts("scenarios/baseline_nov2020.toml", "us_alliance_priority", 0, 2)
     >>> [(round(s.value, 4), s.description) for s in result.shifts]
     [(0.6094, 'Washington switches from stay_out to press_publicly, Seoul from proceed to fund and Tokyo from skip to attend and from keep to ease')]
     """  # noqa: E501
+    scenario = as_scenario(scenario, function="find_shifts")
     if force:
         scenario = force_moves(scenario, force)
     structure = build_structure(scenario)
     concept = concept or default_concept(scenario, structure)
     if grid < 2:
-        raise UsageError(f"--grid must be at least 2; got {grid}")
+        raise UsageError(
+            f"{{grid}} must be at least 2; got {grid}", function="find_shifts", parameters=["grid"]
+        )
     width = abs(stop - start)
     tol = 1e-6 * width if tol is None else tol
     if not tol > 0:
-        raise UsageError(f"--tol must be positive; got {tol}")
+        raise UsageError(
+            f"{{tol}} must be positive; got {tol}", function="find_shifts", parameters=["tol"]
+        )
     settings = dict(settings or {})
     method = evaluator_for(scenario, structure, concept)
 

@@ -16,7 +16,7 @@ How points are solved
 - ``pure-nash`` on a scenario whose reduced normal form is small: the chunk's
   normal forms are built at once from the tree's realization matrix and every
   pure equilibrium is marked by :func:`~sim.solvers.pure_nash.pure_nash_mask`.
-- anything else: :func:`~sim.scenario.solve.solve_scenario` point by point,
+- anything else: :func:`~sim.report.solve.solve_scenario` point by point,
   with chunks spread over processes.
 
 Chunks are written to ``OUT.parts/`` as they finish (each file renamed into
@@ -44,7 +44,8 @@ import numpy.typing as npt
 
 from sim.analysis.design import Design
 from sim.errors import UsageError
-from sim.report import OUTCOME_CUTOFF
+from sim.report.scenario import default_concept, force_moves
+from sim.report.solve import solve_scenario
 from sim.scenario.compiler import (
     CompiledScenario,
     ScenarioStructure,
@@ -52,7 +53,7 @@ from sim.scenario.compiler import (
     compile_scenario,
 )
 from sim.scenario.model import Scenario
-from sim.scenario.solve import default_concept, force_moves, solve_scenario
+from sim.text import OUTCOME_CUTOFF
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -299,7 +300,7 @@ def evaluator_for(
     if scenario.rounds is None and concept == "spe" and tree.is_perfect_information:
         return _batched_spe
     if scenario.rounds is None and concept == "pure-nash":
-        from sim.scenario.solve import reduced_profile_count
+        from sim.games.reduced_form import reduced_profile_count
 
         # A chunk's normal forms take chunk x players x profiles numbers.
         if reduced_profile_count(tree, BATCHED_PROFILE_LIMIT) is not None:
@@ -447,7 +448,9 @@ def _run_on_dask(
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise UsageError(
-            "--scheduler needs Dask: pip install 'sim[dask]' (dask[distributed])"
+            "{scheduler} needs Dask: pip install 'sim[dask]' (dask[distributed])",
+            function="sweep",
+            parameters=["scheduler"],
         ) from None
     cluster = None
     if scheduler == "local":
@@ -460,7 +463,11 @@ def _run_on_dask(
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as error:
-        raise UsageError(f"--scheduler {scheduler}: cannot reach the scheduler ({error})") from None
+        raise UsageError(
+            f"{{scheduler}}: cannot reach the scheduler ({error})",
+            function="sweep",
+            parameters={"scheduler": scheduler},
+        ) from None
     try:
         futures = client.map(_run_job, jobs, parts=None, pure=False)
         for future in as_completed(futures):
@@ -556,7 +563,11 @@ def run_sweep(
     settings = dict(settings or {})
     for name in settings:
         if name in design.names:
-            raise UsageError(f"--set {name}: the parameter is also varied")
+            raise UsageError(
+                "{settings}: the parameter is also varied",
+                function="sweep",
+                parameters={"settings": name},
+            )
     # Fail on bad settings before any work: compile the first point.
     compile_scenario(scenario, {**settings, **design.points(0, 1)}, structure=structure)
     method = evaluator_for(scenario, structure, concept)
@@ -565,7 +576,11 @@ def run_sweep(
         _per_point(Batch(scenario, structure, concept, settings, design.points(0, 1)))
     size = chunk_size or (DEFAULT_CHUNK if batched else DEFAULT_CHUNK_PER_POINT)
     if size < 1:
-        raise UsageError(f"--chunk-size must be at least 1; got {size}")
+        raise UsageError(
+            f"{{chunk_size}} must be at least 1; got {size}",
+            function="sweep",
+            parameters=["chunk_size"],
+        )
     n_chunks = -(-design.size // size)
     identity = {
         "scenario": scenario.path,
@@ -595,8 +610,10 @@ def run_sweep(
         if resume and manifest.is_file():
             if json.loads(manifest.read_text()) != identity:
                 raise UsageError(
-                    f"--resume: {parts} belongs to a different sweep (scenario, design, "
-                    "concept, settings or chunk size differ)"
+                    f"{{resume}}: {parts} belongs to a different sweep (scenario, design, "
+                    "concept, settings or chunk size differ)",
+                    function="sweep",
+                    parameters=["resume"],
                 )
             done = {int(p.stem.split("-")[1]) for p in parts.glob("chunk-*.csv")}
         else:
@@ -792,9 +809,9 @@ def sweep(
     """
 
     from sim.analysis.design import design_from
-    from sim.scenario.loader import load_scenario
+    from sim.scenario.loader import as_scenario
 
-    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    loaded = as_scenario(scenario, function="sweep")
     texts = [f"{name}={':'.join(str(v) for v in spec)}" for name, spec in (vary or {}).items()]
     design = design_from(loaded, texts, sample=sample, sampling=sampling, seed=seed)
     result = run_sweep(

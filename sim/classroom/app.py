@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sim.classroom.session import Classroom, Participant, Play, Session, token_hash
 from sim.classroom.store import Store
-from sim.errors import UsageError
+from sim.errors import InputError, UsageError
 from sim.scenario.model import Scenario
 
 __all__ = ["MAX_BODY", "RateLimiter", "create_app"]
@@ -190,7 +190,7 @@ def create_app(
 
             try:
                 response = await run_in_threadpool(handler, request, body)
-            except UsageError as error:
+            except InputError as error:
                 response = view.message(str(error), 400, back=_back(request))
             return _headers(response)
 
@@ -334,7 +334,7 @@ class _Views:
 
     def world_view(self, session: Session, play: Play | None) -> dict[str, Any]:
         """A world's current play in words, for templates."""
-        from sim.scenario.report import action_phrase
+        from sim.report.narrate import action_phrase
 
         scenario = self.c.scenario
         if play is None:
@@ -380,7 +380,7 @@ class _Views:
             _, token = self.c.store.run(
                 classroom.session.id, lambda c: c.join(form.get("pseudonym", ""))
             )
-        except UsageError as error:
+        except InputError as error:
             return self.render(
                 "join.html", status=400, code=classroom.session.code, error=str(error)
             )

@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.classroom.document import Block, Bullets, Document, Heading, Image, Paragraph, Table
 from sim.classroom.session import Classroom, Play, Session
-from sim.errors import UsageError
+from sim.errors import InputError, TooLargeError
 from sim.scenario.model import Scenario
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
 
 
 def _label(scenario: Scenario, path: Mapping[str, str]) -> str:
-    from sim.scenario.report import outcome_words
+    from sim.report.narrate import outcome_words
 
     return outcome_words(scenario, path) or "(no decisions)"
 
@@ -120,7 +120,7 @@ def _comparison(
         try:
             fit = fit_agent_logit(exercise.game, choices)
             qre = _predicted(classroom, settings, qre_behaviour(exercise.game, fit.lam))
-        except UsageError:
+        except InputError:
             fit = None
     labels = sorted(set(counts) | {k for k, v in equilibrium.items() if v > 0.005}
                     | {k for k, v in qre.items() if v > 0.05},
@@ -183,7 +183,7 @@ def debrief_document(classroom: Classroom, what_if: Mapping[str, str] | None = N
     rounds) are compared with the theory separately, each set of values in its
     own section, in the order they were first played.
     """
-    from sim.scenario.report import action_phrase, narrate
+    from sim.report.narrate import action_phrase, narrate
 
     scenario, session = classroom.scenario, classroom.session
     names = {p.id: p.name for p in scenario.players}
@@ -243,7 +243,7 @@ def _tree(classroom: Classroom, settings: Mapping[str, Any]) -> list[Block]:
     reach = terminal_probabilities(exercise.game, behaviour)
     try:
         figure = tree_figure(exercise.game, reach, behaviour=behaviour, title="")
-    except UsageError:
+    except TooLargeError:
         return []  # too large to draw legibly
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)  # wide: the page scrolls it on screen
@@ -270,7 +270,7 @@ def _expected_terms(
 def _what_if(
     classroom: Classroom, common: Mapping[str, Any], change: Mapping[str, str], narrate: Any
 ) -> list[Block]:
-    from sim.scenario import solve_scenario
+    from sim.report.solve import solve_scenario
 
     ((name, text),) = change.items()
     value: Any
@@ -281,7 +281,7 @@ def _what_if(
     settings = {**common, name: value}
     try:
         solution = solve_scenario(classroom.scenario, settings=settings)
-    except UsageError as error:
+    except InputError as error:
         return [Heading("What if"), Paragraph(f"Could not solve with {name} = {text}: {error}")]
     lines = narrate(classroom.scenario, solution[0].outcomes) if len(solution) else ["(none)"]
     return [
@@ -341,7 +341,7 @@ def moves_table(scenario: Scenario, session: Session, *, anonymised: bool = Fals
 
 def event_log_document(scenario: Scenario, session: Session) -> Document:
     """The session's event log in words, in order: the replay of everything that happened."""
-    from sim.scenario.report import action_phrase
+    from sim.report.narrate import action_phrase
 
     names = {p.id: p.name for p in scenario.players}
     pseudonyms = {p.id: p.pseudonym for p in list(session.participants.values())}

@@ -160,7 +160,7 @@ class Exercise:
     def equilibrium_behaviour(self) -> tuple[FloatArray, ...]:
         """The behaviour strategies of the first equilibrium ``sim solve`` lists."""
         from sim.games.behaviour import behaviour_from_reduced
-        from sim.scenario.solve import solve_scenario
+        from sim.report.solve import solve_scenario
 
         solution = solve_scenario(self.scenario, settings=self.settings, structure=self.structure)
         if not len(solution):

@@ -40,7 +40,7 @@ from sim.classroom.document import (
     Table,
     write_document,
 )
-from sim.errors import UsageError
+from sim.errors import InputError, UsageError
 from sim.scenario.model import Scenario, Term
 
 __all__ = [
@@ -103,7 +103,7 @@ def _number(value: float) -> str:
 
 
 def _case_condition(scenario: Scenario, when: Any, unless: Any) -> str:
-    from sim.scenario.report import condition_text
+    from sim.report.narrate import condition_text
 
     text = f"when {condition_text(scenario, when)}" if when else "always"
     if unless:
@@ -160,7 +160,7 @@ def _observed(scenario: Scenario, names: Sequence[str], reader: str = "") -> str
 
 
 def _move_lines(scenario: Scenario) -> list[str]:
-    from sim.scenario.report import condition_text
+    from sim.report.narrate import condition_text
 
     names = {p.id: p.name for p in scenario.players}
     lines = []
@@ -307,7 +307,7 @@ def _qre_rows(scenario: Scenario, solution: Any) -> list[tuple[str, ...]]:
     """For each precision: how often noisy play makes the equilibrium's choices, and its
     most likely outcome."""
     from sim.games.behaviour import node_reach
-    from sim.scenario.report import outcome_label
+    from sim.report.narrate import outcome_label
     from sim.solvers.agent_logit import qre_behaviour
 
     game = solution.game
@@ -328,7 +328,7 @@ def _qre_rows(scenario: Scenario, solution: Any) -> list[tuple[str, ...]]:
 
 def _threshold_lines(scenario: Scenario, settings: Mapping[str, Any], limit: int) -> list[str]:
     from sim.analysis.shifts import find_shifts
-    from sim.scenario.report import outcome_label
+    from sim.report.narrate import outcome_label
 
     lines = []
     for name, parameter in scenario.parameters.items():
@@ -337,7 +337,7 @@ def _threshold_lines(scenario: Scenario, settings: Mapping[str, Any], limit: int
         low, high = parameter.range
         try:
             result = find_shifts(scenario, name, low, high, settings=settings, grid=65)
-        except UsageError:  # e.g. a derived value leaves its range somewhere
+        except InputError:  # e.g. a derived value leaves its range somewhere
             continue
         for shift in result.shifts:
             if outcome_label(scenario, shift.before) == outcome_label(scenario, shift.after):
@@ -352,7 +352,7 @@ def _threshold_lines(scenario: Scenario, settings: Mapping[str, Any], limit: int
 def _instructor(
     scenario: Scenario, solution: Any, values: Mapping[str, Any], settings: Mapping[str, Any]
 ) -> Document:
-    from sim.scenario.report import closest_calls, deviation_text, narrate
+    from sim.report.narrate import closest_calls, deviation_text, narrate
 
     names = {p.id: p.name for p in scenario.players}
     eq = solution[0]
@@ -424,7 +424,7 @@ def _instructor(
         blocks.append(Paragraph("No single parameter moved across its range changes the play."))
     try:
         qre = _qre_rows(scenario, solution)
-    except UsageError as error:
+    except InputError as error:
         blocks += [Heading("Noisy play (logit QRE)"), Paragraph(f"Not available: {error}.")]
     else:
         blocks += [
@@ -475,7 +475,7 @@ def _instructor(
 
 
 def _debrief_questions(scenario: Scenario, solution: Any) -> list[str]:
-    from sim.scenario.report import closest_calls, deviation_text
+    from sim.report.narrate import closest_calls, deviation_text
 
     names = {p.id: p.name for p in scenario.players}
     eq = solution[0]
@@ -523,7 +523,8 @@ def handouts(
     >>> sorted(docs)
     ['background', 'briefing-seoul', 'briefing-tokyo', 'instructor']
     """
-    from sim.scenario import compile_scenario, solve_scenario
+    from sim.report.solve import solve_scenario
+    from sim.scenario import compile_scenario
 
     given = dict(settings or {})
     if scenario.rounds is not None:

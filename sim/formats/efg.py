@@ -20,7 +20,7 @@ decimals with exponents, or rationals ``a/b``.
 
 Our games keep payoffs at terminal nodes only, so outcomes at inner nodes are
 folded into the terminals on reading. Empty or repeated player and action
-labels are made distinct (see :func:`sim.formats.unique_labels`). We write
+labels are made distinct (see :func:`sim.formats.gambit_text.unique_labels`). We write
 version 2 with an ``R`` header, each terminal's payoffs as its own outcome
 unless it shares a nonempty label and the payoffs with an earlier one.
 """
@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import FormatError, GameError
-from sim.formats import Lexer, format_number, quote, unique_labels
+from sim.formats.gambit_text import Lexer, format_number, quote, unique_labels
 from sim.formats.nfg import MAX_PLAYERS
 from sim.games.extensive_form import (
     CHANCE,

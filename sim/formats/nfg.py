@@ -15,7 +15,7 @@ followed by the body, in one of two variants:
 
 ``R`` and ``D`` (rational and decimal) headers are both accepted; numbers may
 be integers, decimals with exponents, or rationals ``a/b``. Empty or repeated
-labels are made distinct (see :func:`sim.formats.unique_labels`). We write the
+labels are made distinct (see :func:`sim.formats.gambit_text.unique_labels`). We write the
 payoff variant with an ``R`` header.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import FormatError, GameError
-from sim.formats import Lexer, format_number, quote, unique_labels
+from sim.formats.gambit_text import Lexer, format_number, quote, unique_labels
 from sim.games.normal_form import MAX_PROFILES, NormalFormGame
 
 __all__ = ["MAX_PLAYERS", "read_nfg", "write_nfg"]

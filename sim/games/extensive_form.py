@@ -57,7 +57,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import GameError
+from sim.errors import GameError, TooLargeError
 from sim.games.normal_form import MAX_PAYOFF, MAX_PROFILES, NormalFormGame
 
 __all__ = [
@@ -629,7 +629,7 @@ class GameTree:
                     strategy[position[h]] = a
                 found.append(tuple(strategy))
                 if len(found) > limit:
-                    raise GameError(
+                    raise TooLargeError(
                         f"{self.players[player]!r} has more than {limit:,} reduced strategies"
                     )
         return tuple(sorted(found, key=lambda s: tuple(-1 if a is None else a for a in s)))
@@ -905,8 +905,8 @@ class ExtensiveFormGame:
         for i in range(self.n_players):
             try:
                 strategies = self.tree.reduced_strategies(i, limit=budget)
-            except GameError:
-                raise GameError(
+            except TooLargeError:
+                raise TooLargeError(
                     f"the reduced normal form has more than {MAX_PROFILES:,} pure-strategy profiles"
                 ) from None
             budget //= len(strategies)

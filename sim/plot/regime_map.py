@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.analysis.sweep import first_equilibria, parse_outcome
 from sim.plot import outcome_legend, region_letter, region_style
-from sim.scenario.report import outcome_label
+from sim.report.narrate import outcome_label
 
 if TYPE_CHECKING:
     import pandas as pd

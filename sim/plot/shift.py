@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from sim.analysis.sweep import first_equilibria, parse_outcome
 from sim.plot import PALETTE, outcome_legend, region_letter, region_style
-from sim.scenario.report import outcome_label
+from sim.report.narrate import outcome_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

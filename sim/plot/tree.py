@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import UsageError
+from sim.errors import TooLargeError, UsageError
 from sim.plot import PALETTE
-from sim.report import OUTCOME_CUTOFF
+from sim.text import OUTCOME_CUTOFF
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -216,7 +216,7 @@ def tree_figure(
     depth = max(layout.x.values())
     rows = 1 + max(layout.y.values())
     if depth > MAX_DRAWN_DEPTH or rows > MAX_DRAWN_ROWS:
-        raise UsageError(
+        raise TooLargeError(
             f"the tree drawn would be {int(depth) + 1} levels deep and {int(rows)} leaves tall; "
             f"at most {MAX_DRAWN_DEPTH + 1} and {MAX_DRAWN_ROWS} stay legible"
             + ("" if folded else " (fold it around the path: collapse=True)")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.errors import FormatError, did_you_mean
+from sim.errors import FormatError, UsageError, did_you_mean
 from sim.scenario.expressions import FUNCTIONS, Expression, ExpressionError, parse_expression
 from sim.scenario.locate import KeyPath, key_lines, line_of
 from sim.scenario.model import (
@@ -42,7 +42,7 @@ from sim.scenario.model import (
 )
 from sim.scenario.schema import LIMITS, TABLES, Table
 
-__all__ = ["EXPECT_CONCEPTS", "load_scenario", "load_scenario_text"]
+__all__ = ["EXPECT_CONCEPTS", "as_scenario", "load_scenario", "load_scenario_text"]
 
 #: The solution concepts an ``[[expect]]`` entry may name.
 EXPECT_CONCEPTS = ("spe", "nash", "pure-nash", "correlated", "coarse-correlated")
@@ -982,6 +982,32 @@ def load_scenario(path: str | Path) -> Scenario:
     shown = str(path)
     source = _read(Path(path), shown, None)
     return _finish(source, shown)
+
+
+def as_scenario(scenario: Scenario | str | Path, *, function: str = "as_scenario") -> Scenario:
+    """A scenario given as itself or as the path of its file.
+
+    Every public function that takes a scenario takes either, through this.
+
+    Examples
+    --------
+    >>> as_scenario("scenarios/baseline_nov2020.toml").title
+    'The summit standoff, November 2020'
+    >>> as_scenario(3)
+    Traceback (most recent call last):
+    ...
+    sim.errors.UsageError: as_scenario(): scenario: expected a Scenario or the path of a .toml file; got int
+    """  # noqa: E501
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | Path):
+        return load_scenario(scenario)
+    raise UsageError(
+        "{scenario}: expected a Scenario or the path of a .toml file; "
+        f"got {type(scenario).__name__}",
+        function=function,
+        parameters=["scenario"],
+    )
 
 
 def load_scenario_text(text: str, path: str | Path = "<scenario>") -> Scenario:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import UsageError
+from sim.errors import TooLargeError, UsageError
 
 if TYPE_CHECKING:
     from sim.games.extensive_form import ExtensiveFormGame
@@ -121,7 +121,10 @@ def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = Fal
     'correlated_lp'
     """
     if concept not in CONCEPTS:
-        raise UsageError(f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}")
+        raise UsageError(
+            f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}",
+            function="choose_method",
+        )
     if concept in _ONLY_METHOD:
         return _ONLY_METHOD[concept]
     if game.n_players == 1:
@@ -130,26 +133,25 @@ def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = Fal
         if min(game.shape) <= VERTEX_ENUMERATION_LIMIT:
             return "vertex_enumeration"
         if require_all:
-            raise UsageError(
+            raise TooLargeError(
                 f"a {game.shape[0]} x {game.shape[1]} game is too large to list every "
-                "equilibrium; drop --all to compute one with lemke_howson"
+                "equilibrium; drop {require_all} to compute one with lemke_howson",
+                function="choose_method",
+                parameters={"require_all": True},
             )
         return "lemke_howson"
     support_profiles = math.prod(2**n - 1 for n in game.shape)
     if support_profiles <= SUPPORT_ENUMERATION_LIMIT:
         return "support_enumeration"
     if require_all:
-        raise UsageError(
+        raise TooLargeError(
             f"a {' x '.join(map(str, game.shape))} game has {support_profiles:,} support "
-            "profiles, too many to list every equilibrium; drop --all to compute one with "
-            "logit_path"
+            "profiles, too many to list every equilibrium; drop {require_all} to compute one "
+            "with logit_path",
+            function="choose_method",
+            parameters={"require_all": True},
         )
     return "logit_path"
-
-
-#: How each option is spelled on the command line, for error messages.
-_FLAGS = {"objective": "--objective", "player": "--player", "lam": "--lambda",
-          "tie_break": "--tie-break"}  # fmt: skip
 
 
 def solve(
@@ -208,9 +210,16 @@ def solve(
     from sim.games.normal_form import NormalFormGame
 
     if tol is not None and not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
-        raise UsageError(f"tol must be a positive finite number; got {tol!r}")
+        raise UsageError(
+            f"{{tol}} must be a positive finite number; got {tol!r}",
+            function="solve",
+            parameters=["tol"],
+        )
     if concept not in CONCEPTS:
-        raise UsageError(f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}")
+        raise UsageError(
+            f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}",
+            function="solve",
+        )
     tree: ExtensiveFormGame | None
     if isinstance(game, NormalFormGame):
         tree, normal = None, game
@@ -219,27 +228,45 @@ def solve(
     name = choose_method(normal, concept, require_all=require_all) if method == "auto" else method
     info = SOLVERS.get(name)
     if info is None:
-        raise UsageError(f"unknown method {name!r}; expected one of {', '.join(SOLVERS)}")
+        raise UsageError(
+            f"unknown method {name!r}; expected one of {', '.join(SOLVERS)}", function="solve"
+        )
     if info.concept != concept:
-        raise UsageError(f"method {name!r} computes {info.concept!r}, not {concept!r}")
+        raise UsageError(
+            f"method {name!r} computes {info.concept!r}, not {concept!r}", function="solve"
+        )
     if info.players != "any" and normal.n_players != int(info.players):
         raise UsageError(
             f"{name}: {info.players}-player games only; got {normal.n_players} players"
         )
     if require_all and info.finds != "all":
         raise UsageError(
-            f"{name} does not guarantee every equilibrium; --all needs a method "
-            "that does (see 'sim methods')"
+            f"{name} does not guarantee every equilibrium; {{require_all}} needs a method "
+            "that does (see 'sim methods')",
+            function="solve",
+            parameters={"require_all": True},
         )
     if info.needs_tree and tree is None:
-        raise UsageError(f"--concept {concept} needs a game tree (an .efg file); got a normal form")
+        raise UsageError(
+            "{concept} needs a game tree (an .efg file or a scenario); got a normal form",
+            function="solve",
+            parameters={"concept": concept},
+        )
     given = {"objective": objective, "player": player, "lam": lam, "tie_break": tie_break}
     options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     for option in options:
         if option not in info.options:
-            raise UsageError(f"{_FLAGS[option]} does not apply to --concept {concept}")
+            raise UsageError(
+                "{" + option + "} does not apply to {concept}",
+                function="solve",
+                parameters={option: None, "concept": concept},
+            )
     if concept == "qre" and lam is None:
-        raise UsageError("--concept qre needs --lambda (the precision, in payoff units)")
+        raise UsageError(
+            "{concept} needs {lam} (the precision, in payoff units)",
+            function="solve",
+            parameters={"concept": concept, "lam": None},
+        )
     if tol is not None:
         options["tol"] = tol
     solution = info.load()(tree if info.needs_tree else normal, **options)

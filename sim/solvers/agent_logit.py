@@ -129,7 +129,7 @@ def qre_behaviour(game: ExtensiveFormGame, lam: float) -> tuple[FloatArray, ...]
     if game.tree.is_perfect_information:
         return agent_logit(game, lam)
     from sim.games.behaviour import behaviour_from_reduced
-    from sim.scenario.solve import normal_form_within
+    from sim.games.reduced_form import normal_form_within
     from sim.solvers.logit import logit_qre
 
     normal = normal_form_within(game, NORMAL_FORM_LIMIT)

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import SolverError, UsageError
+from sim.errors import SolverError, TooLargeError, UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Solution, make_correlated_equilibrium
 
@@ -284,7 +284,7 @@ def value_of_mediation(
     _check_tol(tol)
     try:
         nash = solve(normal, "nash", require_all=True)
-    except UsageError:  # too large to list every equilibrium
+    except TooLargeError:  # too large to list every equilibrium
         nash = solve(normal, "nash")
     if len(nash) == 0:  # pragma: no cover - every finite game has one
         raise SolverError("value_of_mediation: no Nash equilibrium was found")

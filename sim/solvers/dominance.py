@@ -131,7 +131,7 @@ def _dominator(
 
 
 def _mixture_text(weights: FloatArray, labels: tuple[str, ...]) -> str:
-    from sim.report import fraction_text
+    from sim.text import fraction_text
 
     used = [(w, label) for w, label in zip(weights, labels, strict=True) if w > 1e-12]
     if len(used) == 1:

@@ -385,7 +385,9 @@ def logit_qre(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solutio
         raise UsageError(
             f"lambda = {lam:g} times the payoff range {scale:g} is {target:.3g}; above "
             f"{MAX_QRE_PRECISION:g} the QRE cannot be told apart from a Nash equilibrium "
-            "(use --concept nash)"
+            "(use {concept=nash})",
+            function="logit_qre",
+            parameters=["concept"],
         )
     _, logs = _trace(system, stop=target)
     # The last traced point is at or just past the target: correct back onto it.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from sim.errors import UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import Profile, action_values, coarse_violation, obedience_violation
 
@@ -128,20 +129,14 @@ class Solution:
         """
         from html import escape
 
-        from sim.report import fraction_text, regret_text
+        from sim.text import fraction_text, regret_text, strategy_text
 
         game = self.game
         head = "".join(f"<th>{escape(p)}</th>" for p in game.players)
         rows = []
         for k, eq in enumerate(self.equilibria, start=1):
             cells = "".join(
-                "<td>"
-                + ", ".join(
-                    escape(a) if p > 1 - 1e-12 else f"{escape(a)} {fraction_text(float(p))}"
-                    for a, p in zip(actions, strategy, strict=True)
-                    if p > 1e-12
-                )
-                + "</td>"
+                f"<td>{strategy_text(actions, strategy, label=escape)}</td>"
                 for actions, strategy in zip(game.actions, eq.strategies, strict=True)
             )
             payoffs = ", ".join(fraction_text(float(v)) for v in eq.payoffs)
@@ -163,7 +158,11 @@ def _clean(strategy: npt.ArrayLike) -> FloatArray:
     x[x < 1e-13] = 0.0
     total = x.sum()
     if not total > 0:
-        raise ValueError("a strategy must put positive weight on some action")
+        raise UsageError(
+            "{strategies}: a strategy must put positive weight on some action",
+            function="make_equilibrium",
+            parameters=["strategies"],
+        )
     return np.asarray(x / total, dtype=np.float64)
 
 
@@ -232,7 +231,11 @@ def make_correlated_equilibrium(
     elif concept == "coarse-correlated":
         violation = coarse_violation(game, distribution)
     else:
-        raise ValueError(f"not a correlated concept: {concept!r}")
+        raise UsageError(
+            "{concept} is not a correlated concept",
+            function="make_correlated_equilibrium",
+            parameters={"concept": concept},
+        )
     return Equilibrium(
         strategies=marginals,
         payoffs=payoffs,

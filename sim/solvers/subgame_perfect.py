@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import GameError, UsageError, closest_name
+from sim.errors import GameError, TooLargeError, UsageError, closest_name
 from sim.games.behaviour import terminal_probabilities
 from sim.games.extensive_form import (
     CHANCE,
@@ -402,7 +402,7 @@ class _Stage:
         sub = ExtensiveFormGame(self.tree, values[:, self.movers], self.chance)
         try:
             solution = solve(sub, "nash", require_all=True, tol=builder.nash_tol)
-        except UsageError:
+        except TooLargeError:
             solution = solve(sub, "nash", tol=builder.nash_tol)
         if not solution.complete:
             builder.complete = False
@@ -675,8 +675,8 @@ def subgame_perfect(
     )
     try:
         normal = game.reduced_normal_form()
-    except GameError as exc:
-        raise UsageError(
+    except TooLargeError as exc:
+        raise TooLargeError(
             f"subgame_perfect: {exc}; use spe_behaviour (behaviour strategies) or "
             "backward_induction_batch instead"
         ) from None

@@ -30,7 +30,7 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import UsageError
+from sim.errors import TooLargeError, UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Equilibrium, Solution, deduplicate, make_equilibrium
 
@@ -202,9 +202,11 @@ def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
         raise UsageError(f"vertex_enumeration: 2-player games only; got {game.n_players} players")
     m, n = game.shape
     if min(m, n) > MAX_DIMENSION:
-        raise UsageError(
-            f"vertex_enumeration: one player may have at most {MAX_DIMENSION} actions; got "
-            f"{m} x {n} (use --method lemke_howson for one equilibrium)"
+        raise TooLargeError(
+            f"one player may have at most {MAX_DIMENSION} actions; got "
+            f"{m} x {n} (use {{method=lemke_howson}} for one equilibrium)",
+            function="vertex_enumeration",
+            parameters=["method"],
         )
     spread = game.payoff_range
     # Scale each player's payoffs into [1, 2]: positive, and tolerances become relative.

@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from sim.analysis.design import grid_design, parse_vary  # noqa: E402
 from sim.analysis.sweep import run_sweep  # noqa: E402
-from sim.scenario import compile_scenario, load_scenario, solve_scenario  # noqa: E402
+from sim.report.solve import solve_scenario  # noqa: E402
+from sim.scenario import compile_scenario, load_scenario  # noqa: E402
 
 
 def peak_mib() -> float:

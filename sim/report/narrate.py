@@ -10,13 +10,15 @@ deviations: the alternative that would cost its mover least.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.scenario.model import Condition, Move, Scenario
-from sim.scenario.solve import Deviation, ScenarioEquilibrium, ScenarioSolution
+
+if TYPE_CHECKING:
+    from sim.report.scenario import Deviation, ScenarioEquilibrium, ScenarioSolution
 
 __all__ = [
     "action_phrase",
@@ -70,7 +72,8 @@ def narrate(scenario: Scenario, outcomes: Sequence[Outcome]) -> list[str]:
 
     Examples
     --------
-    >>> from sim.scenario import load_scenario, solve_scenario
+    >>> from sim.scenario import load_scenario
+    >>> from sim.report.solve import solve_scenario
     >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
     >>> for line in narrate(scenario, solve_scenario(scenario)[0].outcomes):
     ...     print(line)
@@ -234,7 +237,7 @@ def _breakdown_lines(scenario: Scenario, eq: ScenarioEquilibrium) -> list[str]:
 
 def scenario_table(solution: ScenarioSolution) -> str:
     """What ``sim solve SCENARIO.toml`` prints: play in words, payoffs by term, close calls."""
-    from sim.report import regret_text
+    from sim.text import regret_text
 
     scenario = solution.scenario
     count = len(solution)
@@ -325,7 +328,8 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from sim.scenario import load_scenario, solve_scenario
+    >>> from sim.scenario import load_scenario
+    >>> from sim.report.solve import solve_scenario
     >>> report = scenario_to_dict(solve_scenario(load_scenario("scenarios/baseline_nov2020.toml")))
     >>> report["game"]["representation"], report["equilibria"][0]["strategies"]
     ('behaviour', [[], [], []])

@@ -8,7 +8,6 @@ they are exact, payoffs, and whether the list is complete.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -16,40 +15,14 @@ import numpy as np
 from sim.games.extensive_form import ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Equilibrium, Solution
+from sim.text import OUTCOME_CUTOFF, fraction_text, regret_text, strategy_text
 
-__all__ = ["fraction_text", "outcomes", "solution_table", "solution_to_dict"]
+__all__ = ["outcomes", "solution_table", "solution_to_dict"]
 
 #: The keys design.md fixes for each equilibrium; concept details never replace them.
 CONTRACT_EQUILIBRIUM_KEYS = frozenset(
     {"concept", "method", "strategies", "payoffs", "max_regret", "pure", "outcomes"}
 )
-
-#: Outcomes less likely than this are left out of reports.
-OUTCOME_CUTOFF = 1e-12
-
-
-def fraction_text(
-    value: float, *, scale: float | None = None, max_denominator: int = 1000, tol: float = 1e-9
-) -> str:
-    """A number as a simple fraction when it is one, else as a short decimal.
-
-    With ``scale`` (a game's payoff range), values below round-off level for
-    that scale print as 0.
-
-    Examples
-    --------
-    >>> fraction_text(0.75), fraction_text(1 / 3), fraction_text(2.0), fraction_text(0.123456789)
-    ('3/4', '1/3', '2', '0.1235')
-    >>> fraction_text(3e-33, scale=2.0), fraction_text(4e-12), fraction_text(1e9 / 3)
-    ('0', '4e-12', '3.333e+08')
-    """
-    if value == 0 or (scale is not None and abs(value) <= 1e-12 * scale):
-        return "0"
-    fraction = Fraction(value).limit_denominator(max_denominator)
-    simple = fraction.denominator == 1 or abs(fraction.numerator) < 10**6
-    if simple and abs(float(fraction) - value) <= tol * abs(value):
-        return str(fraction)
-    return f"{value:.4g}"
 
 
 def outcomes(
@@ -182,25 +155,6 @@ def equilibrium_record(
     }
 
 
-def regret_text(regret: float) -> str:
-    """Regret as printed: "< 1e-12" at round-off level (exact zero included), else 2 digits.
-
-    Round-off differs between machines, so tiny regrets are not printed digit by digit.
-    """
-    return "< 1e-12" if regret < 1e-12 else f"{regret:.2g}"
-
-
-def _strategy_text(actions: tuple[str, ...], strategy: np.ndarray) -> str:
-    """``"attend"`` for a pure strategy, ``"attend 1/3, skip 2/3"`` for a mixed one."""
-    if np.isclose(strategy.max(), 1.0, atol=1e-12):
-        return actions[int(np.argmax(strategy))]
-    return ", ".join(
-        f"{a} {fraction_text(float(p))}"
-        for a, p in zip(actions, strategy, strict=True)
-        if p > 1e-12
-    )
-
-
 def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution) -> str:
     """A plain-text report of a solution for a person to read.
 
@@ -234,7 +188,7 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
         kind = "pure" if eq.pure else ("correlated" if eq.joint is not None else "mixed")
         lines.append(f"Equilibrium {k} ({kind})")
         played = [
-            _strategy_text(actions, strategy)
+            strategy_text(actions, strategy)
             for actions, strategy in zip(normal.actions, eq.strategies, strict=True)
         ]
         column = max(len(text) for text in played)

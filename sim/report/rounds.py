@@ -31,14 +31,14 @@ import numpy as np
 
 from sim.errors import UsageError
 from sim.games.extensive_form import ExtensiveFormGame
-from sim.scenario.compiler import build_structure, compile_scenario
-from sim.scenario.model import Scenario
-from sim.scenario.solve import (
+from sim.report.scenario import (
     RoundResult,
     ScenarioEquilibrium,
     ScenarioSolution,
     behaviour_equilibrium,
 )
+from sim.scenario.compiler import build_structure, compile_scenario
+from sim.scenario.model import Scenario
 
 __all__ = ["MAX_ROUND_PATHS", "round_key", "solve_rounds"]
 

@@ -1,4 +1,4 @@
-"""Solve a scenario: compile it at one point, find equilibria, trace their play and payoffs.
+"""A scenario's equilibria: their play, payoffs by term, regret and closest calls.
 
 Subgame perfection (the default for sequential scenarios) works on the tree in
 behaviour strategies, because the reduced normal form of a realistic scenario
@@ -6,7 +6,8 @@ is astronomically large (the flagship's Seoul alone has more than 10^12 reduced
 strategies). When the reduced normal form is small (simultaneous-move variants,
 classroom toys), every result is also expressed over it, as design.md's JSON
 contract describes, and the other concepts (Nash, correlated, ...) are solved
-there by :func:`sim.solvers.solve`.
+there by :func:`sim.solvers.solve`. :func:`sim.report.solve.solve_scenario` is
+the entry point; this module holds the results and how each is built.
 
 Every equilibrium carries its outcome distribution (play paths), each player's
 payoff split by named term, and a regret recomputed independently:
@@ -17,7 +18,6 @@ payoff split by named term, and a regret recomputed independently:
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,19 +25,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import GameError, UsageError, did_you_mean
+from sim.errors import TooLargeError, UsageError, did_you_mean
 from sim.games.behaviour import node_reach, node_values, subgame_regret
-from sim.games.extensive_form import DECISION, ExtensiveFormGame, GameTree
-from sim.games.normal_form import MAX_PROFILES, NormalFormGame
-from sim.report import OUTCOME_CUTOFF, regret_text
+from sim.games.extensive_form import DECISION, ExtensiveFormGame
+from sim.games.normal_form import NormalFormGame
+from sim.games.reduced_form import normal_form_within
 from sim.scenario.compiler import (
     CompiledScenario,
     ScenarioStructure,
     build_structure,
-    compile_scenario,
 )
 from sim.scenario.model import Scenario
 from sim.solvers.solution import Solution
+from sim.text import OUTCOME_CUTOFF, regret_text
 
 if TYPE_CHECKING:
     from sim.solvers.subgame_perfect import BehaviourSPE
@@ -50,9 +50,8 @@ __all__ = [
     "behaviour_equilibrium",
     "default_concept",
     "force_moves",
-    "normal_form_within",
-    "reduced_profile_count",
-    "solve_scenario",
+    "from_normal_form",
+    "solve_spe_stage",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -167,11 +166,35 @@ class ScenarioSolution:
     def __getitem__(self, index: int) -> ScenarioEquilibrium:
         return self.equilibria[index]
 
+    def __repr__(self) -> str:
+        status = "complete" if self.complete else "not known to be complete"
+        noun = "equilibrium" if len(self) == 1 else "equilibria"
+        return (
+            f"<ScenarioSolution {self.scenario.title!r}: {len(self)} {self.concept} {noun} "
+            f"by {self.method}, {status}>"
+        )
+
+    def __str__(self) -> str:
+        """The report ``sim solve`` prints: the play in words, payoffs by term, closest calls.
+
+        Examples
+        --------
+        >>> from sim.report.solve import solve
+        >>> solution = solve("scenarios/baseline_nov2020.toml")
+        >>> solution
+        <ScenarioSolution 'The summit standoff, November 2020': 1 spe equilibrium by backward_induction, complete>
+        >>> print(str(solution).splitlines()[4])
+          Washington stays out; Seoul lets the courts proceed; Tokyo skips the summit.
+        """  # noqa: E501
+        from sim.report.narrate import scenario_table
+
+        return scenario_table(self)
+
     def _repr_html_(self) -> str:
         """How a notebook shows the solution: the play in words, payoffs by term."""
         from html import escape
 
-        from sim.scenario.report import narrate
+        from sim.report.narrate import narrate
 
         names = {p.id: p.name for p in self.scenario.players}
         parts = [
@@ -239,75 +262,29 @@ def force_moves(scenario: Scenario, force: Mapping[str, str]) -> Scenario:
     moves = {m.name: m for m in scenario.moves}
     for name, action in force.items():
         if name not in moves:
-            raise UsageError(f"--force: no move called {name!r}{did_you_mean(name, moves)}")
+            raise UsageError(
+                f"{{force}}: no move called {name!r}{did_you_mean(name, moves)}",
+                function="force_moves",
+                parameters=["force"],
+            )
         if action not in moves[name].actions:
             raise UsageError(
-                f"--force {name}: expected one of {', '.join(moves[name].actions)}; got "
-                f"{action!r}{did_you_mean(action, moves[name].actions)}"
+                f"{{force}}: expected one of {', '.join(moves[name].actions)}; got "
+                f"{action!r}{did_you_mean(action, moves[name].actions)}",
+                function="force_moves",
+                parameters={"force": name},
             )
         if moves[name].forced and moves[name].forced != action:
             raise UsageError(
-                f"--force {name}={action}: {scenario.path} already forces {name} to "
-                f"{moves[name].forced!r}"
+                f"{{force}}: {scenario.path} already forces {name} to {moves[name].forced!r}",
+                function="force_moves",
+                parameters={"force": f"{name}={action}"},
             )
     replaced = tuple(
         dataclasses.replace(m, forced=force[m.name]) if m.name in force else m
         for m in scenario.moves
     )
     return dataclasses.replace(scenario, moves=replaced)
-
-
-def _profile_count(tree: GameTree) -> int | None:
-    """How many reduced pure profiles a perfect-information tree has (``None`` otherwise)."""
-    if not tree.is_perfect_information:
-        return None
-    total = 1
-    for i in range(tree.n_players):
-        count = [1] * tree.n_nodes
-        for v in range(tree.n_nodes - 1, -1, -1):
-            kids = tree.children(v)
-            if not kids:
-                continue
-            own = tree.node_kind[v] == DECISION and tree.infoset_player[tree.node_infoset[v]] == i
-            parts = [count[c] for c in kids]
-            count[v] = sum(parts) if own else math.prod(parts)
-            count[v] = min(count[v], 10**18)
-        total = min(total * count[0], 10**18)
-    return total
-
-
-def reduced_profile_count(tree: GameTree, limit: int) -> int | None:
-    """How many reduced pure-strategy profiles a tree has, or ``None`` beyond ``limit``.
-
-    Exact by a formula on perfect-information trees; otherwise by listing each
-    player's reduced strategies, stopping once the limit is passed.
-
-    Examples
-    --------
-    >>> from sim.scenario import compile_scenario, load_scenario
-    >>> package = load_scenario("scenarios/classroom_brokered_package.toml")
-    >>> reduced_profile_count(compile_scenario(package).structure.tree, 100)
-    4
-    """
-    count = _profile_count(tree)
-    if count is None:
-        count = 1
-        try:
-            for i in range(tree.n_players):
-                count *= len(tree.reduced_strategies(i, limit=max(1, limit // count)))
-        except GameError:
-            return None
-    return count if count <= limit else None
-
-
-def normal_form_within(game: ExtensiveFormGame, limit: int) -> NormalFormGame | None:
-    """The reduced normal form if it has at most ``limit`` profiles, else ``None``."""
-    if reduced_profile_count(game.tree, limit) is None:
-        return None
-    try:
-        return game.reduced_normal_form()
-    except GameError:
-        return None
 
 
 def _outcomes(
@@ -372,100 +349,6 @@ def _deviations(
     return tuple(found)
 
 
-def solve_scenario(
-    scenario: Scenario,
-    *,
-    concept: str | None = None,
-    method: str = "auto",
-    settings: Mapping[str, Any] | None = None,
-    force: Mapping[str, str] | None = None,
-    require_all: bool = False,
-    objective: str | None = None,
-    player: str | None = None,
-    lam: float | None = None,
-    tie_break: Mapping[str, str] | None = None,
-    max_equilibria: int = 1_000,
-    structure: ScenarioStructure | None = None,
-) -> ScenarioSolution:
-    """Equilibria of a scenario at one parameter point.
-
-    Parameters
-    ----------
-    scenario
-        A loaded scenario.
-    concept
-        A concept of :data:`sim.solvers.CONCEPTS`; by default :func:`default_concept`.
-    settings
-        ``{parameter: value}`` overrides (``--set``).
-    force
-        ``{move: action}``: moves restricted to one action (``--force``).
-    tie_break
-        For ``"spe"``: preferred actions among ties, on top of each move's
-        ``status_quo``.
-    method, require_all, objective, player, lam
-        As for :func:`sim.solvers.solve`.
-    structure
-        The scenario's tree, if already built (ignored with ``force``).
-
-    Returns
-    -------
-    ScenarioSolution
-
-    Examples
-    --------
-    >>> from sim.scenario import load_scenario
-    >>> solution = solve_scenario(load_scenario("scenarios/baseline_nov2020.toml"))
-    >>> [(round(p, 2), path["stance"], path["controls"]) for p, path in solution[0].outcomes]
-    [(0.6, 'proceed', 'keep'), (0.4, 'proceed', 'keep')]
-    """
-    if force:
-        scenario = force_moves(scenario, force)
-    if scenario.rounds is not None:
-        from sim.scenario.rounds import solve_rounds
-
-        if concept not in (None, "spe") or method not in ("auto", "backward_induction"):
-            raise UsageError(
-                f"{scenario.path}: a scenario with [rounds] is solved round by round for "
-                f"subgame perfection only; got --concept {concept} --method {method}"
-            )
-        if objective is not None or player is not None or lam is not None:
-            raise UsageError("--objective, --player and --lambda do not apply to --concept spe")
-        return solve_rounds(scenario, settings, tie_break)
-    compiled = compile_scenario(scenario, settings, structure=None if force else structure)
-    concept = concept or default_concept(scenario, compiled.structure)
-    options = {"--objective": objective, "--player": player, "--lambda": lam}
-    if concept == "spe":
-        unused = [flag for flag, value in options.items() if value is not None]
-    else:
-        unused = ["--tie-break"] if tie_break else []
-    if unused:
-        raise UsageError(f"{', '.join(unused)} does not apply to --concept {concept}")
-    game = compiled.game()
-    if concept == "spe":
-        if method not in ("auto", "backward_induction"):
-            raise UsageError(f"--concept spe: the method is backward_induction; got {method!r}")
-        return _spe(compiled, game, {**scenario.tie_break, **(tie_break or {})}, max_equilibria)
-    normal = normal_form_within(game, MAX_PROFILES)
-    if normal is None:
-        raise UsageError(
-            f"{scenario.path}: the reduced normal form has more than {MAX_PROFILES:,} "
-            f"pure-strategy profiles, too many for --concept {concept}; use --concept spe "
-            "(behaviour strategies)"
-        )
-    from sim.solvers import solve
-
-    solution = solve(
-        normal,
-        concept,
-        method,
-        require_all=require_all,
-        objective=objective,
-        player=player,
-        lam=lam,
-    )
-    return _from_normal_form(compiled, game, normal, solution)
-
-
 def behaviour_equilibrium(
     compiled: CompiledScenario,
     game: ExtensiveFormGame,
@@ -497,7 +380,7 @@ def behaviour_equilibrium(
     )
 
 
-def _spe(
+def solve_spe_stage(
     compiled: CompiledScenario,
     game: ExtensiveFormGame,
     preferred: Mapping[str, str],
@@ -508,9 +391,11 @@ def _spe(
     try:
         found = spe_behaviour(game, tie_break=preferred, max_profiles=max_equilibria)
     except RecursionError:
-        raise UsageError(
+        raise TooLargeError(
             f"{compiled.scenario.path}: a simultaneous stage has too many parts to list its "
-            "subgame-perfect equilibria; use --concept nash"
+            "subgame-perfect equilibria; use {concept=nash}",
+            function="solve_scenario",
+            parameters={"concept": "spe"},
         ) from None
     normal = normal_form_within(game, SPE_NORMAL_FORM_LIMIT)
     equilibria = [
@@ -534,7 +419,7 @@ def _spe(
     )
 
 
-def _from_normal_form(
+def from_normal_form(
     compiled: CompiledScenario, game: ExtensiveFormGame, normal: NormalFormGame, solution: Solution
 ) -> ScenarioSolution:
     # Which outcomes each pure profile reaches, times chance: outcome probabilities

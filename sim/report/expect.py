@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.report.scenario import default_concept
+from sim.report.solve import solve_scenario
 from sim.scenario.model import Expectation, Scenario, condition_holds
-from sim.scenario.solve import default_concept, solve_scenario
 
 __all__ = ["ExpectationResult", "check_expectation", "check_expectations"]
 
