@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from types import ModuleType
 
 import pytest
@@ -33,5 +34,9 @@ def require(module: str, reason: str | None = None) -> ModuleType:
         How to install it, shown in the skip message.
     """
     if in_ci():
-        return importlib.import_module(module)
+        # As importorskip does, ignore warnings raised while importing (a
+        # deprecation notice of the module itself is not the test's failure).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return importlib.import_module(module)
     return pytest.importorskip(module, reason=reason)

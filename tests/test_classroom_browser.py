@@ -20,6 +20,8 @@ import pytest
 from tests.classroom_server import start
 from tests.optional import require
 
+pytestmark = pytest.mark.slow  # real Chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
 SIM = str(Path(sys.executable).with_name("sim"))

@@ -19,6 +19,8 @@ import pytest
 from tests.classroom_server import start
 from tests.optional import require
 
+pytestmark = pytest.mark.slow  # a server killed and restarted
+
 httpx = require("httpx")
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,6 +12,8 @@ from sim.classroom.handouts import handouts, write_handouts
 from sim.cli import main
 from sim.scenario import load_scenario
 
+pytestmark = pytest.mark.slow  # HTML and PDF handouts are written
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
 PACKAGE = ROOT / "scenarios" / "classroom_brokered_package.toml"

@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # 100 students on loopback
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -31,6 +31,7 @@ def test_ruff_format() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_mypy_strict() -> None:
     result = tool("mypy")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -296,6 +296,7 @@ def test_pages_have_console_examples() -> None:
     assert CONSOLE_BLOCKS, "no ```console blocks found under docs/"
 
 
+@pytest.mark.slow  # every command of the docs runs on the first call (about 45 s)
 @pytest.mark.parametrize("block", CONSOLE_BLOCKS, ids=lambda b: b.name)
 def test_console_block(block: Block) -> None:
     result = all_results()[block.name]

@@ -14,6 +14,8 @@ from sim.report.narrate import outcome_label
 from sim.report.solve import solve_scenario
 from sim.scenario import load_scenario
 
+pytestmark = pytest.mark.slow  # figures are drawn and written
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
 

@@ -1076,6 +1076,7 @@ def _peak_megabytes(action: Callable[[], None]) -> float:
 LIMIT_BYTES = f"at most {LIMITS['file_bytes']:,}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("build", "needle"),
     [
@@ -1333,6 +1334,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hostile") / "random.toml"
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(document=mutated_documents())
 def test_random_mutations_either_load_or_fail_cleanly(
@@ -1417,6 +1419,7 @@ print(json.dumps({"first": first, "second": second, "events": seen, "control": "
 """
 
 
+@pytest.mark.slow
 def test_hostile_scenarios_never_execute_anything(tmp_path: Path) -> None:
     """Load, compile and solve hostile files under an audit hook (in a subprocess: a
     hook cannot be removed) that records code compilation and execution, imports,

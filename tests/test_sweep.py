@@ -99,6 +99,7 @@ def test_the_command_line_samples_from_a_seed(capsys: pytest.CaptureFixture[str]
     assert sorted(int(v * 20) for v in column) == list(range(20))
 
 
+@pytest.mark.slow
 def test_serial_parallel_and_killed_then_resumed_sweeps_write_identical_tables(
     tmp_path: Path,
 ) -> None:
@@ -165,6 +166,7 @@ def test_a_bad_sweep_fails_before_any_work(
     assert not out.exists() and not (tmp_path / "out.csv.parts").exists()
 
 
+@pytest.mark.slow
 def test_a_dask_local_cluster_and_parquet_give_the_same_table(tmp_path: Path) -> None:
     import pandas as pd
 
@@ -402,6 +404,7 @@ def test_large_chunks_give_the_same_bytes_in_one_process_or_two(
     assert one.read_bytes() == two.read_bytes() == small.read_bytes()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_parallel_sweep_and_keeps_finished_chunks(tmp_path: Path) -> None:
     out = tmp_path / "t.csv"
     args = [
