@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.errors import UsageError
+from sim.errors import TooLargeError, UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import max_regret
 from sim.solvers import _polynomial_homotopy as hc
@@ -170,7 +170,7 @@ def test_same_seed_same_result_and_seed_independent_equilibria() -> None:
 
 
 def test_refuses_too_large_and_one_player_games() -> None:
-    with pytest.raises(UsageError, match="support profiles"):
+    with pytest.raises(TooLargeError, match="support profiles"):
         support_enumeration(NormalFormGame(np.zeros((4, 7, 7, 7, 7))))
     with pytest.raises(UsageError, match="two players"):
         support_enumeration(NormalFormGame(np.zeros((1, 3))))

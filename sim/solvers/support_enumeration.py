@@ -104,7 +104,13 @@ The work is the number of paths, the sum over unpruned support profiles of
 their Bezout numbers (supports solved directly count too, though they cost
 far less than tracked paths). Games needing more than :data:`MAX_PATHS` paths, or
 having more than :data:`MAX_SUPPORT_PROFILES` support profiles, are refused
-with :class:`~sim.errors.UsageError` (about a minute of work on one core).
+with :class:`~sim.errors.TooLargeError` (about a minute of work on one core).
+
+The code follows the steps: :func:`_prune` (supports), :func:`_lay_out` (the
+random systems and every path's start), :func:`_solve_paths` (solved directly
+or tracked, then checked for merged paths), :func:`_verify` (endpoints refined
+and accepted, and what ``complete`` can promise), :func:`_assemble` (the
+sorted result).
 
 References
 ----------
@@ -127,13 +133,13 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import UsageError
+from sim.errors import TooLargeError, UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.solvers import _polynomial_homotopy as hc
 from sim.solvers import _support_closed_forms as cf
@@ -528,9 +534,10 @@ def support_enumeration(
     Raises
     ------
     UsageError
-        If the game has fewer than two players, or needs more than
-        :data:`MAX_PATHS` homotopy paths or :data:`MAX_SUPPORT_PROFILES` support
-        profiles.
+        If the game has fewer than two players, or ``tol`` is not positive.
+    TooLargeError
+        If the game needs more than :data:`MAX_PATHS` homotopy paths or has more
+        than :data:`MAX_SUPPORT_PROFILES` support profiles.
 
     Notes
     -----
@@ -557,16 +564,35 @@ def support_enumeration(
     >>> [s.round(6).tolist() for s in solution[0].strategies]
     [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]
     """
+    supports = _prune(game, tol)
+    paths = _lay_out(supports, np.random.default_rng(rng))
+    ends = _solve_paths(paths)
+    found, indifferent, notes, complete = _verify(game, paths, ends, tol)
+    return _assemble(game, found, indifferent, notes, complete, tol)
+
+
+# ---------------------------------------------------------------------- 1. supports
+@dataclass(frozen=True)
+class _Supports:
+    """The support profiles left after pruning, and how many paths each needs."""
+
+    sizes: tuple[int, ...]
+    payoffs: list[FloatArray]  # rescaled to [0, 1] per player
+    masks: list[BoolArray]  # per player: (profiles, n_i), the support of each profile
+    support_size: IntArray  # (profiles, players)
+
+
+def _prune(game: NormalFormGame, tol: float) -> _Supports:
+    """Every support profile that can carry an isolated equilibrium, within the caps."""
     if game.n_players < 2:
         raise UsageError("support_enumeration needs a game with at least two players")
     if not tol > 0:
         raise UsageError(f"tol must be positive; got {tol}")
-    gen = np.random.default_rng(rng)
     sizes = game.shape
-    n_players, n = game.n_players, sum(sizes)
+    n_players = game.n_players
     n_profiles = int(np.prod([2**k - 1 for k in sizes], dtype=np.float64))
     if n_profiles > MAX_SUPPORT_PROFILES:
-        raise UsageError(
+        raise TooLargeError(
             f"a {' x '.join(map(str, sizes))} game has {n_profiles:,} support profiles; "
             f"support_enumeration handles at most {MAX_SUPPORT_PROFILES:,}"
         )
@@ -583,17 +609,102 @@ def support_enumeration(
     counts = bezout[kind_of.reshape(-1)].reshape(-1)
     total_paths = int(counts.sum())
     if total_paths > MAX_PATHS:
-        raise UsageError(
+        raise TooLargeError(
             f"a {' x '.join(map(str, sizes))} game needs {total_paths:,} homotopy paths "
             f"after pruning; support_enumeration tracks at most {MAX_PATHS:,}"
         )
     keep = counts > 0
-    survivors, support_size, counts = survivors[keep], support_size[keep], counts[keep]
-    n_prof = len(survivors)
+    survivors, support_size = survivors[keep], support_size[keep]
     masks = [
-        subsets[i][survivors[:, i]] if n_prof else np.zeros((0, sizes[i]), dtype=bool)
+        subsets[i][survivors[:, i]] if len(survivors) else np.zeros((0, sizes[i]), dtype=bool)
         for i in range(n_players)
     ]
+    return _Supports(sizes, payoffs, masks, support_size)
+
+
+# ---------------------------------------------------------------------- 2. paths
+@dataclass
+class _Paths:
+    """Every path to solve: which profile owns it, where it starts, how it is solved.
+
+    Path ``p`` belongs to profile ``owner[p]``. Profiles where at most two players
+    mix have linear systems: their one "path" each is solved directly (``direct``),
+    without start point or tracking. ``closed[p]`` is the number of closed-form
+    solutions of its profile (0: none); the start points of such profiles are
+    computed only if they have to be tracked after all (``deferred``, by first path).
+    """
+
+    supports: _Supports
+    patches: list[ComplexArray]
+    forms: ComplexArray
+    gamma: complex
+    target: _Systems
+    owner: IntArray
+    x0: ComplexArray
+    direct: BoolArray
+    closed: IntArray
+    deferred: dict[int, tuple[IntArray, IntArray]]
+
+    @functools.cached_property
+    def start_system(self) -> list[ComplexArray]:
+        """The start systems (built only if some path is tracked)."""
+        start = _start_tensors(self.supports.masks, self.forms)
+        # Balance each start row against its target row (a positive factor leaves the
+        # start solutions alone); otherwise the paths would do all their moving near t = 1.
+        for i, (g_i, f_i) in enumerate(zip(start, self.target.tensors, strict=True)):
+            axes = tuple(range(2, g_i.ndim))
+            g_norm = np.sqrt((np.abs(g_i) ** 2).sum(axis=axes))
+            f_norm = np.sqrt((np.abs(f_i) ** 2).sum(axis=axes))
+            ratio = np.where(
+                (g_norm > 0) & (f_norm > 0), f_norm / np.where(g_norm > 0, g_norm, 1.0), 1.0
+            )
+            start[i] = g_i * ratio.reshape(*ratio.shape, *([1] * len(axes)))
+        return start
+
+    def track(self, paths: IntArray, max_step: float) -> hc.TrackResult:
+        """Track the given paths from their start points to the target systems."""
+        masks, n = self.supports.masks, sum(self.supports.sizes)
+        start = self.start_system
+        for first, (group, assignments) in list(self.deferred.items()):
+            span = len(group) * assignments.shape[0]
+            if np.any((paths >= first) & (paths < first + span)):
+                pts = _start_points(
+                    [m[group] for m in masks],
+                    [p[group] for p in self.patches],
+                    self.forms[group],
+                    assignments,
+                )
+                self.x0[first : first + span] = pts.reshape(-1, n)
+                del self.deferred[first]
+        results = []
+        for lo in range(0, len(paths), _PATH_CHUNK):
+            chunk = paths[lo : lo + _PATH_CHUNK]
+            prof = self.owner[chunk]
+            results.append(
+                hc.track(
+                    [s[prof] for s in start],
+                    [np.asarray(a[prof], dtype=complex) for a in self.target.tensors],
+                    np.asarray(self.target.linear[prof], dtype=complex),
+                    np.asarray(self.target.rhs[prof], dtype=complex),
+                    self.x0[chunk],
+                    self.supports.sizes,
+                    self.gamma,
+                    max_step=max_step,
+                )
+            )
+        return hc.TrackResult(
+            np.concatenate([r.x for r in results]),
+            np.concatenate([r.t for r in results]),
+            np.concatenate([r.success for r in results]),
+            np.concatenate([r.jacobian for r in results]),
+            np.concatenate([r.correction for r in results]),
+        )
+
+
+def _lay_out(supports: _Supports, gen: np.random.Generator) -> _Paths:
+    """Draw the random patches, start forms and ``gamma``; list every path and its start."""
+    sizes, masks, support_size = supports.sizes, supports.masks, supports.support_size
+    n_players, n, n_prof = len(sizes), sum(sizes), len(support_size)
 
     def normal(shape: tuple[int, ...]) -> ComplexArray:
         return gen.standard_normal(shape) + 1j * gen.standard_normal(shape)
@@ -601,14 +712,10 @@ def support_enumeration(
     patches = [normal((n_prof, k)) * m for k, m in zip(sizes, masks, strict=True)]
     forms = normal((n_prof, n - n_players, n))
     gamma = complex(np.exp(2j * np.pi * gen.random()))
-
-    # Start points, grouped by size profile; path p belongs to profile owner[p]. Profiles
-    # where at most two players mix have linear systems: their one "path" each is solved
-    # directly (``direct``), without start point or tracking.
     owner_parts: list[IntArray] = []
     start_parts: list[ComplexArray] = []
     direct_parts: list[BoolArray] = []
-    quadratic_parts: list[IntArray] = []  # closed-form solutions per profile, or 0
+    closed_parts: list[IntArray] = []
     deferred: dict[int, tuple[IntArray, IntArray]] = {}
     for key in sorted({tuple(int(s) for s in row) for row in support_size}):
         group = np.flatnonzero((support_size == np.array(key)).all(axis=1))
@@ -616,7 +723,7 @@ def support_enumeration(
             owner_parts.append(group)
             start_parts.append(np.zeros((len(group), n), dtype=complex))
             direct_parts.append(np.ones(len(group), dtype=bool))
-            quadratic_parts.append(np.zeros(len(group), dtype=np.int64))
+            closed_parts.append(np.zeros(len(group), dtype=np.int64))
             continue
         assignments = hc.enumerate_assignments(tuple(s - 1 for s in key))
         n_paths = len(group) * assignments.shape[0]
@@ -632,82 +739,57 @@ def support_enumeration(
             start_parts.append(pts.reshape(-1, n))
         owner_parts.append(np.repeat(group, assignments.shape[0]))
         direct_parts.append(np.zeros(n_paths, dtype=bool))
-        quadratic_parts.append(np.full(n_paths, cf.closed_form_count(key), dtype=np.int64))
-    owner = np.concatenate(owner_parts) if owner_parts else np.zeros(0, dtype=np.int64)
-    x0 = np.concatenate(start_parts) if start_parts else np.zeros((0, n), dtype=complex)
-    direct = np.concatenate(direct_parts) if direct_parts else np.zeros(0, dtype=bool)
-    quadratic = np.concatenate(quadratic_parts) if quadratic_parts else np.zeros(0, dtype=np.int64)
+        closed_parts.append(np.full(n_paths, cf.closed_form_count(key), dtype=np.int64))
+    return _Paths(
+        supports,
+        patches,
+        forms,
+        gamma,
+        _build(supports.payoffs, masks, patches),
+        np.concatenate(owner_parts) if owner_parts else np.zeros(0, dtype=np.int64),
+        np.concatenate(start_parts) if start_parts else np.zeros((0, n), dtype=complex),
+        np.concatenate(direct_parts) if direct_parts else np.zeros(0, dtype=bool),
+        np.concatenate(closed_parts) if closed_parts else np.zeros(0, dtype=np.int64),
+        deferred,
+    )
 
-    target = _build(payoffs, masks, patches)
 
-    @functools.cache
-    def start_system() -> list[ComplexArray]:
-        """The start systems (built only if some path is tracked)."""
-        start = _start_tensors(masks, forms)
-        # Balance each start row against its target row (a positive factor leaves the
-        # start solutions alone); otherwise the paths would do all their moving near t = 1.
-        for i, (g_i, f_i) in enumerate(zip(start, target.tensors, strict=True)):
-            axes = tuple(range(2, g_i.ndim))
-            g_norm = np.sqrt((np.abs(g_i) ** 2).sum(axis=axes))
-            f_norm = np.sqrt((np.abs(f_i) ** 2).sum(axis=axes))
-            ratio = np.where(
-                (g_norm > 0) & (f_norm > 0), f_norm / np.where(g_norm > 0, g_norm, 1.0), 1.0
-            )
-            start[i] = g_i * ratio.reshape(*ratio.shape, *([1] * len(axes)))
-        return start
+# ---------------------------------------------------------------------- 3. endpoints
+@dataclass
+class _Ends:
+    """Where every path ended and what is known of its quality.
 
-    def run(paths: IntArray, max_step: float) -> hc.TrackResult:
-        start = start_system()
-        for first, (group, assignments) in list(deferred.items()):
-            span = len(group) * assignments.shape[0]
-            if np.any((paths >= first) & (paths < first + span)):
-                pts = _start_points(
-                    [m[group] for m in masks],
-                    [p[group] for p in patches],
-                    forms[group],
-                    assignments,
-                )
-                x0[first : first + span] = pts.reshape(-1, n)
-                del deferred[first]
-        results = []
-        for lo in range(0, len(paths), _PATH_CHUNK):
-            chunk = paths[lo : lo + _PATH_CHUNK]
-            prof = owner[chunk]
-            results.append(
-                hc.track(
-                    [s[prof] for s in start],
-                    [np.asarray(a[prof], dtype=complex) for a in target.tensors],
-                    np.asarray(target.linear[prof], dtype=complex),
-                    np.asarray(target.rhs[prof], dtype=complex),
-                    x0[chunk],
-                    sizes,
-                    gamma,
-                    max_step=max_step,
-                )
-            )
-        return hc.TrackResult(
-            np.concatenate([r.x for r in results]),
-            np.concatenate([r.t for r in results]),
-            np.concatenate([r.success for r in results]),
-            np.concatenate([r.jacobian for r in results]),
-            np.concatenate([r.correction for r in results]),
-        )
+    ``sigma`` is each endpoint with every player's coordinates scaled to sum 1,
+    ``finite`` whether that scaling was possible, ``jump`` whether the path ended
+    on another path's point.
+    """
 
-    all_paths = np.arange(len(owner))
-    x_end = np.zeros((len(owner), n), dtype=complex)
-    success = np.zeros(len(owner), dtype=bool)
-    rcond = np.zeros(len(owner))
-    # Profiles solved without tracking: linear ones, and those with a closed form (the
-    # n_roots paths of such a profile are consecutive; one call per set of support sizes).
-    # All are refined together by Newton's method.
-    d_paths: list[IntArray] = [np.flatnonzero(direct)]
+    x: ComplexArray  # raw endpoints
+    success: BoolArray
+    rcond: FloatArray
+    sigma: ComplexArray = field(default_factory=lambda: np.zeros((0, 0), dtype=complex))
+    finite: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    jump: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    retried: int = 0  # paths tracked again with short steps
+
+
+def _solve_directly(paths: _Paths, ends: _Ends) -> None:
+    """Solve without tracking what can be: linear supports, clean closed forms.
+
+    The ``n_roots`` paths of a closed-form profile are consecutive; one call per set
+    of support sizes. All are refined together by Newton's method; ``paths.direct``
+    is left true exactly for the paths solved here.
+    """
+    masks, patches, owner = paths.supports.masks, paths.patches, paths.owner
+    sizes = paths.supports.sizes
+    n, target = sum(sizes), paths.target
+    d_paths: list[IntArray] = [np.flatnonzero(paths.direct)]
     d_clean: list[BoolArray] = []
-    d_x0: list[ComplexArray] = []
-    d_x0.append(
+    d_x0: list[ComplexArray] = [
         cf.linear_start(
             [m[owner[d_paths[0]]] for m in masks], [p[owner[d_paths[0]]] for p in patches]
         )
-    )
+    ]
     blocks: list[tuple[int, IntArray]] = []
     for n_roots, solver in (
         (2, cf.quadratic_roots),
@@ -715,7 +797,7 @@ def support_enumeration(
         (9, cf.nine_roots),
         (10, cf.ten_roots),
     ):
-        firsts = np.flatnonzero(quadratic == n_roots)[::n_roots]
+        firsts = np.flatnonzero(paths.closed == n_roots)[::n_roots]
         if not len(firsts):
             continue
         pattern = np.stack([m[owner[firsts]].sum(axis=1) for m in masks], axis=1)
@@ -734,185 +816,229 @@ def support_enumeration(
         d_x0.append(roots.reshape(-1, n))
         d_clean.append(clean)
     all_direct = np.concatenate(d_paths)
-    if len(all_direct):
-        prof = owner[all_direct]
-        x_d, ok_d, jac_d = cf.refine_direct(
-            [np.asarray(a[prof], dtype=complex) for a in target.tensors],
-            np.asarray(target.linear[prof], dtype=complex),
-            np.asarray(target.rhs[prof], dtype=complex),
-            np.concatenate(d_x0),
-            sizes,
-        )
-        keep = np.zeros(len(all_direct), dtype=bool)
-        n_linear = len(d_paths[0])
-        keep[:n_linear] = True
-        at = n_linear
-        for (n_roots, firsts), clean in zip(blocks, d_clean, strict=True):
-            span = slice(at, at + n_roots * len(firsts))
-            x_k = x_d[span].reshape(n_roots, len(firsts), n)
-            # Clean: every root converged, and to pairwise distinct points.
-            clean &= ok_d[span].reshape(n_roots, -1).all(axis=0)
-            scale = np.maximum(1.0, np.abs(x_k).max(axis=2)).max(axis=0)
-            for one, two in itertools.combinations(range(n_roots), 2):
-                clean &= np.abs(x_k[one] - x_k[two]).max(axis=1) > 1e-6 * scale
-            keep[span] = np.tile(clean, n_roots)
-            at = span.stop
-        done = all_direct[keep]
-        x_end[done], success[done] = x_d[keep], ok_d[keep]
-        rcond[done] = hc.relative_condition(jac_d[keep], x_d[keep], sizes)
-        direct[:] = False
-        direct[done] = True
-    tracked = np.flatnonzero(~direct)
-    if len(tracked):
-        result = run(tracked, hc.MAX_STEP)
-        x_end[tracked], success[tracked] = result.x, result.success
-        rcond[tracked] = hc.relative_condition(result.jacobian, result.x, sizes)
+    if not len(all_direct):
+        return
+    prof = owner[all_direct]
+    x_d, ok_d, jac_d = cf.refine_direct(
+        [np.asarray(a[prof], dtype=complex) for a in target.tensors],
+        np.asarray(target.linear[prof], dtype=complex),
+        np.asarray(target.rhs[prof], dtype=complex),
+        np.concatenate(d_x0),
+        sizes,
+    )
+    keep = np.zeros(len(all_direct), dtype=bool)
+    n_linear = len(d_paths[0])
+    keep[:n_linear] = True
+    at = n_linear
+    for (n_roots, firsts), clean in zip(blocks, d_clean, strict=True):
+        span = slice(at, at + n_roots * len(firsts))
+        x_k = x_d[span].reshape(n_roots, len(firsts), n)
+        # Clean: every root converged, and to pairwise distinct points.
+        clean &= ok_d[span].reshape(n_roots, -1).all(axis=0)
+        scale = np.maximum(1.0, np.abs(x_k).max(axis=2)).max(axis=0)
+        for one, two in itertools.combinations(range(n_roots), 2):
+            clean &= np.abs(x_k[one] - x_k[two]).max(axis=1) > 1e-6 * scale
+        keep[span] = np.tile(clean, n_roots)
+        at = span.stop
+    done = all_direct[keep]
+    ends.x[done], ends.success[done] = x_d[keep], ok_d[keep]
+    ends.rcond[done] = hc.relative_condition(jac_d[keep], x_d[keep], sizes)
+    paths.direct[:] = False
+    paths.direct[done] = True
 
+
+def _normalised(sizes: tuple[int, ...], x: ComplexArray) -> tuple[ComplexArray, BoolArray]:
+    """Each player's coordinates scaled to sum 1, and whether that was possible."""
     offsets = np.cumsum((0, *sizes))
+    parts, finite = [], np.ones(len(x), dtype=bool)
+    for j in range(len(sizes)):
+        xj = x[:, offsets[j] : offsets[j + 1]]
+        total = xj.sum(axis=1)
+        finite &= np.abs(total) > 1e-8 * np.maximum(np.abs(xj).max(axis=1), 1e-300)
+        parts.append(xj / np.where(finite, total, 1.0)[:, None])
+    return np.concatenate(parts, axis=1), finite
 
-    def normalised(x: ComplexArray) -> tuple[ComplexArray, BoolArray]:
-        """Each group scaled to sum 1, and whether that was possible."""
-        parts, finite = [], np.ones(len(x), dtype=bool)
-        for j in range(n_players):
-            xj = x[:, offsets[j] : offsets[j + 1]]
-            total = xj.sum(axis=1)
-            finite &= np.abs(total) > 1e-8 * np.maximum(np.abs(xj).max(axis=1), 1e-300)
-            parts.append(xj / np.where(finite, total, 1.0)[:, None])
-        return np.concatenate(parts, axis=1), finite
 
-    def jumped(paths: IntArray, ok: BoolArray, pts: ComplexArray) -> BoolArray:
-        """Paths that ended on the same nonsingular point as another path of their support."""
-        bad = np.zeros(len(paths), dtype=bool)
-        order = np.lexsort((np.round(pts.real, 6)[:, 0], owner[paths]))
-        scale = np.maximum(1.0, np.abs(pts).max(axis=1))
-        for a_pos, a in enumerate(order):
-            for b in order[a_pos + 1 :]:
-                if owner[paths[b]] != owner[paths[a]]:
-                    break
-                if ok[a] and ok[b] and np.abs(pts[a] - pts[b]).max() < 1e-6 * scale[a]:
-                    bad[a] = bad[b] = True
-        return bad
+def _jumped(owner: IntArray, paths: IntArray, ok: BoolArray, pts: ComplexArray) -> BoolArray:
+    """Paths that ended on the same nonsingular point as another path of their support."""
+    bad = np.zeros(len(paths), dtype=bool)
+    order = np.lexsort((np.round(pts.real, 6)[:, 0], owner[paths]))
+    scale = np.maximum(1.0, np.abs(pts).max(axis=1))
+    for a_pos, a in enumerate(order):
+        for b in order[a_pos + 1 :]:
+            if owner[paths[b]] != owner[paths[a]]:
+                break
+            if ok[a] and ok[b] and np.abs(pts[a] - pts[b]).max() < 1e-6 * scale[a]:
+                bad[a] = bad[b] = True
+    return bad
 
-    sigma_c, finite = normalised(x_end)
-    regular = success & (rcond >= SINGULAR_RCOND) & finite
-    jump = jumped(all_paths, regular, sigma_c)
-    retried = 0
-    if jump.any():
-        # Retrack every path of the affected supports with short steps.
-        affected = np.isin(owner, owner[jump])
-        redo = np.flatnonzero(affected)
-        retried = len(redo)
-        again = run(redo, 0.02)
-        x_end[redo], success[redo] = again.x, again.success
-        rcond[redo] = hc.relative_condition(again.jacobian, again.x, sizes)
-        sigma_c, finite = normalised(x_end)
-        regular = success & (rcond >= SINGULAR_RCOND) & finite
-        jump = np.zeros(len(owner), dtype=bool)
-        jump[redo] = jumped(redo, regular[redo], sigma_c[redo])
 
-    # Candidates: nearly real, nearly non-negative endpoints (failed paths too: whatever
-    # verifies is returned).
-    near_real = finite & (np.abs(sigma_c.imag).max(axis=1, initial=0.0) < 1e-4)
-    cand = np.flatnonzero(near_real & (sigma_c.real.min(axis=1, initial=0.0) > -1e-4))
-    notes: list[str] = []
-    complete = True
-    found: list[tuple[list[FloatArray], int]] = []
-    borderline_singular: list[int] = []
-    eq_rows: list[int] = []
-    if len(cand):
-        prof = owner[cand]
-        cmasks = [m[prof] for m in masks]
-        real_sys = _build(payoffs, cmasks, [m.astype(np.float64) for m in cmasks])
-        x_real = np.where(np.concatenate(cmasks, axis=1), sigma_c[cand].real, 0.0)
-        x_real, corr, jac_r = hc.newton(
-            real_sys.tensors, real_sys.linear, real_sys.rhs, x_real, sizes, 4
-        )
-        rcond_r = hc.relative_condition(jac_r, x_real, sizes)
-        sig = [x_real[:, offsets[j] : offsets[j + 1]] for j in range(n_players)]
-        values = _action_values(payoffs, sig)
-        support_min = np.min(np.where(np.concatenate(cmasks, axis=1), x_real, np.inf), axis=1)
-        outside_max = np.max(
-            np.where(np.concatenate(cmasks, axis=1), -np.inf, np.abs(x_real)), axis=1, initial=0.0
-        )
-        excess = np.max(
-            np.stack(
-                [v.max(axis=1) - (v * s).sum(axis=1) for v, s in zip(values, sig, strict=True)],
-                axis=1,
-            ),
-            axis=1,
-        )
-        residual_ok = corr < 1e-9
-        accepted = (
-            residual_ok
-            & (support_min > tol)
-            & (excess <= tol)
-            & (outside_max < 1e-12)
-            & (np.abs(sigma_c[cand].imag).max(axis=1) < 1e-6)
-        )
-        borderline = ~accepted & (support_min > -1e-6) & (excess <= 1e-6)
-        singular_here = (rcond[cand] < SINGULAR_RCOND) | (rcond_r < SINGULAR_RCOND) | ~success[cand]
-        borderline_singular.extend(
-            int(c) for c in np.flatnonzero((accepted | borderline) & singular_here)
-        )
-        eq_rows.extend(int(c) for c in np.flatnonzero(accepted))
-        if eq_rows:
-            rows = np.array(eq_rows)
-            eq_sig = [s[rows] for s in sig]
-            eq_masks = [m[rows] for m in cmasks]
-            eq_vals = [v[rows] for v in values]
-            ties = [
-                (v >= (v * s).sum(axis=1, keepdims=True) - 1e-7) & ~m
-                for v, s, m in zip(eq_vals, eq_sig, eq_masks, strict=True)
-            ]
-            not_isolated = _isolation_failures(payoffs, eq_masks, eq_sig, ties)
-            for k, c in enumerate(eq_rows):
-                found.append(([s[k] for s in eq_sig], c))
-                if not_isolated[k]:
-                    complete = False
-                    notes.append(
-                        "the game has a non-isolated set of equilibria (or a degenerate "
-                        "equilibrium) at "
-                        + _profile_text(game, eq_sig, k)
-                        + "; equilibria on such a set are not all listed"
-                    )
-        if borderline_singular:
-            complete = False
-            shown = sorted(
-                {_describe(game, masks, int(owner[cand[c]])) for c in borderline_singular}
-            )
-            notes.append(
-                f"{len(borderline_singular)} path endpoint(s) near a feasible point were "
-                "singular, which signals a non-isolated set of equilibria or a multiple "
-                f"equilibrium, on the support(s) {' | '.join(shown[:3])}"
-                + (" and others" if len(shown) > 3 else "")
-            )
-    indifferent = _indifference_sets(game, payoffs, 1e-12)
+def _solve_paths(paths: _Paths) -> _Ends:
+    """Every path's endpoint: solved directly where possible, tracked otherwise.
+
+    Supports where two paths ended on the same point are tracked again, all
+    their paths, with short steps.
+    """
+    sizes, owner = paths.supports.sizes, paths.owner
+    n_paths = len(owner)
+    ends = _Ends(
+        np.zeros((n_paths, sum(sizes)), dtype=complex),
+        np.zeros(n_paths, dtype=bool),
+        np.zeros(n_paths),
+    )
+    _solve_directly(paths, ends)
+    tracked = np.flatnonzero(~paths.direct)
+    if len(tracked):
+        result = paths.track(tracked, hc.MAX_STEP)
+        ends.x[tracked], ends.success[tracked] = result.x, result.success
+        ends.rcond[tracked] = hc.relative_condition(result.jacobian, result.x, sizes)
+    ends.sigma, ends.finite = _normalised(sizes, ends.x)
+    regular = ends.success & (ends.rcond >= SINGULAR_RCOND) & ends.finite
+    ends.jump = _jumped(owner, np.arange(n_paths), regular, ends.sigma)
+    if ends.jump.any():
+        redo = np.flatnonzero(np.isin(owner, owner[ends.jump]))
+        ends.retried = len(redo)
+        again = paths.track(redo, 0.02)
+        ends.x[redo], ends.success[redo] = again.x, again.success
+        ends.rcond[redo] = hc.relative_condition(again.jacobian, again.x, sizes)
+        ends.sigma, ends.finite = _normalised(sizes, ends.x)
+        regular = ends.success & (ends.rcond >= SINGULAR_RCOND) & ends.finite
+        ends.jump = np.zeros(n_paths, dtype=bool)
+        ends.jump[redo] = _jumped(owner, redo, regular[redo], ends.sigma[redo])
+    return ends
+
+
+# ---------------------------------------------------------------------- 4. verification
+Found = list[tuple[list[FloatArray], int]]
+Indifferent = list[tuple[str, list[list[FloatArray]]]]
+
+
+def _verify(
+    game: NormalFormGame, paths: _Paths, ends: _Ends, tol: float
+) -> tuple[Found, Indifferent, list[str], bool]:
+    """The endpoints that are equilibria (refined in real arithmetic), the sets where
+    one player is indifferent, and whether the list is complete; notes say why not."""
+    found, notes, complete = _accepted_endpoints(game, paths, ends, tol)
+    indifferent = _indifference_sets(game, paths.supports.payoffs, 1e-12)
     if indifferent:
         complete = False
         notes.extend(text for text, _ in indifferent[:5])
         if len(indifferent) > 5:
             notes.append(f"... and {len(indifferent) - 5} more such indifferences")
-    n_failed = int((~success).sum())
+    n_paths = len(paths.owner)
+    n_failed = int((~ends.success).sum())
     if n_failed:
         complete = False
-        notes.append(f"{n_failed} of {len(owner)} homotopy paths failed to converge")
-    n_singular = int((success & (rcond < SINGULAR_RCOND)).sum())
+        notes.append(f"{n_failed} of {n_paths} homotopy paths failed to converge")
+    n_singular = int((ends.success & (ends.rcond < SINGULAR_RCOND)).sum())
     if n_singular:
         complete = False
         notes.append(
-            f"{n_singular} of {len(owner)} homotopy paths ended at singular "
+            f"{n_singular} of {n_paths} homotopy paths ended at singular "
             "solutions of their support's equations (a degenerate game); "
             "equilibria there may be missed"
         )
-    if jump.any():
+    if ends.jump.any():
         complete = False
         notes.append(
-            f"{int(jump.sum())} homotopy paths merged even with short steps; "
+            f"{int(ends.jump.sum())} homotopy paths merged even with short steps; "
             "some equilibria may be missed"
         )
-    elif retried:
-        notes.append(f"{retried} paths were retracked with shorter steps after two merged")
+    elif ends.retried:
+        notes.append(f"{ends.retried} paths were retracked with shorter steps after two merged")
+    return found, indifferent, notes, complete
 
+
+def _accepted_endpoints(
+    game: NormalFormGame, paths: _Paths, ends: _Ends, tol: float
+) -> tuple[Found, list[str], bool]:
+    """Nearly real, nearly non-negative endpoints (failed paths too: whatever verifies
+    is returned), refined by Newton's method on the real system and accepted when no
+    action beats the support by more than ``tol``."""
+    sizes, masks, owner, payoffs = (
+        paths.supports.sizes, paths.supports.masks, paths.owner, paths.supports.payoffs,
+    )  # fmt: skip
+    offsets = np.cumsum((0, *sizes))
+    sigma_c, rcond, success = ends.sigma, ends.rcond, ends.success
+    near_real = ends.finite & (np.abs(sigma_c.imag).max(axis=1, initial=0.0) < 1e-4)
+    cand = np.flatnonzero(near_real & (sigma_c.real.min(axis=1, initial=0.0) > -1e-4))
+    notes: list[str] = []
+    complete = True
+    found: Found = []
+    if not len(cand):
+        return found, notes, complete
+    prof = owner[cand]
+    cmasks = [m[prof] for m in masks]
+    real_sys = _build(payoffs, cmasks, [m.astype(np.float64) for m in cmasks])
+    x_real = np.where(np.concatenate(cmasks, axis=1), sigma_c[cand].real, 0.0)
+    x_real, corr, jac_r = hc.newton(
+        real_sys.tensors, real_sys.linear, real_sys.rhs, x_real, sizes, 4
+    )
+    rcond_r = hc.relative_condition(jac_r, x_real, sizes)
+    sig = [x_real[:, offsets[j] : offsets[j + 1]] for j in range(len(sizes))]
+    values = _action_values(payoffs, sig)
+    on_support = np.concatenate(cmasks, axis=1)
+    support_min = np.min(np.where(on_support, x_real, np.inf), axis=1)
+    outside_max = np.max(np.where(on_support, -np.inf, np.abs(x_real)), axis=1, initial=0.0)
+    excess = np.max(
+        np.stack(
+            [v.max(axis=1) - (v * s).sum(axis=1) for v, s in zip(values, sig, strict=True)],
+            axis=1,
+        ),
+        axis=1,
+    )
+    accepted = (
+        (corr < 1e-9)
+        & (support_min > tol)
+        & (excess <= tol)
+        & (outside_max < 1e-12)
+        & (np.abs(sigma_c[cand].imag).max(axis=1) < 1e-6)
+    )
+    borderline = ~accepted & (support_min > -1e-6) & (excess <= 1e-6)
+    singular_here = (rcond[cand] < SINGULAR_RCOND) | (rcond_r < SINGULAR_RCOND) | ~success[cand]
+    borderline_singular = [int(c) for c in np.flatnonzero((accepted | borderline) & singular_here)]
+    eq_rows = [int(c) for c in np.flatnonzero(accepted)]
+    if eq_rows:
+        rows = np.array(eq_rows)
+        eq_sig = [s[rows] for s in sig]
+        eq_masks = [m[rows] for m in cmasks]
+        ties = [
+            (v >= (v * s).sum(axis=1, keepdims=True) - 1e-7) & ~m
+            for v, s, m in zip([v[rows] for v in values], eq_sig, eq_masks, strict=True)
+        ]
+        not_isolated = _isolation_failures(payoffs, eq_masks, eq_sig, ties)
+        for k, c in enumerate(eq_rows):
+            found.append(([s[k] for s in eq_sig], c))
+            if not_isolated[k]:
+                complete = False
+                notes.append(
+                    "the game has a non-isolated set of equilibria (or a degenerate "
+                    "equilibrium) at "
+                    + _profile_text(game, eq_sig, k)
+                    + "; equilibria on such a set are not all listed"
+                )
+    if borderline_singular:
+        complete = False
+        shown = sorted({_describe(game, masks, int(owner[cand[c]])) for c in borderline_singular})
+        notes.append(
+            f"{len(borderline_singular)} path endpoint(s) near a feasible point were "
+            "singular, which signals a non-isolated set of equilibria or a multiple "
+            f"equilibrium, on the support(s) {' | '.join(shown[:3])}"
+            + (" and others" if len(shown) > 3 else "")
+        )
+    return found, notes, complete
+
+
+# ---------------------------------------------------------------------- 5. the result
+def _assemble(
+    game: NormalFormGame,
+    found: Found,
+    indifferent: Indifferent,
+    notes: list[str],
+    complete: bool,
+    tol: float,
+) -> Solution:
+    """The verified equilibria, with points of one-player indifference sets, sorted."""
     equilibria: list[Equilibrium] = [
         make_equilibrium(game, s, concept=_CONCEPT, method=_METHOD) for s, _ in found
     ]
