@@ -252,3 +252,45 @@ def test_solve_drops_results_that_fail_the_independent_check(
     assert solution[0].max_regret == 0
     assert not solution.complete
     assert "failed the independent regret check" in solution.notes[-1]
+
+
+@pytest.mark.parametrize("name", list(SOLVERS))
+def test_each_entry_declares_exactly_the_options_its_solver_takes(name: str) -> None:
+    import inspect
+
+    info = SOLVERS[name]
+    parameters = inspect.signature(info.load()).parameters
+    taken = {p for p in parameters if p != "game"} - {"tol", "rng"}
+    assert taken == set(info.options), f"{name}: declares {info.options}, takes {taken}"
+    assert "tol" in parameters
+    assert info.takes_rng == ("rng" in parameters)
+
+
+def test_rng_reaches_a_randomised_solver_through_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.solvers.support_enumeration import support_enumeration
+
+    seen: list[object] = []
+
+    def spy(game: NormalFormGame, *, tol: float = 1e-9, rng: object = None) -> Solution:
+        seen.append(rng)
+        return support_enumeration(game, tol=tol, rng=rng)
+
+    real_load = SolverInfo.load
+    monkeypatch.setattr(
+        SolverInfo,
+        "load",
+        lambda self: spy if self.name == "support_enumeration" else real_load(self),
+    )
+    game = GAMES["2x2x2"]
+    solve(game, method="support_enumeration", rng=7)
+    assert seen == [7]
+    # Methods that draw nothing are not given it.
+    assert len(solve(GAMES["chicken"], rng=1)) == 3
+
+
+def test_every_option_of_every_solver_can_be_given_to_solve() -> None:
+    import inspect
+
+    accepted = set(inspect.signature(solve).parameters)
+    for info in SOLVERS.values():
+        assert set(info.options) <= accepted, info.name

@@ -32,11 +32,16 @@ from sim.scenario.compiler import ScenarioStructure, compile_scenario
 from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from sim.games.extensive_form import ExtensiveFormGame
     from sim.games.normal_form import NormalFormGame
     from sim.solvers.solution import Solution
 
-__all__ = ["load_input", "solve", "solve_scenario"]
+__all__ = ["MAX_EQUILIBRIA", "load_input", "solve", "solve_scenario"]
+
+#: At most this many subgame-perfect equilibria of a scenario are listed by default.
+MAX_EQUILIBRIA = 1_000
 
 
 def load_input(
@@ -85,6 +90,9 @@ def solve(
     player: str | None = None,
     lam: float | None = None,
     tie_break: Mapping[str, str] | None = None,
+    max_equilibria: int | None = None,
+    initial_label: int | None = None,
+    rng: np.random.Generator | int | None = None,
 ) -> Solution | ScenarioSolution:
     """Find the equilibria of a game or a scenario, given as itself or as a path.
 
@@ -96,7 +104,7 @@ def solve(
     concept
         One of :data:`sim.solvers.CONCEPTS`. By default ``"nash"`` for a game, and
         for a scenario ``"spe"`` when it is sequential (``default_concept``).
-    method, require_all, tol, objective, player, lam, tie_break
+    method, require_all, tol, objective, player, lam, tie_break, max_equilibria, initial_label, rng
         As for :func:`sim.solvers.solve`.
     settings, force
         Scenarios only: ``{parameter: value}`` overrides and ``{move: action}``
@@ -119,12 +127,13 @@ def solve(
     """
     loaded = load_input(game, function="solve")
     if isinstance(loaded, Scenario):
-        if tol is not None:
-            raise UsageError(
-                "{tol} applies to games; a scenario is solved at its own tolerances",
-                function="solve",
-                parameters=["tol"],
-            )
+        for name, value in (("tol", tol), ("initial_label", initial_label)):
+            if value is not None:
+                raise UsageError(
+                    "{" + name + "} applies to games, not to scenarios",
+                    function="solve",
+                    parameters=[name],
+                )
         return solve_scenario(
             loaded,
             concept=concept,
@@ -136,6 +145,8 @@ def solve(
             player=player,
             lam=lam,
             tie_break=tie_break,
+            max_equilibria=MAX_EQUILIBRIA if max_equilibria is None else max_equilibria,
+            rng=rng,
         )
     if settings or force:
         raise UsageError(
@@ -155,6 +166,9 @@ def solve(
         player=player,
         lam=lam,
         tie_break=tie_break,
+        max_equilibria=max_equilibria,
+        initial_label=initial_label,
+        rng=rng,
     )
 
 
@@ -170,8 +184,9 @@ def solve_scenario(
     player: str | None = None,
     lam: float | None = None,
     tie_break: Mapping[str, str] | None = None,
-    max_equilibria: int = 1_000,
+    max_equilibria: int = MAX_EQUILIBRIA,
     structure: ScenarioStructure | None = None,
+    rng: np.random.Generator | int | None = None,
 ) -> ScenarioSolution:
     """Equilibria of a scenario at one parameter point.
 
@@ -192,6 +207,8 @@ def solve_scenario(
         As for :func:`sim.solvers.solve`.
     structure
         The scenario's tree, if already built (ignored with ``force``).
+    rng
+        Seed or generator for randomised methods, as for :func:`sim.solvers.solve`.
 
     Returns
     -------
@@ -251,6 +268,7 @@ def solve_scenario(
         objective=objective,
         player=player,
         lam=lam,
+        rng=rng,
     )
     return from_normal_form(compiled, game, normal, solution)
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import TooLargeError, UsageError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from sim.games.extensive_form import ExtensiveFormGame
     from sim.games.normal_form import NormalFormGame
     from sim.solvers.solution import Solution
@@ -42,8 +44,15 @@ class SolverInfo:
     players: str  # "1", "2" or "any"
     finds: str  # "all", "one" or "some"
     summary: str
-    options: tuple[str, ...] = ()  # keyword options beyond tol
+    options: tuple[str, ...] = ()  # keyword options beyond tol (and rng, if it takes one)
     needs_tree: bool = False  # takes the extensive form itself, not its normal form
+
+    @property
+    def takes_rng(self) -> bool:
+        """Whether the solver draws random numbers (and so takes ``rng``)."""
+        import inspect
+
+        return "rng" in inspect.signature(self.load()).parameters
 
     def load(self) -> Callable[..., Solution]:
         """Import the solver's module and return the function (imports stay lazy)."""
@@ -61,7 +70,7 @@ _REGISTRY = [
      "the equilibria of a one-player game: its best actions"),
     ("vertex_enumeration", "nash", "vertex_enumeration", "2", "all", (),
      "every extreme equilibrium, degenerate games included"),
-    ("lemke_howson", "nash", "lemke_howson", "2", "one", (),
+    ("lemke_howson", "nash", "lemke_howson", "2", "one", ("initial_label",),
      "one equilibrium by complementary pivoting; fast on large games"),
     ("nashpy_support_enumeration", "nash", "nashpy_adapter", "2", "some", (),
      "nashpy's support enumeration, as a cross-check; can miss equilibria"),
@@ -70,7 +79,7 @@ _REGISTRY = [
     ("logit_path", "nash", "logit", "any", "one", (),
      "one equilibrium, the limit of the logit response branch; any size"),
     ("backward_induction", "spe", "subgame_perfect:subgame_perfect", "any", "all",
-     ("tie_break",), "every pure subgame-perfect equilibrium of a game tree"),
+     ("tie_break", "max_equilibria"), "every pure subgame-perfect equilibrium of a game tree"),
     ("correlated_lp", "correlated", "correlated:correlated_equilibrium", "any", "one",
      ("objective", "player"), "the correlated equilibrium best for an objective (LP)"),
     ("coarse_correlated_lp", "coarse-correlated", "correlated:coarse_correlated_equilibrium",
@@ -165,6 +174,9 @@ def solve(
     player: str | None = None,
     lam: float | None = None,
     tie_break: Mapping[str, str] | None = None,
+    max_equilibria: int | None = None,
+    initial_label: int | None = None,
+    rng: np.random.Generator | int | None = None,
 ) -> Solution:
     """Find equilibria of a game.
 
@@ -190,6 +202,14 @@ def solve(
         For ``"qre"``: the precision lambda, in payoff units (required).
     tie_break
         For ``"spe"``: move name -> preferred action among tied best actions.
+    max_equilibria
+        For ``"spe"``: list at most this many (default 1,000); beyond it the
+        result says it is not complete.
+    initial_label
+        For ``lemke_howson``: the label whose complementary path is followed.
+    rng
+        Seed or generator for randomised methods (``support_enumeration``); the
+        same seed gives the same result. Methods that draw nothing ignore it.
 
     Returns
     -------
@@ -252,7 +272,14 @@ def solve(
             function="solve",
             parameters={"concept": concept},
         )
-    given = {"objective": objective, "player": player, "lam": lam, "tie_break": tie_break}
+    given = {
+        "objective": objective,
+        "player": player,
+        "lam": lam,
+        "tie_break": tie_break,
+        "max_equilibria": max_equilibria,
+        "initial_label": initial_label,
+    }
     options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     for option in options:
         if option not in info.options:
@@ -269,6 +296,8 @@ def solve(
         )
     if tol is not None:
         options["tol"] = tol
+    if rng is not None and info.takes_rng:
+        options["rng"] = rng
     solution = info.load()(tree if info.needs_tree else normal, **options)
     return _verified(solution)
 
