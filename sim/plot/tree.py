@@ -199,7 +199,6 @@ def tree_figure(
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
 
     tree = game.tree
     reach = _node_reach(game, terminal_probabilities)
@@ -212,7 +211,6 @@ def tree_figure(
         from sim.games.behaviour import node_values
 
         values = node_values(game, behaviour)
-    players = game.players
     depth = max(layout.x.values())
     rows = 1 + max(layout.y.values())
     if depth > MAX_DRAWN_DEPTH or rows > MAX_DRAWN_ROWS:
@@ -223,6 +221,25 @@ def tree_figure(
         )
     fig = Figure(figsize=(2.1 * depth + 7.0, 0.42 * rows + 1.9), layout="constrained")
     ax = fig.add_subplot()
+    _draw_branches(ax, game, layout, reach)
+    _draw_nodes(ax, game, layout, reach, values)
+    joined = _information_sets(ax, game, layout)
+    ax.set_xlim(-0.4, depth + 3.6)
+    ax.set_ylim(rows - 0.4, -0.9)
+    ax.axis("off")
+    ax.set_title(
+        title if title is not None else game.title or "Game tree",
+        loc="left",
+        fontsize=12,
+        fontweight="bold",
+    )
+    _legend(ax, game, folded=folded, joined=joined)
+    return fig
+
+
+def _draw_branches(ax: Any, game: ExtensiveFormGame, layout: _Layout, reach: Any) -> None:
+    """Every drawn branch, thick where the equilibrium plays it, with its action."""
+    tree = game.tree
     spine = 0.18  # where a node's branches fan out, in units of depth
     chance_index = {int(v): k for k, v in enumerate(tree.chance_nodes.tolist())}
     for v in layout.nodes:
@@ -252,6 +269,15 @@ def tree_figure(
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
                 zorder=3,
             )
+
+
+def _draw_nodes(
+    ax: Any, game: ExtensiveFormGame, layout: _Layout, reach: Any, values: Any | None
+) -> None:
+    """Decision nodes in their player's colour, chance diamonds, outcomes with payoffs,
+    and what each folded alternative leads to."""
+    tree, players = game.tree, game.players
+    chance_index = {int(v): k for k, v in enumerate(tree.chance_nodes.tolist())}
     for v in layout.nodes:
         x0, y0 = layout.x[v], layout.y[v]
         kind = int(tree.node_kind[v])
@@ -302,16 +328,13 @@ def tree_figure(
             if values is not None:
                 text += f"; then {_payoff_text(players, values[v])}"
             ax.text(x0 + 0.22, y0, text, ha="left", va="center", fontsize=9, color="#333333")
-    joined = _information_sets(ax, game, layout)
-    ax.set_xlim(-0.4, depth + 3.6)
-    ax.set_ylim(rows - 0.4, -0.9)
-    ax.axis("off")
-    ax.set_title(
-        title if title is not None else game.title or "Game tree",
-        loc="left",
-        fontsize=12,
-        fontweight="bold",
-    )
+
+
+def _legend(ax: Any, game: ExtensiveFormGame, *, folded: bool, joined: bool) -> None:
+    """The key below the tree: play, players, chance, information sets, payoff order."""
+    from matplotlib.lines import Line2D
+
+    tree, players = game.tree, game.players
     handles = [
         Line2D([], [], **_PLAYED, label="played in the equilibrium"),
         Line2D([], [], **_NOT_PLAYED, label="not played"),
@@ -359,4 +382,3 @@ def tree_figure(
         title=caption,
         title_fontsize=9,
     )
-    return fig
