@@ -592,35 +592,7 @@ def run_sweep(
         "chunk_size": size,
     }
     path = None if out is None else Path(out)
-    parts = None if path is None else path.with_name(path.name + ".parts")
-    done: set[int] = set()
-    if path is not None and parts is not None:
-        if path.suffix.lower() not in (".csv", ".parquet"):
-            raise UsageError(f"{path}: write sweeps to a .csv or .parquet file")
-        if path.suffix.lower() == ".parquet":
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                raise UsageError(
-                    f"{path}: Parquet needs pyarrow: pip install 'sim[parquet]'"
-                ) from None
-        if not path.parent.is_dir():
-            raise UsageError(f"{path}: the directory {path.parent} does not exist")
-        manifest = parts / "manifest.json"
-        if resume and manifest.is_file():
-            if json.loads(manifest.read_text()) != identity:
-                raise UsageError(
-                    f"{{resume}}: {parts} belongs to a different sweep (scenario, design, "
-                    "concept, settings or chunk size differ)",
-                    function="sweep",
-                    parameters=["resume"],
-                )
-            done = {int(p.stem.split("-")[1]) for p in parts.glob("chunk-*.csv")}
-        else:
-            if parts.exists():
-                shutil.rmtree(parts)
-            parts.mkdir()
-            manifest.write_text(json.dumps(identity, indent=2))
+    parts, done = (None, set()) if path is None else _open_parts(path, identity, resume)
     jobs = [
         _Job(scenario, structure, design, concept, settings, k, size)
         for k in range(n_chunks)
@@ -651,18 +623,7 @@ def run_sweep(
         raise
     if show:
         print(file=sys.stderr)
-    import pandas as pd
-
-    table: pd.DataFrame | None = None
-    if path is None:
-        table = pd.concat([frames[k] for k in range(n_chunks)], ignore_index=True)
-        rows = len(table)
-    else:
-        assert parts is not None
-        if path.suffix.lower() == ".parquet":
-            rows = _join_parquet(parts, path, n_chunks, columns(scenario, design))
-        else:
-            rows = _join(parts, path, n_chunks)
+    table, rows = _gather(frames, path, parts, n_chunks, columns(scenario, design))
     sidecar = {
         **identity,
         "version": _version(),
@@ -677,6 +638,58 @@ def run_sweep(
     if path is not None:
         Path(str(path) + ".json").write_text(json.dumps(sidecar, indent=2) + "\n")
     return SweepResult(table, path, sidecar)
+
+
+def _open_parts(path: Path, identity: dict[str, Any], resume: bool) -> tuple[Path, set[int]]:
+    """The folder of chunk files for ``path``, and the chunks a resume can keep.
+
+    A new sweep starts an empty folder with a manifest of what it is; a resume
+    keeps the finished chunks only if the manifest is the same sweep's.
+    """
+    parts = path.with_name(path.name + ".parts")
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        raise UsageError(f"{path}: write sweeps to a .csv or .parquet file")
+    if path.suffix.lower() == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise UsageError(f"{path}: Parquet needs pyarrow: pip install 'sim[parquet]'") from None
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: the directory {path.parent} does not exist")
+    manifest = parts / "manifest.json"
+    if resume and manifest.is_file():
+        if json.loads(manifest.read_text()) != identity:
+            raise UsageError(
+                f"{{resume}}: {parts} belongs to a different sweep (scenario, design, "
+                "concept, settings or chunk size differ)",
+                function="sweep",
+                parameters=["resume"],
+            )
+        return parts, {int(p.stem.split("-")[1]) for p in parts.glob("chunk-*.csv")}
+    if parts.exists():
+        shutil.rmtree(parts)
+    parts.mkdir()
+    manifest.write_text(json.dumps(identity, indent=2))
+    return parts, set()
+
+
+def _gather(
+    frames: dict[int, pd.DataFrame],
+    path: Path | None,
+    parts: Path | None,
+    n_chunks: int,
+    names: list[str],
+) -> tuple[pd.DataFrame | None, int]:
+    """The whole table in memory (no ``path``), or joined from the chunk files into it."""
+    import pandas as pd
+
+    if path is None:
+        table = pd.concat([frames[k] for k in range(n_chunks)], ignore_index=True)
+        return table, len(table)
+    assert parts is not None
+    if path.suffix.lower() == ".parquet":
+        return None, _join_parquet(parts, path, n_chunks, names)
+    return None, _join(parts, path, n_chunks)
 
 
 def _execute(
