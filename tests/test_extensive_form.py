@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import sim.games.extensive_form as ef
+import sim.games.tree
 from sim.errors import GameError, TooLargeError
 from sim.games.extensive_form import (
     CHANCE,
@@ -288,7 +289,7 @@ def test_payoff_shape_and_finiteness() -> None:
 
 
 def test_node_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ef, "MAX_NODES", 2)
+    monkeypatch.setattr(sim.games.tree, "MAX_NODES", 2)
     with pytest.raises(GameError, match="at most 2 nodes"):
         two_terminal_tree()
 
