@@ -10,24 +10,32 @@ move that the deviator's own plan never reaches (reduced strategies leave it
 open), the deviator continues with their best action there. A set of several nodes is judged
 as a whole, each node weighted by its probability under the equilibrium
 (uniformly when the equilibrium never reaches the set).
+
+:func:`explain_report` says it all for one equilibrium of a game or scenario,
+as ``sim explain`` prints it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import UsageError
+from sim.errors import TooLargeError, UsageError
 from sim.games.behaviour import node_reach
 from sim.games.extensive_form import CHANCE, ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import action_values
 from sim.solvers.solution import Equilibrium
-from sim.text import fraction_text
+from sim.text import fraction_text, strategy_text
 
-__all__ = ["Alternative", "Decision", "explain"]
+if TYPE_CHECKING:
+    from sim.scenario.model import Scenario
+
+__all__ = ["Alternative", "Decision", "explain", "explain_report"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -219,3 +227,85 @@ def explain(
         # Mixed plans: explain them as choices among whole plans.
         return _normal_form(game.reduced_normal_form(), equilibrium)
     return _normal_form(game, equilibrium)
+
+
+def explain_report(
+    game: NormalFormGame | ExtensiveFormGame | Scenario | str | Path,
+    concept: str | None = None,
+    equilibrium: int = 1,
+) -> str:
+    """One equilibrium explained decision by decision: what ``sim explain`` prints.
+
+    Parameters
+    ----------
+    game
+        A game, a scenario (compiled at its default values), or the path of either.
+    concept
+        Which equilibria to explain: by default ``"spe"`` for a game tree, else ``"nash"``.
+    equilibrium
+        Which of them, counting from 1 as ``sim solve`` lists them.
+
+    Examples
+    --------
+    >>> print(explain_report("sim/examples/summit.nfg"))
+    Equilibrium 1 of 3 (nash): Seoul host; Tokyo attend
+    <BLANKLINE>
+    Seoul (on the equilibrium path): Seoul plays host and gets 3.
+      cancel would give 1: it would cost 2.
+    Tokyo (on the equilibrium path): Tokyo plays attend and gets 2.
+      skip would give 0: it would cost 2.
+    >>> explain_report("sim/examples/summit.nfg", equilibrium=4)
+    Traceback (most recent call last):
+    ...
+    sim.errors.UsageError: explain_report(): equilibrium=4: there are 3 nash equilibria
+    """
+    from sim.report.inputs import is_scenario_path, load_game_at
+    from sim.scenario.compiler import compile_scenario
+    from sim.scenario.model import Scenario
+    from sim.solvers import solve
+
+    loaded: NormalFormGame | ExtensiveFormGame
+    if isinstance(game, Scenario):
+        where, from_scenario, loaded = game.path, True, compile_scenario(game).game()
+    elif isinstance(game, str | Path):
+        where, from_scenario, loaded = str(game), is_scenario_path(game), load_game_at(game)
+    elif isinstance(game, NormalFormGame | ExtensiveFormGame):
+        where, from_scenario, loaded = "", False, game
+    else:
+        raise UsageError(
+            "{game}: expected a game, a Scenario, or the path of a .nfg, .efg or .toml file; "
+            f"got {type(game).__name__}",
+            function="explain_report",
+            parameters=["game"],
+        )
+    is_tree = isinstance(loaded, ExtensiveFormGame)
+    concept = concept or ("spe" if is_tree else "nash")
+    try:
+        solution = solve(loaded, concept)
+    except TooLargeError:
+        if from_scenario:
+            raise TooLargeError(
+                f"{where}: too large to explain strategy by strategy; 'sim solve' lists "
+                "the closest calls on the equilibrium path",
+                function="explain_report",
+            ) from None
+        raise
+    if not 1 <= equilibrium <= len(solution):
+        raise UsageError(
+            f"{{equilibrium}}: there are {len(solution)} {concept} equilibria",
+            function="explain_report",
+            parameters={"equilibrium": equilibrium},
+        )
+    eq = solution[equilibrium - 1]
+    normal = solution.game
+    played = "; ".join(
+        f"{player} {strategy_text(actions, strategy)}"
+        for player, actions, strategy in zip(
+            normal.players, normal.actions, eq.strategies, strict=True
+        )
+    )
+    lines = [f"Equilibrium {equilibrium} of {len(solution)} ({concept}): {played}", ""]
+    if is_tree and not eq.pure:
+        lines += ["This equilibrium mixes, so it is explained as a choice among whole plans.", ""]
+    lines += [decision.describe() for decision in explain(loaded, eq)]
+    return "\n".join(lines)

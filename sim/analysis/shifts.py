@@ -15,6 +15,7 @@ a finer ``grid`` if the outcome may change twice within ``range / grid``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,37 @@ class ShiftsResult:
         first = np.unique(index, return_index=True)[1]  # the first equilibrium at each point
         payoffs[index[first]] = np.asarray(found["payoffs"])[first]
         return xs, {p.name: payoffs[:, i] for i, p in enumerate(self.scenario.players)}
+
+    def text(self) -> str:
+        """The thresholds and bands in words (what ``sim shifts`` prints).
+
+        Values are given to the digits the tolerance justifies.
+
+        Examples
+        --------
+        >>> result = find_shifts("scenarios/baseline_nov2020.toml", "us_alliance_priority",
+        ...                      0, 2, tol=1e-3)
+        >>> print(result.text())
+        The summit standoff, November 2020: spe along us_alliance_priority from 0 to 2 (thresholds to within 0.001)
+        At us_alliance_priority = 0.610: Washington switches from stay_out to press_publicly, Seoul from proceed to fund and Tokyo from skip to attend and from keep to ease.
+        <BLANKLINE>
+          0.000 .. 0.610: mediation=stay_out; stance=proceed; summit=skip; liquidation=completes; controls=keep; gsomia=keep
+          0.610 .. 2.000: mediation=press_publicly; stance=fund; summit=attend; liquidation=stalls; controls=ease; gsomia=keep
+        """  # noqa: E501
+        digits = max(1, -math.floor(math.log10(self.tol)) if self.tol < 1 else 1)
+        lines = [
+            f"{self.scenario.title}: {self.concept} along {self.parameter} from {self.start:g} "
+            f"to {self.stop:g} (thresholds to within {self.tol:.2g})"
+        ]
+        if not self.shifts:
+            lines.append("The outcome does not change.")
+        for shift in self.shifts:
+            lines.append(f"At {self.parameter} = {shift.value:.{digits}f}: {shift.description}.")
+        lines.append("")
+        for band in self.bands:
+            path = "; ".join(f"{m}={a}" for m, a in band.outcome.items())
+            lines.append(f"  {band.low:.{digits}f} .. {band.high:.{digits}f}: {path}")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record (what ``sim shifts --format json`` prints)."""
