@@ -157,7 +157,7 @@ def test_convert_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_help_does_not_import_numpy() -> None:
     code = (
-        "import sys, sim.cli; sim.cli._build_parser().format_help(); "
+        "import sys, sim.cli; sim.cli.build_parser().format_help(); "
         "print(sorted(m for m in ('numpy', 'scipy', 'matplotlib', 'nashpy') "
         "if m in sys.modules))"
     )
@@ -179,3 +179,87 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     import sim
 
     assert run(capsys, "--version")[1].strip() == f"sim {sim.__version__}"
+
+
+def test_files_are_written_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    from sim.errors import OutputError
+    from sim.files import write_atomically
+
+    write_atomically(tmp_path / "game.efg", "EFG 2 R")
+    assert (tmp_path / "game.efg").read_text() == "EFG 2 R"
+    for target, says in [
+        (tmp_path / "missing" / "game.efg", "the directory .* does not exist"),
+        (tmp_path, "is a directory; expected a file name"),
+    ]:
+        with pytest.raises(OutputError, match=says):
+            write_atomically(target, "EFG 2 R")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(OutputError, match="cannot write there: Permission denied"):
+        write_atomically(tmp_path / "other.efg", "EFG 2 R")
+    assert [p.name for p in tmp_path.iterdir()] == ["game.efg"]
+
+
+def test_commands_print_what_their_library_functions_say(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The CLI parses and prints; the words come from the library.
+    from sim.analysis.explain import explain_report
+    from sim.analysis.shifts import find_shifts
+    from sim.report.inputs import scenario_listing, validate_file
+
+    tree = str(EXAMPLES / "mediation.efg")
+    assert (
+        run(capsys, "explain", tree, "--equilibrium", "2")[1]
+        == explain_report(tree, None, 2) + "\n"
+    )
+    tutorial = str(ROOT / "docs" / "tutorial" / "fishing_dispute.toml")
+    assert run(capsys, "validate", tutorial, "--expect")[1] == (
+        validate_file(tutorial, expect=True).text() + "\n"
+    )
+    folder = str(ROOT / "scenarios")
+    assert run(capsys, "scenarios", folder)[1] == scenario_listing(folder) + "\n"
+    scenario = str(ROOT / "scenarios" / "baseline_nov2020.toml")
+    shifts = find_shifts(scenario, "us_alliance_priority", 0, 2, grid=17)
+    printed = run(capsys, "shifts", scenario, "--vary", "us_alliance_priority=0:2", "--grid", "17")
+    assert printed[1] == shifts.text() + "\n"
+
+
+def test_the_library_behind_the_commands_names_parameters_not_flags(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from sim.analysis.explain import explain_report
+    from sim.errors import InputError
+    from sim.plot.kinds import figure
+    from sim.report.inputs import validate_file
+
+    summit = str(EXAMPLES / "summit.nfg")
+    calls = [
+        (lambda: validate_file(summit, expect=True), ["validate", summit, "--expect"]),
+        (lambda: explain_report(summit, equilibrium=9), ["explain", summit, "--equilibrium", "9"]),
+        (
+            lambda: figure(summit, "tree", equilibrium=0),
+            ["plot", summit, "--kind", "tree", "--equilibrium", "0", "--out", "x.png"],
+        ),
+    ]
+    for call, argv in calls:
+        with pytest.raises(InputError) as error:
+            call()
+        assert "--" not in str(error.value)
+        code, _, err = run(capsys, *argv)
+        assert (code, err) == (2, f"sim: error: {error.value.render(cli_flag)}\n")
+        assert "--" in err
+
+
+def cli_flag(name: str, value: object) -> str:
+    from sim.cli import FLAGS
+
+    return FLAGS[name] if value is None or value is True else f"{FLAGS[name]} {value}"

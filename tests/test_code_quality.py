@@ -6,6 +6,7 @@ misconfigured gate cannot pass silently.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The longest a function of the command line may be, in lines (its decorators included).
+CLI_FUNCTION_LINES = 100
 
 
 def tool(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -52,3 +55,34 @@ def test_gates_catch_a_deliberate_violation(
     config = ("--config-file" if gate[0] == "mypy" else "--config", str(ROOT / "pyproject.toml"))
     result = tool(*gate, *config, str(scratch), cwd=tmp_path)
     assert result.returncode != 0
+
+
+def long_functions(folder: Path, limit: int) -> list[str]:
+    """``path:line name (N lines)`` for every function under ``folder`` longer than ``limit``."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                assert node.end_lineno is not None
+                lines = node.end_lineno - first + 1
+                if lines > limit:
+                    where = path.relative_to(folder.parent).as_posix()
+                    found.append(f"{where}:{node.lineno} {node.name} ({lines} lines)")
+    return found
+
+
+def test_command_line_functions_are_short() -> None:
+    # The CLI parses, calls one library function and renders; a long function
+    # there is domain logic that belongs in the library, or a parser to split.
+    assert long_functions(ROOT / "sim" / "cli", CLI_FUNCTION_LINES) == []
+
+
+def test_the_length_check_catches_a_long_function(tmp_path: Path) -> None:
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    body = "".join(f"    x{k} = {k}\n" for k in range(CLI_FUNCTION_LINES))
+    (folder / "long.py").write_text(f"def short():\n    pass\n\n\ndef long():\n{body}")
+    assert long_functions(folder, CLI_FUNCTION_LINES) == [
+        f"cli/long.py:5 long ({CLI_FUNCTION_LINES + 1} lines)"
+    ]
