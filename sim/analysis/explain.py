@@ -259,7 +259,8 @@ def explain_report(
     ...
     sim.errors.UsageError: explain_report(): equilibrium=4: there are 3 nash equilibria
     """
-    from sim.report.inputs import is_scenario_path, load_game_at
+    from sim.report.inputs import load_game_at
+    from sim.report.solve import is_scenario_path
     from sim.scenario.compiler import compile_scenario
     from sim.scenario.model import Scenario
     from sim.solvers import solve

@@ -156,7 +156,7 @@ def _equilibrium_tree(
 
     """
     from sim.plot.tree import tree_figure
-    from sim.report.inputs import is_scenario_path
+    from sim.report.solve import is_scenario_path
 
     if equilibrium < 1:
         raise UsageError(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import InputError, UsageError
 from sim.report.expect import ExpectationResult, check_expectations
 from sim.report.scenario import force_moves
+from sim.report.solve import is_scenario_path, refuse_scenario_options
 from sim.scenario.compiler import compile_scenario
 from sim.scenario.loader import load_scenario
 
@@ -24,18 +25,7 @@ if TYPE_CHECKING:
     from sim.games.extensive_form import ExtensiveFormGame
     from sim.games.normal_form import NormalFormGame
 
-__all__ = ["Validation", "is_scenario_path", "load_game_at", "scenario_listing", "validate_file"]
-
-
-def is_scenario_path(path: str | Path) -> bool:
-    """Whether a path names a scenario file (``.toml``) rather than a Gambit game.
-
-    Examples
-    --------
-    >>> is_scenario_path("scenarios/baseline_nov2020.toml"), is_scenario_path("game.nfg")
-    (True, False)
-    """
-    return str(path).lower().endswith(".toml")
+__all__ = ["Validation", "load_game_at", "scenario_listing", "validate_file"]
 
 
 def load_game_at(
@@ -69,12 +59,7 @@ def load_game_at(
     if is_scenario_path(path):
         scenario = force_moves(load_scenario(path), force or {})
         return compile_scenario(scenario, dict(settings or {})).game()
-    if settings or force:
-        raise UsageError(
-            "{settings} and {force} apply to scenario (.toml) files only",
-            function=function,
-            parameters=["settings", "force"],
-        )
+    refuse_scenario_options(settings, force, function)
     from sim.formats import load_game
 
     return load_game(path)

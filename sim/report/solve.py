@@ -38,10 +38,38 @@ if TYPE_CHECKING:
     from sim.games.normal_form import NormalFormGame
     from sim.solvers.solution import Solution
 
-__all__ = ["MAX_EQUILIBRIA", "load_input", "solve", "solve_scenario"]
+__all__ = [
+    "MAX_EQUILIBRIA",
+    "is_scenario_path",
+    "load_input",
+    "refuse_scenario_options",
+    "solve",
+    "solve_scenario",
+]
 
 #: At most this many subgame-perfect equilibria of a scenario are listed by default.
 MAX_EQUILIBRIA = 1_000
+
+
+def is_scenario_path(path: str | Path) -> bool:
+    """Whether a path names a scenario file (``.toml``) rather than a Gambit game.
+
+    Examples
+    --------
+    >>> is_scenario_path("scenarios/baseline_nov2020.toml"), is_scenario_path("game.nfg")
+    (True, False)
+    """
+    return str(path).lower().endswith(".toml")
+
+
+def refuse_scenario_options(settings: object, force: object, function: str) -> None:
+    """A UsageError when ``settings`` or ``force`` are given for a game, not a scenario."""
+    if settings or force:
+        raise UsageError(
+            "{settings} and {force} apply to scenario (.toml) files only",
+            function=function,
+            parameters=["settings", "force"],
+        )
 
 
 def load_input(
@@ -68,7 +96,7 @@ def load_input(
     if isinstance(what, NormalFormGame | ExtensiveFormGame | Scenario):
         return what
     if isinstance(what, str | Path):
-        return load_scenario(what) if str(what).lower().endswith(".toml") else load_game(what)
+        return load_scenario(what) if is_scenario_path(what) else load_game(what)
     raise UsageError(
         "{game}: expected a game, a Scenario, or the path of a .nfg, .efg or .toml file; "
         f"got {type(what).__name__}",
@@ -148,12 +176,7 @@ def solve(
             max_equilibria=MAX_EQUILIBRIA if max_equilibria is None else max_equilibria,
             rng=rng,
         )
-    if settings or force:
-        raise UsageError(
-            "{settings} and {force} apply to scenario (.toml) files only",
-            function="solve",
-            parameters=["settings", "force"],
-        )
+    refuse_scenario_options(settings, force, "solve")
     from sim.solvers import solve as solve_game
 
     return solve_game(
