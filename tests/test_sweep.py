@@ -166,6 +166,13 @@ def test_a_bad_sweep_fails_before_any_work(
     assert not out.exists() and not (tmp_path / "out.csv.parts").exists()
 
 
+def test_a_chunk_size_of_zero_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # It used to be taken for "no size given" and replaced by the default.
+    args = ["sweep", str(BASELINE), "--vary", "us_alliance_priority=0:1:3", "--chunk-size", "0"]
+    assert main(args) == 2
+    assert "--chunk-size must be at least 1; got 0" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_a_dask_local_cluster_and_parquet_give_the_same_table(tmp_path: Path) -> None:
     import pandas as pd

@@ -574,7 +574,11 @@ def run_sweep(
     batched = method is not _per_point
     if not batched:  # a concept the scenario is too large for fails here, not in a worker
         _per_point(Batch(scenario, structure, concept, settings, design.points(0, 1)))
-    size = chunk_size or (DEFAULT_CHUNK if batched else DEFAULT_CHUNK_PER_POINT)
+    size = (
+        chunk_size
+        if chunk_size is not None
+        else (DEFAULT_CHUNK if batched else DEFAULT_CHUNK_PER_POINT)
+    )
     if size < 1:
         raise UsageError(
             f"{{chunk_size}} must be at least 1; got {size}",
