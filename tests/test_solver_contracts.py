@@ -294,3 +294,19 @@ def test_every_option_of_every_solver_can_be_given_to_solve() -> None:
     accepted = set(inspect.signature(solve).parameters)
     for info in SOLVERS.values():
         assert set(info.options) <= accepted, info.name
+
+
+def test_a_solution_records_the_options_it_ran_with_as_data() -> None:
+    import json
+
+    from sim.report import solution_to_dict
+
+    qre = solve(GAMES["chicken"], "qre", lam=0.5)
+    assert qre.options == {"tol": 1e-9, "lam": 0.5}  # the solver's default tol, as run
+    seeded = solve(GAMES["2x2x2"], method="support_enumeration", rng=3, tol=1e-8)
+    assert seeded.options == {"tol": 1e-8, "rng": 3}
+    unseeded = solve(GAMES["2x2x2"], rng=np.random.default_rng(3))
+    assert unseeded.options["rng"] == "generator"  # only a seed reproduces a run
+    tree = solve(TREES["tree"], "spe", tie_break={"Tokyo move 1": "skip"})
+    report = json.loads(json.dumps(solution_to_dict(TREES["tree"], tree)))
+    assert report["options"] == {"tol": 1e-12, "tie_break": {"Tokyo move 1": "skip"}}

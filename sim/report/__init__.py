@@ -122,6 +122,7 @@ def solution_to_dict(
         ],
         "complete": solution.complete,
         "notes": list(solution.notes),
+        "options": dict(solution.options),
     }
 
 

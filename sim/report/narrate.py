@@ -412,4 +412,5 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
         ],
         "complete": solution.complete,
         "notes": list(solution.notes),
+        "options": dict(solution.options),
     }

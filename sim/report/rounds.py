@@ -169,6 +169,7 @@ def solve_rounds(
         tuple(notes),
         None,
         tuple(results),
+        options={"tie_break": preferred},
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -151,6 +151,7 @@ class ScenarioSolution:
     notes: tuple[str, ...]
     normal: NormalFormGame | None
     rounds: tuple[RoundResult, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def game(self) -> ExtensiveFormGame:
@@ -416,6 +417,7 @@ def solve_spe_stage(
         found.complete,
         found.notes,
         normal,
+        options={"tie_break": dict(preferred), "max_equilibria": max_equilibria},
     )
 
 
@@ -457,4 +459,5 @@ def from_normal_form(
         solution.complete,
         solution.notes,
         normal,
+        options=solution.options,
     )

@@ -227,6 +227,8 @@ def solve(
     >>> solve(chicken, "qre", lam=0.5)[0].details
     {'lambda': 0.5}
     """
+    from dataclasses import replace
+
     from sim.games.normal_form import NormalFormGame
 
     if tol is not None and not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
@@ -298,8 +300,30 @@ def solve(
         options["tol"] = tol
     if rng is not None and info.takes_rng:
         options["rng"] = rng
-    solution = info.load()(tree if info.needs_tree else normal, **options)
-    return _verified(solution)
+    solver = info.load()
+    solution = solver(tree if info.needs_tree else normal, **options)
+    return replace(_verified(solution), options=_as_data(solver, options))
+
+
+def _as_data(solver: Callable[..., Solution], options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options a solver ran with, its default tolerance included, as plain data.
+
+    A generator given as ``rng`` is recorded as ``"generator"``: only a seed
+    reproduces a run.
+    """
+    import inspect
+
+    record: dict[str, Any] = {}
+    declared = inspect.signature(solver).parameters
+    if "tol" in options or "tol" in declared:
+        record["tol"] = options.get("tol", declared["tol"].default if "tol" in declared else None)
+    for name, value in options.items():
+        if name == "rng":
+            value = value if isinstance(value, int) else "generator"
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        record[name] = value
+    return record
 
 
 #: The independent check every result passes before it reaches the user: regret

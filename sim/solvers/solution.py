@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -93,6 +94,10 @@ class Solution:
         True only when the method guarantees every equilibrium was listed.
     notes
         Plain-language remarks, e.g. why ``complete`` is false.
+    options
+        The options the method ran with, as data (``tol``, ``lam``,
+        ``objective``, ``player``, ``tie_break``, the ``rng`` seed, ...), so a
+        result says how to reproduce it; :func:`sim.solvers.solve` fills it.
     """
 
     game: NormalFormGame
@@ -101,6 +106,7 @@ class Solution:
     method: str
     complete: bool
     notes: tuple[str, ...] = field(default=())
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.equilibria)
