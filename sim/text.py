@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["OUTCOME_CUTOFF", "fraction_text", "regret_text", "strategy_text"]
+__all__ = ["OUTCOME_CUTOFF", "found_text", "fraction_text", "regret_text", "strategy_text"]
 
 #: Outcomes less likely than this are left out of reports.
 OUTCOME_CUTOFF = 1e-12
@@ -54,6 +54,21 @@ def regret_text(regret: float) -> str:
     ('< 1e-12', '< 1e-12', '0.012')
     """
     return "< 1e-12" if regret < 1e-12 else f"{regret:.2g}"
+
+
+def found_text(count: int, concept: str, method: str, complete: bool) -> str:
+    """What a solver found, in one phrase: how many, of what, by what, and whether all.
+
+    Examples
+    --------
+    >>> found_text(1, "spe", "backward_induction", True)
+    '1 spe equilibrium by backward_induction, complete'
+    >>> found_text(3, "nash", "lemke_howson", False)
+    '3 nash equilibria by lemke_howson, not known to be complete'
+    """
+    noun = "equilibrium" if count == 1 else "equilibria"
+    status = "complete" if complete else "not known to be complete"
+    return f"{count} {concept} {noun} by {method}, {status}"
 
 
 def strategy_text(

@@ -37,7 +37,7 @@ from sim.scenario.compiler import (
 )
 from sim.scenario.model import Scenario
 from sim.solvers.solution import Solution
-from sim.text import OUTCOME_CUTOFF, regret_text
+from sim.text import OUTCOME_CUTOFF, found_text, regret_text
 
 if TYPE_CHECKING:
     from sim.solvers.subgame_perfect import BehaviourSPE
@@ -168,12 +168,8 @@ class ScenarioSolution:
         return self.equilibria[index]
 
     def __repr__(self) -> str:
-        status = "complete" if self.complete else "not known to be complete"
-        noun = "equilibrium" if len(self) == 1 else "equilibria"
-        return (
-            f"<ScenarioSolution {self.scenario.title!r}: {len(self)} {self.concept} {noun} "
-            f"by {self.method}, {status}>"
-        )
+        found = found_text(len(self), self.concept, self.method, self.complete)
+        return f"<ScenarioSolution {self.scenario.title!r}: {found}>"
 
     def __str__(self) -> str:
         """The report ``sim solve`` prints: the play in words, payoffs by term, closest calls.

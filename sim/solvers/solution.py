@@ -118,9 +118,9 @@ class Solution:
         return self.equilibria[index]
 
     def __repr__(self) -> str:
-        status = "complete" if self.complete else "not known to be complete"
-        noun = "equilibrium" if len(self) == 1 else "equilibria"
-        return f"<Solution: {len(self)} {self.concept} {noun} by {self.method}, {status}>"
+        from sim.text import found_text
+
+        return f"<Solution: {found_text(len(self), self.concept, self.method, self.complete)}>"
 
     def _repr_html_(self) -> str:
         """How a notebook shows the solution: one row per equilibrium, strategies as fractions.
