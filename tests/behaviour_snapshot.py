@@ -36,14 +36,19 @@ CONCEPTS = ("nash", "pure-nash", "spe", "correlated", "coarse-correlated", "qre"
 #: Options a concept needs to run at all.
 EXTRA = {"qre": ["--lambda", "1"]}
 #: Runs with options, beyond every input with every concept: the flagship with
-#: its first moves forced (small enough for the normal-form concepts) and moved
-#: across its regime threshold.
+#: its first moves forced (small enough for the normal-form concepts), moved
+#: across its regime threshold, and given options that some concepts refuse.
 VARIANTS = {
     "scenarios/baseline_nov2020.toml": [
         ["--force", "mediation=stay_out", "--force", "stance=proceed", "--force", "summit=skip"],
         ["--set", "us_alliance_priority=1.5"],
         ["--set", "us_alliance_priority=1.5", "--set", "assurance_credibility=0.9"],
+        # Options a concept must refuse (0 is a value, not "not given"), and a tie rule.
+        ["--lambda", "0"],
+        ["--objective", "welfare", "--player", "Seoul"],
+        ["--tie-break", "summit=attend"],
     ],
+    "scenarios/moon_lame_duck.toml": [["--method", "support_enumeration"]],
 }
 #: What is compared of each equilibrium (the rest, such as prose, may change).
 KEPT = ("concept", "method", "strategies", "behaviour", "payoffs", "pure", "outcomes", "joint")

@@ -37,7 +37,7 @@ def import_cycles(package: str = "sim") -> list[list[str]]:
     """Every set of modules that import one another in a cycle (Tarjan's algorithm)."""
     import grimp
 
-    graph = grimp.build_graph(package, exclude_type_checking_imports=True)
+    graph = grimp.build_graph(package, exclude_type_checking_imports=True, cache_dir=None)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []

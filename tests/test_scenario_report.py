@@ -214,3 +214,14 @@ def test_a_notebook_shows_a_scenario_solution_in_words() -> None:
     html = solve_scenario(load_scenario(ROOT / "scenarios" / "biden_mediation.toml"))._repr_html_()
     assert "Washington presses both allies in public; Seoul pays the plaintiffs" in html
     assert "<td>Seoul</td>" in html and "summit_prestige +3.00" in html
+
+
+def test_an_option_given_as_zero_is_still_refused_where_it_does_not_apply() -> None:
+    # lam=0 is a value: "not given" is None (a review found 0 slipping through).
+    from sim.errors import UsageError
+
+    scenario = load_scenario_text(ENTRY)
+    with pytest.raises(UsageError, match="lam does not apply to concept='spe'"):
+        solve_scenario(scenario, lam=0.0)
+    with pytest.raises(UsageError, match="objective and player do not apply"):
+        solve_scenario(scenario, objective="welfare", player=0)

@@ -117,7 +117,8 @@ def test_pure_and_prisoners_dilemma_three_players() -> None:
 
 
 def test_two_players_agree_with_nashpy() -> None:
-    nashpy = require("nashpy")
+    import nashpy
+
     rng = np.random.default_rng(7)
     a, b = rng.standard_normal((4, 4)), rng.standard_normal((4, 4))
     theirs = [np.concatenate(e) for e in nashpy.Game(a, b).support_enumeration()]

@@ -556,6 +556,18 @@ def run_sweep(
     ['mediation=press_publicly', 'stance=fund', 'summit=attend']
     """
     started = time.time()
+    if workers is not None and workers < 1:
+        raise UsageError(
+            f"{{workers}} must be at least 1; got {workers}",
+            function="sweep",
+            parameters=["workers"],
+        )
+    if resume and out is None:
+        raise UsageError(
+            "{resume} needs {out} (the sweep to continue)",
+            function="sweep",
+            parameters=["resume", "out"],
+        )
     if force:
         scenario = force_moves(scenario, force)
     structure = build_structure(scenario)

@@ -104,10 +104,6 @@ def _sweep(args: argparse.Namespace) -> str:
         design = design_from(
             scenario, args.vary, sample=args.sample, sampling=args.sampling, seed=args.seed
         )
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1; got {args.workers}")
-    if args.resume and not args.out:
-        raise UsageError("--resume needs --out (the sweep to continue)")
     result = run_sweep(
         scenario,
         design,

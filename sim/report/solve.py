@@ -29,6 +29,7 @@ from sim.report.scenario import (
     solve_spe_stage,
 )
 from sim.scenario.compiler import ScenarioStructure, compile_scenario
+from sim.scenario.loader import as_scenario
 from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -196,7 +197,7 @@ def solve(
 
 
 def solve_scenario(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     *,
     concept: str | None = None,
     method: str = "auto",
@@ -216,7 +217,7 @@ def solve_scenario(
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A scenario, or the path of its .toml file.
     concept
         A concept of :data:`sim.solvers.CONCEPTS`; by default :func:`default_concept`.
     settings
@@ -244,15 +245,19 @@ def solve_scenario(
     >>> [(round(p, 2), path["stance"], path["controls"]) for p, path in solution[0].outcomes]
     [(0.6, 'proceed', 'keep'), (0.4, 'proceed', 'keep')]
     """
+    scenario = as_scenario(scenario, function="solve_scenario")
     if force:
         scenario = force_moves(scenario, force)
     if scenario.rounds is not None:
-        if concept not in (None, "spe") or method not in ("auto", "backward_induction"):
+        given = {"concept": concept} if concept not in (None, "spe") else {}
+        if method not in ("auto", "backward_induction"):
+            given["method"] = method
+        if given:
             raise UsageError(
                 f"{scenario.path}: a scenario with [rounds] is solved round by round for "
-                "subgame perfection only; got {concept} {method}",
+                "subgame perfection only; got " + " ".join("{" + k + "}" for k in given),
                 function="solve_scenario",
-                parameters={"concept": concept, "method": method},
+                parameters=given,
             )
         _refuse_unused(objective=objective, player=player, lam=lam, concept="spe")
         return solve_rounds(scenario, settings, tie_break)
@@ -297,13 +302,21 @@ def solve_scenario(
 
 
 def _refuse_unused(*, concept: str, **options: object) -> None:
-    """A UsageError naming the options given that do not apply to ``concept``."""
-    unused = [name for name, value in options.items() if value]
+    """A UsageError naming the options given that do not apply to ``concept``.
+
+    An option is given when it is not ``None`` (``lam=0`` is given); an empty
+    ``tie_break`` is not.
+    """
+    unused = [
+        name
+        for name, value in options.items()
+        if (value if name == "tie_break" else value is not None)
+    ]
     if unused:
+        names = ["{" + name + "}" for name in unused]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         raise UsageError(
-            ", ".join("{" + name + "}" for name in unused)
-            + (" does" if len(unused) == 1 else " do")
-            + " not apply to {concept}",
+            listed + (" does" if len(unused) == 1 else " do") + " not apply to {concept}",
             function="solve_scenario",
             parameters={**dict.fromkeys(unused), "concept": concept},
         )

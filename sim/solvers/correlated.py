@@ -326,11 +326,16 @@ def _check_tol(tol: float) -> None:
 def _player_index(game: NormalFormGame, objective: str, player: int | str | None) -> int | None:
     if objective not in OBJECTIVES:
         raise UsageError(
-            f"unknown objective {objective!r}; expected one of {', '.join(OBJECTIVES)}"
+            f"unknown objective {objective!r}; expected one of {', '.join(OBJECTIVES)}",
+            function="correlated_equilibrium",
         )
     if objective != "player":
         if player is not None:
-            raise UsageError(f"player is used only with objective='player'; got {player!r}")
+            raise UsageError(
+                "{player} is used only with {objective=player}",
+                function="correlated_equilibrium",
+                parameters={"player": player, "objective": objective},
+            )
         return None
     names = ", ".join(repr(p) for p in game.players)
     if isinstance(player, str):
@@ -344,7 +349,9 @@ def _player_index(game: NormalFormGame, objective: str, player: int | str | None
             )
         return int(player)
     raise UsageError(
-        f"objective='player' needs player= a name ({names}) or an index; got {player!r}"
+        f"{{objective}} needs {{player}}: a name ({names}) or an index; got {player!r}",
+        function="correlated_equilibrium",
+        parameters={"objective": objective, "player": None},
     )
 
 

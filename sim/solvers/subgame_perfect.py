@@ -79,6 +79,7 @@ from sim.games.extensive_form import (
     ExtensiveFormGame,
     GameTree,
 )
+from sim.solvers.pure_nash import RELATIVE_TIE_TOLERANCE
 from sim.solvers.solution import Equilibrium, Solution, make_equilibrium
 
 __all__ = [
@@ -184,13 +185,20 @@ def _preferences(tree: GameTree, tie_break: Mapping[str, str] | None) -> dict[in
     for move, action in tie_break.items():
         if move not in player_names:
             if move in chance_names:
-                raise UsageError(f"tie_break: {move!r} is a chance move; name a player's move")
-            raise UsageError(f"tie_break: unknown move {move!r}{_nearest(move, player_names)}")
+                raise UsageError(
+                    f"{{tie_break}}: {move!r} is a chance move; name a player's move",
+                    parameters=["tie_break"],
+                )
+            raise UsageError(
+                f"{{tie_break}}: unknown move {move!r}{_nearest(move, player_names)}",
+                parameters=["tie_break"],
+            )
         sets = [h for h in range(tree.n_infosets) if names[h] == move]
         labels = sorted({a for h in sets for a in tree.action_labels[h]})
         if action not in labels:
             raise UsageError(
-                f"tie_break: move {move!r} has no action {action!r}{_nearest(action, labels)}"
+                f"{{tie_break}}: move {move!r} has no action {action!r}{_nearest(action, labels)}",
+                parameters=["tie_break"],
             )
         for h in sets:
             if action in tree.action_labels[h]:
@@ -444,10 +452,6 @@ class _Stage:
 
 
 # ---------------------------------------------------------------------- public API
-#: Payoff differences up to this times the game's largest absolute payoff count as
-#: ties, so that round-off cannot hide a tie and rescaling payoffs (by 1e-9 or by
-#: 1e9) changes nothing; :func:`sim.solvers.pure_nash.pure_nash` uses the same rule.
-RELATIVE_TIE_TOLERANCE = 1e-12
 
 
 def _tie_width(payoffs: npt.ArrayLike, tol: float) -> float:
@@ -641,7 +645,9 @@ def subgame_perfect(
     ------
     UsageError
         If ``tie_break`` names an unknown move or action (the nearest valid name
-        is suggested), or the reduced normal form is too large to build (use
+        is suggested).
+    TooLargeError
+        If the reduced normal form is too large to build (use
         :func:`spe_behaviour` or :func:`backward_induction_batch` then).
     GameError
         If the game lacks perfect recall.
