@@ -556,18 +556,7 @@ def run_sweep(
     ['mediation=press_publicly', 'stance=fund', 'summit=attend']
     """
     started = time.time()
-    if workers is not None and workers < 1:
-        raise UsageError(
-            f"{{workers}} must be at least 1; got {workers}",
-            function="sweep",
-            parameters=["workers"],
-        )
-    if resume and out is None:
-        raise UsageError(
-            "{resume} needs {out} (the sweep to continue)",
-            function="sweep",
-            parameters=["resume", "out"],
-        )
+    _check_arguments(workers=workers, resume=resume, out=out)
     if force:
         scenario = force_moves(scenario, force)
     structure = build_structure(scenario)
@@ -654,6 +643,22 @@ def run_sweep(
     if path is not None:
         Path(str(path) + ".json").write_text(json.dumps(sidecar, indent=2) + "\n")
     return SweepResult(table, path, sidecar)
+
+
+def _check_arguments(*, workers: int | None, resume: bool, out: str | Path | None) -> None:
+    """Refuse arguments no sweep can run with, before any work."""
+    if workers is not None and workers < 1:
+        raise UsageError(
+            f"{{workers}} must be at least 1; got {workers}",
+            function="sweep",
+            parameters=["workers"],
+        )
+    if resume and out is None:
+        raise UsageError(
+            "{resume} needs {out} (the sweep to continue)",
+            function="sweep",
+            parameters=["resume", "out"],
+        )
 
 
 def _open_parts(path: Path, identity: dict[str, Any], resume: bool) -> tuple[Path, set[int]]:
