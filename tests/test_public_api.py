@@ -78,3 +78,17 @@ def test_find_shifts_and_sweep_take_a_path_or_a_scenario() -> None:
     assert [s.value for s in by_path.shifts] == [s.value for s in by_scenario.shifts]
     with pytest.raises(sim.SimError, match=r"^find_shifts\(\): scenario: expected a Scenario"):
         sim.find_shifts(3, "us_alliance_priority", 0, 2)  # type: ignore[arg-type]
+
+
+def test_sweep_errors_speak_of_its_own_arguments() -> None:
+    # vary is a mapping in Python; the errors say so, not the CLI's NAME=START:STOP:COUNT.
+    cases = [
+        ({"us_alliance_priority": (0, 1)}, "vary='us_alliance_priority': expected (start, stop"),
+        ({"us_alliance_priority": (0, 3, 4)}, "vary='us_alliance_priority': 3 is outside"),
+        ({}, "give vary={name: (start, stop, count)} for a grid, or sample=N"),
+    ]
+    for vary, message in cases:
+        with pytest.raises(sim.SimError) as error:
+            sim.sweep(BASELINE, vary, workers=1)
+        assert str(error.value).startswith(f"sweep(): {message}")
+        assert "NAME=START" not in str(error.value)

@@ -15,6 +15,7 @@ declared range, and categorical parameters (set them with ``--set``).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
     "Design",
     "design_from",
     "grid_design",
+    "make_axis",
     "parse_vary",
     "sample_design",
 ]
@@ -123,10 +125,10 @@ def parse_vary(
     if not sep or not name or len(parts) != (3 if need_count else 2):
         extra = " (a count of points belongs to a grid)" if len(parts) == 3 else ""
         raise _fail(f": expected {form}; got {text!r}{extra}", "parse_vary", parameter)
-    bounds = _numeric_parameter(scenario, name, parameter, "parse_vary")
+    _numeric_parameter(scenario, name, parameter, "parse_vary")
     start = _number(parts[0], "START", parameter, name)
     stop = _number(parts[1], "STOP", parameter, name)
-    count = 2
+    count: int | None = None
     if len(parts) == 3:
         try:
             count = int(parts[2])
@@ -134,27 +136,62 @@ def parse_vary(
             raise _fail(
                 f": COUNT must be a whole number; got {parts[2]!r}", "parse_vary", parameter, name
             ) from None
-        if count < 1:
+    return make_axis(scenario, name, start, stop, count, parameter=parameter, function="parse_vary")
+
+
+def make_axis(
+    scenario: Scenario,
+    name: str,
+    start: float,
+    stop: float,
+    count: int | None = None,
+    *,
+    parameter: str = "vary",
+    function: str = "make_axis",
+) -> Axis:
+    """One varied parameter, checked: a ranged number, an interval inside its range.
+
+    With ``count`` it is a grid axis of ``count`` points; without, the bounds of a
+    sample (``count`` is then 2, unused). ``parameter`` and ``function`` name the
+    argument and the public function for error messages.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> make_axis(scenario, "public_cover", 0, 1, 3)
+    Axis(name='public_cover', start=0.0, stop=1.0, count=3)
+    >>> make_axis(scenario, "public_cover", 0, 2, 3, function="sweep")
+    Traceback (most recent call last):
+    ...
+    sim.errors.UsageError: sweep(): vary='public_cover': 2 is outside the parameter's range [0, 1]
+    """
+    bounds = _numeric_parameter(scenario, name, parameter, function)
+    for what, value in (("START", start), ("STOP", stop)):
+        if isinstance(value, bool) or not (
+            isinstance(value, numbers.Real) and math.isfinite(value)
+        ):
             raise _fail(
-                f": COUNT must be at least 1; got {count} (an empty range)",
-                "parse_vary",
-                parameter,
-                name,
+                f": {what} must be a finite number; got {value!r}", function, parameter, name
             )
-    if start == stop and (count > 1 or not need_count):
+    if count is not None and count < 1:
         raise _fail(
-            f": START and STOP are both {start:g} (an empty range)", "parse_vary", parameter, name
+            f": COUNT must be at least 1; got {count} (an empty range)", function, parameter, name
+        )
+    if start == stop and (count is None or count > 1):
+        raise _fail(
+            f": START and STOP are both {start:g} (an empty range)", function, parameter, name
         )
     if bounds is not None:
         for value in (start, stop):
             if not bounds[0] <= value <= bounds[1]:
                 raise _fail(
                     f": {value:g} is outside the parameter's range [{bounds[0]:g}, {bounds[1]:g}]",
-                    "parse_vary",
+                    function,
                     parameter,
                     name,
                 )
-    return Axis(name, start, stop, count)
+    return Axis(name, float(start), float(stop), 2 if count is None else int(count))
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,17 +330,18 @@ def sample_design(
 
 def design_from(
     scenario: Scenario,
-    vary: Sequence[str],
+    vary: Sequence[str | Axis],
     *,
     sample: int | None = None,
     sampling: str = "latin-hypercube",
     seed: int = 0,
 ) -> Design:
-    """The design that ``--vary`` texts (and ``--sample``) describe, checked.
+    """The design that ``--vary`` texts or axes (and ``--sample``) describe, checked.
 
     Without ``sample``, each text is ``NAME=START:STOP:COUNT`` and the design is
     their full grid; with it, each is ``NAME=START:STOP`` bounds for the sample
-    (none: every parameter with a declared range).
+    (none: every parameter with a declared range). An :class:`Axis` (from
+    :func:`make_axis`) may stand for a text.
 
     Examples
     --------
@@ -321,8 +359,8 @@ def design_from(
                 function="design_from",
                 parameters=["vary", "sample"],
             )
-        return grid_design([parse_vary(text, scenario) for text in vary])
-    axes = [parse_vary(text, scenario, need_count=False) for text in vary]
+        return grid_design([v if isinstance(v, Axis) else parse_vary(v, scenario) for v in vary])
+    axes = [v if isinstance(v, Axis) else parse_vary(v, scenario, need_count=False) for v in vary]
     return sample_design(
         scenario,
         sample,

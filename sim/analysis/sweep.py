@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.analysis.design import Design
+from sim.analysis.design import Axis, Design
 from sim.errors import UsageError
 from sim.report.scenario import default_concept, force_moves
 from sim.report.solve import solve_scenario
@@ -799,6 +799,43 @@ def _version() -> str:
     return __version__
 
 
+def _axes(
+    scenario: Scenario,
+    vary: Mapping[str, tuple[float, float, int] | tuple[float, float]],
+    *,
+    grid: bool,
+) -> list[Axis]:
+    """:func:`sweep`'s ``vary`` as checked axes: ``(start, stop, count)`` for a grid,
+    ``(low, high)`` bounds for a sample."""
+    from sim.analysis.design import make_axis
+
+    if grid and not vary:
+        raise UsageError(
+            "give {vary}={name: (start, stop, count)} for a grid, or {sample}=N",
+            function="sweep",
+            parameters=["vary", "sample"],
+        )
+    axes = []
+    for name, spec in vary.items():
+        form = "(start, stop, count) for a grid" if grid else "(low, high) bounds for a sample"
+        if not isinstance(spec, tuple | list) or len(spec) != (3 if grid else 2):
+            raise UsageError(
+                f"{{vary}}: expected {form}; got {spec!r}",
+                function="sweep",
+                parameters={"vary": name},
+            )
+        items: tuple[Any, ...] = tuple(spec)
+        count = items[2] if grid else None
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+            raise UsageError(
+                f"{{vary}}: the count must be a whole number; got {count!r}",
+                function="sweep",
+                parameters={"vary": name},
+            )
+        axes.append(make_axis(scenario, name, items[0], items[1], count, function="sweep"))
+    return axes
+
+
 def sweep(
     scenario: str | Path | Scenario,
     vary: Mapping[str, tuple[float, float, int] | tuple[float, float]] | None = None,
@@ -846,8 +883,10 @@ def sweep(
     from sim.scenario.loader import as_scenario
 
     loaded = as_scenario(scenario, function="sweep")
-    texts = [f"{name}={':'.join(str(v) for v in spec)}" for name, spec in (vary or {}).items()]
-    design = design_from(loaded, texts, sample=sample, sampling=sampling, seed=seed)
+    design = design_from(
+        loaded, _axes(loaded, vary or {}, grid=sample is None), sample=sample,
+        sampling=sampling, seed=seed,
+    )  # fmt: skip
     result = run_sweep(
         loaded,
         design,
