@@ -34,7 +34,7 @@ def test_the_agent_qre_is_a_logit_response_at_every_node(seed: int) -> None:
 def test_precise_logit_play_approaches_the_subgame_perfect_equilibrium(seed: int) -> None:
     rng = np.random.default_rng(100 + seed)
     game = random_tree(rng, 4, ties=False, chance=True)
-    (spe,) = spe_behaviour(game).profiles
+    (spe,) = spe_behaviour(game)
     noisy = agent_logit(game, 1e4)
     for exact, approx in zip(spe.behaviour, noisy, strict=True):
         assert approx == pytest.approx(exact, abs=1e-6)

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.errors import FormatError, UsageError
+from sim.report import solution_to_dict
 from sim.report.expect import check_expectations
-from sim.report.narrate import narrate, scenario_to_dict
+from sim.report.narrate import narrate
 from sim.report.scenario import default_concept
 from sim.report.solve import solve_scenario
 from sim.scenario import compile_scenario, load_scenario, load_scenario_text, parameter_values
@@ -242,7 +243,7 @@ def test_narration_of_the_baseline(baseline) -> None:  # type: ignore[no-untyped
 
 def test_small_scenarios_keep_the_reduced_normal_form_contract() -> None:
     solution = solve_scenario(load_scenario_text(SMALL))
-    report = scenario_to_dict(solution)
+    report = solution_to_dict(solution)
     assert report["game"]["representation"] == "reduced"
     assert report["game"]["players"][1]["actions"] == [
         "attend/attend", "attend/skip", "skip/attend", "skip/skip",

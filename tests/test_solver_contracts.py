@@ -308,5 +308,5 @@ def test_a_solution_records_the_options_it_ran_with_as_data() -> None:
     unseeded = solve(GAMES["2x2x2"], rng=np.random.default_rng(3))
     assert unseeded.options["rng"] == "generator"  # only a seed reproduces a run
     tree = solve(TREES["tree"], "spe", tie_break={"Tokyo move 1": "skip"})
-    report = json.loads(json.dumps(solution_to_dict(TREES["tree"], tree)))
+    report = json.loads(json.dumps(solution_to_dict(tree)))
     assert report["options"] == {"tol": 1e-12, "tie_break": {"Tokyo move 1": "skip"}}

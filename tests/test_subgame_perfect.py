@@ -177,10 +177,10 @@ def test_random_trees_every_pure_spe_and_nothing_else(
     # With payoff ties, mixtures of tied actions are subgame perfect too: a
     # continuum, so the list of pure ones is then not claimed complete.
     assert found.complete or (ties and any("indifferent" in n for n in found.notes))
-    listed = [as_choices(game, spe.behaviour) for spe in found.profiles]
+    listed = [as_choices(game, spe.behaviour) for spe in found]
     assert len(listed) == len(set(listed)) == found.count
     assert set(listed) == expected
-    for spe in found.profiles:  # every subgame: a Nash equilibrium (checked independently)
+    for spe in found:  # every subgame: a Nash equilibrium (checked independently)
         assert spe.pure
         beh = {v: spe.behaviour[int(game.tree.node_infoset[v])] for v in nodes}
         assert is_subgame_perfect(game, beh)
@@ -209,7 +209,7 @@ def test_batch_equals_single_game(seed: int) -> None:
     for b in range(B):
         point = ExtensiveFormGame(tree, payoffs[b], chance[b])
         found = spe_behaviour(point)
-        listed = {as_choices(point, spe.behaviour): spe for spe in found.profiles}
+        listed = {as_choices(point, spe.behaviour): spe for spe in found}
         choice = tuple(int(x) for x in result.choices[b])
         assert choice in listed
         np.testing.assert_allclose(result.values[b], listed[choice].payoffs, atol=1e-12)
@@ -265,9 +265,7 @@ def test_batch_tie_break_equals_single_game() -> None:
     result = backward_induction_batch(tree, payoffs, np.zeros((B, 0)), tie_break=rule)
     for b in range(B):
         point = ExtensiveFormGame(tree, payoffs[b])
-        listed = {
-            as_choices(point, s.behaviour) for s in spe_behaviour(point, tie_break=rule).profiles
-        }
+        listed = {as_choices(point, s.behaviour) for s in spe_behaviour(point, tie_break=rule)}
         assert tuple(int(x) for x in result.choices[b]) in listed
 
 
@@ -292,7 +290,7 @@ def test_entry_deterrence_has_one_spe_and_drops_the_empty_threat() -> None:
     solution = subgame_perfect(game)
     assert solution.complete and len(solution) == 1
     (eq,) = solution
-    labels = [solution.game.actions[i][int(s.argmax())] for i, s in enumerate(eq.strategies)]
+    labels = [solution.normal.actions[i][int(s.argmax())] for i, s in enumerate(eq.strategies)]
     assert labels == ["in", "share"]
     assert eq.payoffs.tolist() == [1.0, 1.0]
     # (out, fight) is a Nash equilibrium of the whole game but not subgame perfect.
@@ -320,7 +318,7 @@ def test_centipede_takes_at_once() -> None:
     (eq,) = solution
     assert eq.payoffs.tolist() == [2.0, 0.0]
     assert game.play_distribution(eq.strategies) == [(1.0, {"stage 1": "take"})]
-    (spe,) = spe_behaviour(game).profiles  # off the path, everyone takes too
+    (spe,) = spe_behaviour(game)  # off the path, everyone takes too
     assert all(b.tolist() == [1.0, 0.0] for b in spe.behaviour)
 
 
@@ -356,7 +354,7 @@ def test_simultaneous_stage_uses_every_nash_equilibrium() -> None:
     paths = game.play_distribution(mixed.strategies)
     assert paths == [(1.0, {"Washington move 1": "stay_out"})]
     # Seoul mixes fund 2/3 : proceed 1/3 (Tokyo's indifference: 1 * 2/3 = 2 * 1/3)
-    seoul = dict(zip(solution.game.actions[1], mixed.strategies[1], strict=True))
+    seoul = dict(zip(solution.normal.actions[1], mixed.strategies[1], strict=True))
     assert seoul == pytest.approx({"fund": 2 / 3, "proceed": 1 / 3})
 
 
@@ -379,12 +377,12 @@ def test_tie_break_toward_the_status_quo() -> None:
     both = subgame_perfect(game)
     assert not both.complete and len(both) == 2  # Tokyo could also mix keep and tighten
     assert "indifferent" in both.notes[-1]
-    chosen = sorted(both.game.actions[1][int(eq.strategies[1].argmax())] for eq in both)
+    chosen = sorted(both.normal.actions[1][int(eq.strategies[1].argmax())] for eq in both)
     assert chosen == ["keep", "tighten"]
     status_quo = subgame_perfect(game, tie_break={"controls": "keep"})
     assert status_quo.complete and len(status_quo) == 1
     (eq,) = status_quo
-    assert status_quo.game.actions[1][int(eq.strategies[1].argmax())] == "keep"
+    assert status_quo.normal.actions[1][int(eq.strategies[1].argmax())] == "keep"
     assert eq.payoffs.tolist() == [-1.0, 0.0]
 
 
@@ -392,7 +390,7 @@ def test_tie_break_keeps_ties_that_exclude_the_preferred_action() -> None:
     game = summit_with_controls(keep=-1.0, tighten=1.0)
     game = ExtensiveFormGame(game.tree, [[2, 1], [-1, -1], [-3, 1], [-2, 1]])
     solution = subgame_perfect(game, tie_break={"controls": "keep"})
-    chosen = sorted(solution.game.actions[1][int(eq.strategies[1].argmax())] for eq in solution)
+    chosen = sorted(solution.normal.actions[1][int(eq.strategies[1].argmax())] for eq in solution)
     assert chosen == ["ease", "tighten"]
 
 
@@ -400,9 +398,7 @@ def test_tie_break_interacts_through_values() -> None:
     # Seoul's stance depends on which tied control Tokyo would pick.
     game = summit_with_controls(keep=0.0, tighten=0.0)
     spe = spe_behaviour(game)
-    stances = sorted(
-        (int(p.behaviour[0].argmax()), int(p.behaviour[1].argmax())) for p in spe.profiles
-    )
+    stances = sorted((int(p.behaviour[0].argmax()), int(p.behaviour[1].argmax())) for p in spe)
     assert stances == [(0, 1), (1, 2)]  # keep -> Seoul proceeds; tighten -> Seoul funds
 
 
@@ -416,7 +412,7 @@ def test_cap_marks_the_list_incomplete() -> None:
     solution = subgame_perfect(game, max_equilibria=5)
     assert len(solution) == 5 and not solution.complete and solution.notes
     found = spe_behaviour(game, max_profiles=7)
-    assert len(found.profiles) == 7 and found.count == 2**15 and not found.complete
+    assert len(found) == 7 and found.count == 2**15 and not found.complete
 
 
 def test_trivial_game() -> None:
@@ -515,7 +511,7 @@ def test_flagship_sized_tree_in_a_batch() -> None:
     np.testing.assert_allclose(result.terminal_probabilities.sum(axis=1), 1.0)
     for b in (0, B - 1):  # spot-check against the single-game solver (no ties: unique)
         point = ExtensiveFormGame(tree, payoffs[b], chance[b])
-        (spe,) = spe_behaviour(point).profiles
+        (spe,) = spe_behaviour(point)
         np.testing.assert_allclose(result.values[b], spe.payoffs, atol=1e-12)
         assert tuple(int(x) for x in result.choices[b]) == as_choices(point, spe.behaviour)
 
@@ -559,7 +555,7 @@ def test_gambit_catalogue(path: Path) -> None:
             }), 9)) for choice in brute_force_spe(game)
         }  # fmt: skip
         assert {tuple(np.round(eq.payoffs, 9)) for eq in solution} == expected
-        found = {as_choices(game, s.behaviour) for s in spe_behaviour(game).profiles}
+        found = {as_choices(game, s.behaviour) for s in spe_behaviour(game)}
         assert found == brute_force_spe(game)
 
 

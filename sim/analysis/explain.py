@@ -97,8 +97,9 @@ class Decision:
 
 def _normal_form(game: NormalFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
     decisions = []
-    for i, values in enumerate(action_values(game, eq.strategies)):
-        strategy = eq.strategies[i]
+    profile = eq.normal_profile()
+    for i, values in enumerate(action_values(game, profile)):
+        strategy = profile[i]
         support = [a for a in range(game.shape[i]) if strategy[a] > 1e-12]
         chosen = " / ".join(
             game.actions[i][a] + ("" if len(support) == 1 else f" {fraction_text(strategy[a])}")
@@ -124,7 +125,7 @@ def _tree(game: ExtensiveFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
         )
     # The action each infoset takes under the equilibrium's pure reduced strategies.
     plan: dict[int, int] = {}
-    for player, strategy in enumerate(eq.strategies):
+    for player, strategy in enumerate(eq.normal_profile()):
         reduced = game.reduced_strategies()[player][int(np.argmax(strategy))]
         for h, action in zip(tree.player_infosets(player), reduced, strict=True):
             if action is not None:
@@ -298,7 +299,9 @@ def explain_report(
             parameters={"equilibrium": equilibrium},
         )
     eq = solution[equilibrium - 1]
-    normal = solution.game
+    normal = solution.normal
+    assert normal is not None
+    assert eq.strategies is not None
     played = "; ".join(
         f"{player} {strategy_text(actions, strategy)}"
         for player, actions, strategy in zip(

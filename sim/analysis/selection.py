@@ -23,6 +23,7 @@ from itertools import combinations
 
 import numpy as np
 
+from sim.errors import TooLargeError
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Equilibrium, Solution
 
@@ -90,7 +91,7 @@ def _strict_pure(game: NormalFormGame, eq: Equilibrium) -> tuple[int, ...] | Non
     """The action profile of a strict pure equilibrium, else None."""
     if not eq.pure or eq.joint is not None:
         return None
-    cell = tuple(int(s.argmax()) for s in eq.strategies)
+    cell = tuple(int(s.argmax()) for s in eq.normal_profile())
     for i in range(game.n_players):
         own = game.payoffs[i][(*cell[:i], slice(None), *cell[i + 1 :])]
         if np.sum(own >= own[cell[i]] - 1e-12 * game.payoff_range) > 1:
@@ -148,11 +149,11 @@ def _logit_limit(game: NormalFormGame, equilibria: tuple[Equilibrium, ...]) -> C
     from sim.solvers.logit import logit_path
 
     try:
-        limit = np.concatenate(logit_path(game)[0].strategies)
+        limit = np.concatenate(logit_path(game)[0].normal_profile())
     except SolverError as exc:
         return Criterion("logit limit", (), f"the branch could not be followed: {exc}")
     for k, eq in enumerate(equilibria):
-        if np.abs(np.concatenate(eq.strategies) - limit).max() < 1e-6:
+        if np.abs(np.concatenate(eq.normal_profile()) - limit).max() < 1e-6:
             return Criterion(
                 "logit limit",
                 (k + 1,),
@@ -182,7 +183,13 @@ def select(solution: Solution) -> tuple[Criterion, ...]:
     if not equilibria:
         return ()
     payoffs = np.array([eq.payoffs for eq in equilibria])
-    game = solution.game
+    game = solution.normal
+    if game is None:
+        raise TooLargeError(
+            "{solution}: selection needs the normal form; this one is in behaviour strategies only",
+            function="select",
+            parameters=["solution"],
+        )
     tol = 1e-9 * game.payoff_range
     return (
         _payoff_dominance(payoffs, tol),

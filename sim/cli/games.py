@@ -92,9 +92,9 @@ def add_solve(commands: Commands) -> None:
 def _solve(args: argparse.Namespace) -> str:
     import json
 
+    from sim.analysis.selection import Criterion, select
     from sim.errors import UsageError
     from sim.report import solution_table, solution_to_dict
-    from sim.report.narrate import scenario_table, scenario_to_dict
     from sim.report.scenario import ScenarioSolution
     from sim.report.solve import load_input, solve
     from sim.scenario.model import Scenario
@@ -116,23 +116,18 @@ def _solve(args: argparse.Namespace) -> str:
         lam=args.lam,
         tie_break=pairs(args.tie_break, "--tie-break") or None,
     )
-    if isinstance(solution, ScenarioSolution):
-        if args.format == "json":
-            return json.dumps(scenario_to_dict(solution), indent=2)
-        return scenario_table(solution)
-    assert not isinstance(what, Scenario)
-    from sim.analysis.selection import Criterion, select
-
-    criteria: tuple[Criterion, ...] = select(solution) if args.select else ()
+    criteria: tuple[Criterion, ...] = ()
+    if args.select and not isinstance(solution, ScenarioSolution):
+        criteria = select(solution)
     if args.format == "json":
-        report = solution_to_dict(what, solution)
+        report = solution_to_dict(solution)
         if args.select:
             report["selection"] = [
                 {"criterion": c.name, "equilibria": list(c.picks), "reason": c.reason}
                 for c in criteria
             ]
         return json.dumps(report, indent=2)
-    table = solution_table(what, solution)
+    table = solution_table(solution)
     if args.select:
         lines = ["", "Selection (equilibria numbered as above):"]
         lines += [f"  {c.describe()}" for c in criteria] or ["  no equilibrium to select"]
@@ -163,8 +158,8 @@ def _convert(args: argparse.Namespace) -> str:
     from sim.formats.efg import write_efg
     from sim.formats.nfg import write_nfg
     from sim.games.extensive_form import ExtensiveFormGame
-    from sim.report import equilibrium_game
     from sim.report.inputs import load_game_at
+    from sim.report.records import equilibrium_game
 
     game = load_game_at(
         args.path, settings=settings(args.settings), force=pairs(args.force, "--force")

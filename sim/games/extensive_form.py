@@ -200,6 +200,19 @@ class ExtensiveFormGame:
         return self.tree.players
 
     @property
+    def payoff_range(self) -> float:
+        """The largest outcome payoff minus the smallest (1.0 if all are equal): the scale.
+
+        Examples
+        --------
+        >>> game = build_game(["A"], Decision("A", [("l", Terminal([3])), ("r", Terminal([-1]))]))
+        >>> game.payoff_range
+        4.0
+        """
+        spread = float(self.payoffs.max() - self.payoffs.min()) if self.payoffs.size else 0.0
+        return spread if spread > 0 else 1.0
+
+    @property
     def n_players(self) -> int:
         """The number of players."""
         return self.tree.n_players
@@ -427,7 +440,17 @@ class ExtensiveFormGame:
         0.375 {'weather': 'calm', 'Seoul move 1': 'wait'}
         0.25 {'weather': 'crisis'}
         """
-        reach = self.terminal_distribution(strategies)
+        return self.outcome_paths(self.terminal_distribution(strategies))
+
+    def outcome_paths(self, reach: npt.ArrayLike) -> list[Path]:
+        """Play paths, most probable first, given each terminal's probability.
+
+        ``reach`` is in the order of ``tree.terminals`` (as
+        :meth:`terminal_distribution` gives it, or a behaviour profile's
+        outcome probabilities); terminals of probability at most 1e-15 are
+        left out. Paths are written as :meth:`play_distribution` writes them.
+        """
+        reach = np.asarray(reach, dtype=np.float64)
         tree = self.tree
         paths: list[Path] = []
         for t in np.argsort(-reach, kind="stable").tolist():

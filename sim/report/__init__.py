@@ -7,157 +7,93 @@ they are exact, payoffs, and whether the list is complete.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
+from sim.errors import TooLargeError
 from sim.games.extensive_form import ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.solution import Equilibrium, Solution
-from sim.text import OUTCOME_CUTOFF, fraction_text, regret_text, strategy_text
+from sim.report.records import equilibrium_record, outcomes
+from sim.report.scenario import ScenarioSolution
+from sim.solvers.solution import Solution
+from sim.text import fraction_text, regret_text, strategy_text
 
 __all__ = ["outcomes", "solution_table", "solution_to_dict"]
 
-#: The keys design.md fixes for each equilibrium; concept details never replace them.
-CONTRACT_EQUILIBRIUM_KEYS = frozenset(
-    {"concept", "method", "strategies", "payoffs", "max_regret", "pure", "outcomes"}
-)
 
+def solution_to_dict(solution: Solution | ScenarioSolution) -> dict[str, Any]:
+    """The JSON object that ``sim solve --format json`` prints, for any result.
 
-def outcomes(
-    game: NormalFormGame | ExtensiveFormGame, equilibrium: Equilibrium
-) -> list[tuple[float, dict[str, str]]]:
-    """The distribution over play that an equilibrium induces, most likely first.
-
-    For a normal-form game each player's single move is named after the player;
-    for an extensive-form game the moves are those along each play path.
-
-    Examples
-    --------
-    >>> from sim.solvers.solution import make_equilibrium
-    >>> g = NormalFormGame.from_matrices([[1, 0], [0, 1]], [[1, 0], [0, 1]],
-    ...                                  players=["Seoul", "Tokyo"])
-    >>> eq = make_equilibrium(g, [[1, 0], [0.5, 0.5]], concept="nash", method="x")
-    >>> outcomes(g, eq)
-    [(0.5, {'Seoul': '1', 'Tokyo': '1'}), (0.5, {'Seoul': '1', 'Tokyo': '2'})]
-    """
-    if equilibrium.joint is None and isinstance(game, ExtensiveFormGame):
-        return [
-            (p, path)
-            for p, path in game.play_distribution(equilibrium.strategies)
-            if p > OUTCOME_CUTOFF
-        ]
-    joint = equilibrium.joint
-    if joint is None:
-        joint = equilibrium.strategies[0]
-        for strategy in equilibrium.strategies[1:]:
-            joint = np.multiply.outer(joint, strategy)
-    cells = [tuple(int(a) for a in cell) for cell in np.argwhere(joint > OUTCOME_CUTOFF)]
-    if isinstance(game, ExtensiveFormGame):
-        # A correlated distribution over strategy profiles: add up the play paths.
-        paths: dict[tuple[tuple[str, str], ...], float] = {}
-        shape = joint.shape
-        for cell in cells:
-            pure = [np.eye(n)[a] for n, a in zip(shape, cell, strict=True)]
-            for q, path in game.play_distribution(pure):
-                key = tuple(path.items())
-                paths[key] = paths.get(key, 0.0) + float(joint[cell]) * q
-        ranked = sorted(paths.items(), key=lambda item: -item[1])
-        return [(p, dict(key)) for key, p in ranked if p > OUTCOME_CUTOFF]
-    normal = equilibrium_game(game)
-    cells.sort(key=lambda cell: -joint[cell])
-    return [
-        (
-            float(joint[cell]),
-            {
-                player: actions[a]
-                for player, actions, a in zip(normal.players, normal.actions, cell, strict=True)
-            },
-        )
-        for cell in cells
-    ]
-
-
-def equilibrium_game(game: NormalFormGame | ExtensiveFormGame) -> NormalFormGame:
-    """The normal form whose strategies an equilibrium of ``game`` is expressed in."""
-    return game if isinstance(game, NormalFormGame) else game.reduced_normal_form()
-
-
-def solution_to_dict(
-    game: NormalFormGame | ExtensiveFormGame, solution: Solution
-) -> dict[str, Any]:
-    """The JSON object that ``sim solve --format json`` prints.
-
-    ``game`` is what was solved (for an extensive-form game, the tree; the
-    solution's strategies are over its reduced normal form). Beyond the keys
-    design.md fixes, each equilibrium may carry concept details (a QRE's
-    ``lambda``) and the object carries ``notes``: why ``complete`` is false,
-    the order of a dominance elimination, and so on.
+    The one writer of design.md's contract: ``game`` (what was solved: its
+    title, players and their strategies), ``equilibria`` (each with the
+    contract's keys: concept, method, strategies, payoffs, max_regret, pure,
+    outcomes), ``complete``, and beyond them ``notes`` (why ``complete`` is
+    false, the order of a dominance elimination, ...) and ``options`` (what
+    the method ran with). Each equilibrium may add concept details (a QRE's
+    ``lambda``). A scenario's result adds its parameters, each equilibrium's
+    path in words and payoffs by term, and behaviour strategies where the
+    reduced normal form is too large to list
+    (:func:`sim.report.narrate.scenario_parts`).
 
     Examples
     --------
     >>> from sim.solvers import solve
     >>> g = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]], title="PD")
-    >>> report = solution_to_dict(g, solve(g))
+    >>> report = solution_to_dict(solve(g))
     >>> report["complete"], report["equilibria"][0]["outcomes"]
     (True, [{'probability': 1.0, 'actions': {'Player 1': '2', 'Player 2': '2'}}])
     """
-    normal = solution.game
+    if isinstance(solution, ScenarioSolution):
+        from sim.report.narrate import scenario_parts
+
+        game, equilibria = scenario_parts(solution)
+    else:
+        game, equilibria = _game_parts(solution)
     return {
-        "game": {
-            "title": normal.title,
-            "players": [
-                {"name": p, "actions": list(a)}
-                for p, a in zip(normal.players, normal.actions, strict=True)
-            ],
-        },
-        "equilibria": [
-            equilibrium_record(
-                eq,
-                {"strategies": [[float(p) for p in s] for s in eq.strategies]},
-                outcomes(game, eq),
-            )
-            for eq in solution
-        ],
+        "game": game,
+        "equilibria": equilibria,
         "complete": solution.complete,
         "notes": list(solution.notes),
         "options": dict(solution.options),
     }
 
 
-def equilibrium_record(
-    eq: Any,
-    strategies: dict[str, Any],
-    paths: Sequence[tuple[float, Mapping[str, str]]],
-    **extra: Any,
-) -> dict[str, Any]:
-    """One equilibrium's JSON object: the contract's keys in order, then ``extra``.
-
-    ``eq`` is an :class:`~sim.solvers.solution.Equilibrium` or a scenario's
-    equilibrium (anything with ``concept``, ``method``, ``payoffs``,
-    ``max_regret``, ``pure`` and ``details``); ``strategies`` holds how its
-    strategies are written; concept details never replace contract keys.
-    """
-    return {
-        "concept": eq.concept,
-        "method": eq.method,
-        **strategies,
-        "payoffs": [float(v) for v in eq.payoffs],
-        "max_regret": float(eq.max_regret),
-        "pure": eq.pure,
-        "outcomes": [{"probability": p, "actions": dict(path)} for p, path in paths],
-        **extra,
-        **{
-            key: float(value)
-            for key, value in eq.details.items()
-            if key not in CONTRACT_EQUILIBRIUM_KEYS
-        },
+def _game_parts(solution: Solution) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The ``game`` object and the equilibria of a game file's solution."""
+    normal = _normal(solution)
+    game = {
+        "title": normal.title,
+        "players": [
+            {"name": p, "actions": list(a)}
+            for p, a in zip(normal.players, normal.actions, strict=True)
+        ],
     }
+    equilibria = [
+        equilibrium_record(
+            eq,
+            {"strategies": [[float(p) for p in s] for s in eq.strategies or ()]},
+            outcomes(solution.game, eq),
+        )
+        for eq in solution
+    ]
+    return game, equilibria
 
 
-def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution) -> str:
-    """A plain-text report of a solution for a person to read.
+def _normal(solution: Solution) -> NormalFormGame:
+    """The normal form a game file's solution is written over."""
+    if solution.normal is None:
+        raise TooLargeError(
+            f"{solution.game.title or 'the game'}: the solution is in behaviour strategies "
+            "only (the reduced normal form is too large to write)",
+            function="solution_to_dict",
+        )
+    return solution.normal
+
+
+def solution_table(solution: Solution | ScenarioSolution) -> str:
+    """The text ``sim solve`` prints: a plain report of any result for a person to read.
+
+    A scenario's result is told in words (:func:`sim.report.narrate.scenario_table`);
+    a game file's lists each equilibrium's strategies, payoffs and regret.
 
     Examples
     --------
@@ -165,7 +101,7 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
     >>> g = NormalFormGame.from_matrices([[1, -1], [-1, 1]], [[-1, 1], [1, -1]],
     ...     players=["Seoul", "Tokyo"], actions=[["hold", "yield"], ["hold", "yield"]],
     ...     title="Matching pennies")
-    >>> print(solution_table(g, solve(g)))
+    >>> print(solution_table(solve(g)))
     Matching pennies: 2 players, 2 x 2
     Concept: nash, method: vertex_enumeration
     <BLANKLINE>
@@ -176,7 +112,11 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
     <BLANKLINE>
     1 equilibrium; the list is complete.
     """
-    normal = solution.game
+    if isinstance(solution, ScenarioSolution):
+        from sim.report.narrate import scenario_table
+
+        return scenario_table(solution)
+    game, normal = solution.game, _normal(solution)
     title = normal.title or "Untitled game"
     dims = " x ".join(map(str, normal.shape))
     lines = [
@@ -190,7 +130,7 @@ def solution_table(game: NormalFormGame | ExtensiveFormGame, solution: Solution)
         lines.append(f"Equilibrium {k} ({kind})")
         played = [
             strategy_text(actions, strategy)
-            for actions, strategy in zip(normal.actions, eq.strategies, strict=True)
+            for actions, strategy in zip(normal.actions, eq.strategies or (), strict=True)
         ]
         column = max(len(text) for text in played)
         for player, text, payoff in zip(normal.players, played, eq.payoffs, strict=True):

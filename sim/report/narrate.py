@@ -28,8 +28,8 @@ __all__ = [
     "narrate",
     "outcome_label",
     "outcome_words",
+    "scenario_parts",
     "scenario_table",
-    "scenario_to_dict",
 ]
 
 Outcome = tuple[float, Mapping[str, str]]
@@ -308,8 +308,10 @@ def _information_sets(solution: ScenarioSolution) -> list[list[dict[str, Any]]]:
     return sets
 
 
-def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
-    """The JSON object of ``sim solve SCENARIO.toml --format json`` (design.md's contract).
+def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The ``game`` object and the equilibria of a scenario's JSON (design.md's contract).
+
+    :func:`sim.report.solution_to_dict` writes them with the keys every result has.
 
     ``game.representation`` says how strategies are given:
 
@@ -328,9 +330,9 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from sim.scenario import load_scenario
+    >>> from sim.report import solution_to_dict
     >>> from sim.report.solve import solve_scenario
-    >>> report = scenario_to_dict(solve_scenario(load_scenario("scenarios/baseline_nov2020.toml")))
+    >>> report = solution_to_dict(solve_scenario("scenarios/baseline_nov2020.toml"))
     >>> report["game"]["representation"], report["equilibria"][0]["strategies"]
     ('behaviour', [[], [], []])
     >>> report["game"]["players"][1]["information_sets"][0]
@@ -338,7 +340,7 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
     >>> report["equilibria"][0]["behaviour"][1][0]
     [1.0, 0.0, 0.0]
     """  # noqa: E501
-    from sim.report import equilibrium_record
+    from sim.report.records import equilibrium_record
 
     scenario = solution.scenario
     names = _names(scenario)
@@ -388,29 +390,23 @@ def scenario_to_dict(solution: ScenarioSolution) -> dict[str, Any]:
         return {"strategies": empty, "behaviour": by_player(eq.behaviour)}
 
     values = solution.compiled.values
-    return {
-        "game": {
-            "title": scenario.title,
-            "players": players,
-            "representation": "reduced"
-            if reduced
-            else ("rounds" if solution.rounds else "behaviour"),
-            "scenario": scenario.path,
-            "parameters": {
-                k: float(np.asarray(v)) for k, v in values.items() if k in scenario.parameters
-            },
+    game = {
+        "title": scenario.title,
+        "players": players,
+        "representation": "reduced" if reduced else ("rounds" if solution.rounds else "behaviour"),
+        "scenario": scenario.path,
+        "parameters": {
+            k: float(np.asarray(v)) for k, v in values.items() if k in scenario.parameters
         },
-        "equilibria": [
-            equilibrium_record(
-                eq,
-                representation(eq),
-                eq.outcomes,
-                path=" ".join(line.strip() for line in narrate(scenario, eq.outcomes)),
-                payoff_terms={names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
-            )
-            for eq in solution
-        ],
-        "complete": solution.complete,
-        "notes": list(solution.notes),
-        "options": dict(solution.options),
     }
+    equilibria = [
+        equilibrium_record(
+            eq.equilibrium,
+            representation(eq),
+            eq.outcomes,
+            path=" ".join(line.strip() for line in narrate(scenario, eq.outcomes)),
+            payoff_terms={names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
+        )
+        for eq in solution
+    ]
+    return game, equilibria

@@ -39,6 +39,7 @@ from sim.report.scenario import (
 )
 from sim.scenario.compiler import build_structure, compile_scenario
 from sim.scenario.model import Scenario
+from sim.solvers.solution import Equilibrium, Solution
 
 __all__ = ["MAX_ROUND_PATHS", "round_key", "solve_rounds"]
 
@@ -122,13 +123,13 @@ def solve_rounds(
             payoffs[~ending] += discount * later
         game = ExtensiveFormGame(tree, payoffs, compiled.chance, scenario.title)
         found = spe_behaviour(game, tie_break=preferred, max_profiles=2)
-        if found.count > 1 or not found.complete:
+        if len(found) > 1 or not found.complete:
             complete = False
             notes.append(
                 f"round {r}: the stage has {found.count:,} subgame-perfect equilibria; the "
                 "first (status quo on ties) is followed"
             )
-        stage = behaviour_equilibrium(compiled, game, found.profiles[0], counts=counts)
+        stage = behaviour_equilibrium(compiled, game, found[0], counts=counts)
         stages.append((r, stage, compiled, discount))
         later = stage.payoffs
     stages.reverse()
@@ -148,29 +149,34 @@ def solve_rounds(
     if len(paths) > MAX_ROUND_PATHS:
         notes.append(f"{len(paths):,} play paths; the {MAX_ROUND_PATHS:,} most likely are listed")
     first = results[0].equilibrium
-    whole = ScenarioEquilibrium(
-        concept="spe",
-        method="backward_induction_by_round",
+    # The whole game's equilibrium is the rounds' stage equilibria followed in
+    # turn: its regret is the largest of theirs, and it is pure when they all are.
+    method = "backward_induction_by_round"
+    joined = Equilibrium(
+        strategies=None,
         payoffs=first.payoffs,
+        concept="spe",
+        method=method,
         max_regret=max(s.equilibrium.max_regret for s in results),
-        pure=all(s.equilibrium.pure for s in results),
-        outcomes=tuple(sorted(paths, key=lambda item: -item[0])[:MAX_ROUND_PATHS]),
         terminal_probabilities=first.terminal_probabilities,
+        pure=all(s.equilibrium.pure for s in results),
+    )
+    whole = ScenarioEquilibrium(
+        joined,
+        outcomes=tuple(sorted(paths, key=lambda item: -item[0])[:MAX_ROUND_PATHS]),
         breakdown=totals,
         deviations=first.deviations,
     )
-    return ScenarioSolution(
-        scenario,
-        results[0].compiled,
-        "spe",
-        "backward_induction_by_round",
-        (whole,),
-        complete,
-        tuple(notes),
-        None,
-        tuple(results),
+    solution = Solution(
+        game=results[0].compiled.game(),
+        equilibria=(joined,),
+        concept="spe",
+        method=method,
+        complete=complete,
+        notes=tuple(notes),
         options={"tie_break": preferred},
     )
+    return ScenarioSolution(scenario, results[0].compiled, solution, (whole,), tuple(results))
 
 
 def _whole_paths(results: list[RoundResult], ends: Any) -> list[tuple[float, dict[str, str]]]:

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.errors import TooLargeError, UsageError, did_you_mean
-from sim.games.behaviour import node_reach, node_values, subgame_regret
+from sim.games.behaviour import node_reach, node_values
 from sim.games.extensive_form import DECISION, ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.reduced_form import normal_form_within
@@ -36,11 +36,8 @@ from sim.scenario.compiler import (
     build_structure,
 )
 from sim.scenario.model import Scenario
-from sim.solvers.solution import Solution
+from sim.solvers.solution import Equilibrium, Solution
 from sim.text import OUTCOME_CUTOFF, found_text, regret_text
-
-if TYPE_CHECKING:
-    from sim.solvers.subgame_perfect import BehaviourSPE
 
 __all__ = [
     "Deviation",
@@ -76,34 +73,72 @@ class Deviation:
 
 @dataclass(frozen=True, eq=False)
 class ScenarioEquilibrium:
-    """One equilibrium of a scenario, with its play and its payoffs by term.
+    """One equilibrium of a scenario: an :class:`Equilibrium`, with its play and terms named.
+
+    A view, not a second result type: ``equilibrium`` holds the numbers
+    (strategies, behaviour, payoffs, regret, outcome probabilities) and the
+    attributes of the same names read through to it.
 
     Attributes
     ----------
+    equilibrium
+        The equilibrium of the compiled game, as every solver returns it.
     outcomes
         ``(probability, {move: action})`` for every outcome of positive
         probability, most probable first.
     breakdown
         ``{player id: {term name: expected value}}``.
-    behaviour
-        One probability vector per information set (subgame perfection), else ``None``.
-    strategies
-        A mixed profile over the reduced normal form, when it was built, else ``None``.
+    deviations
+        On the path, each mover's best alternative and what it would cost.
     """
 
-    concept: str
-    method: str
-    payoffs: FloatArray
-    max_regret: float
-    pure: bool
+    equilibrium: Equilibrium
     outcomes: tuple[tuple[float, Path], ...]
-    terminal_probabilities: FloatArray
     breakdown: Mapping[str, Mapping[str, float]]
-    behaviour: tuple[FloatArray, ...] | None = None
-    strategies: tuple[FloatArray, ...] | None = None
     deviations: tuple[Deviation, ...] = ()
-    details: Mapping[str, float] = dataclasses.field(default_factory=dict)
-    joint: FloatArray | None = None
+
+    @property
+    def concept(self) -> str:
+        return self.equilibrium.concept
+
+    @property
+    def method(self) -> str:
+        return self.equilibrium.method
+
+    @property
+    def payoffs(self) -> FloatArray:
+        return self.equilibrium.payoffs
+
+    @property
+    def max_regret(self) -> float:
+        return self.equilibrium.max_regret
+
+    @property
+    def pure(self) -> bool:
+        return self.equilibrium.pure
+
+    @property
+    def terminal_probabilities(self) -> FloatArray:
+        """The probability of each of the tree's outcomes, in the order of ``tree.terminals``."""
+        probabilities = self.equilibrium.terminal_probabilities
+        assert probabilities is not None  # every scenario equilibrium is built with them
+        return probabilities
+
+    @property
+    def behaviour(self) -> tuple[FloatArray, ...] | None:
+        return self.equilibrium.behaviour
+
+    @property
+    def strategies(self) -> tuple[FloatArray, ...] | None:
+        return self.equilibrium.strategies
+
+    @property
+    def details(self) -> Mapping[str, float]:
+        return self.equilibrium.details
+
+    @property
+    def joint(self) -> FloatArray | None:
+        return self.equilibrium.joint
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,28 +170,53 @@ class RoundResult:
 
 @dataclass(frozen=True, eq=False)
 class ScenarioSolution:
-    """The equilibria of a scenario at one parameter point.
+    """The equilibria of a scenario at one parameter point: a view over one :class:`Solution`.
 
-    ``normal`` is the reduced normal form when it was built (then every
-    equilibrium has ``strategies``); ``complete`` is true only when every
-    equilibrium of the concept is listed.
+    ``solution`` is what the solver returned for the compiled game (its
+    ``game`` the tree, its ``normal`` the reduced normal form when it was
+    built); this adds the scenario, its compiled parameters, each equilibrium's
+    play and payoffs by named term, and, for ``[rounds]``, each round's stage.
+    ``concept``, ``method``, ``complete``, ``notes``, ``options``, ``normal``
+    and ``game`` read through to ``solution``.
     """
 
     scenario: Scenario
     compiled: CompiledScenario
-    concept: str
-    method: str
+    solution: Solution
     equilibria: tuple[ScenarioEquilibrium, ...]
-    complete: bool
-    notes: tuple[str, ...]
-    normal: NormalFormGame | None
     rounds: tuple[RoundResult, ...] = ()
-    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def concept(self) -> str:
+        return self.solution.concept
+
+    @property
+    def method(self) -> str:
+        return self.solution.method
+
+    @property
+    def complete(self) -> bool:
+        return self.solution.complete
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.solution.notes
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        return self.solution.options
+
+    @property
+    def normal(self) -> NormalFormGame | None:
+        """The reduced normal form, when it was built (then equilibria have ``strategies``)."""
+        return self.solution.normal
 
     @property
     def game(self) -> ExtensiveFormGame:
         """The compiled game."""
-        return self.compiled.game()
+        game = self.solution.game
+        assert isinstance(game, ExtensiveFormGame)
+        return game
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -349,31 +409,25 @@ def _deviations(
 def behaviour_equilibrium(
     compiled: CompiledScenario,
     game: ExtensiveFormGame,
-    spe: BehaviourSPE,
-    strategies: tuple[FloatArray, ...] | None = None,
+    equilibrium: Equilibrium,
     counts: npt.NDArray[np.bool_] | None = None,
 ) -> ScenarioEquilibrium:
-    """A subgame-perfect behaviour profile with its play, terms, regret and close calls.
+    """A behaviour equilibrium of ``game`` with its play, terms and close calls named.
 
     ``game`` may differ from ``compiled.game()`` in its payoffs (a round's stage
     with the value of later rounds added); the terms come from ``compiled``,
     counted only at the outcomes where ``counts`` is true (all by default).
     """
-    reach = node_reach(game, spe.behaviour)
-    probabilities = reach[game.tree.terminals]
+    assert equilibrium.behaviour is not None
+    assert equilibrium.terminal_probabilities is not None
+    reach = node_reach(game, equilibrium.behaviour)
+    probabilities = equilibrium.terminal_probabilities
     counted = probabilities if counts is None else np.where(counts, probabilities, 0.0)
     return ScenarioEquilibrium(
-        concept="spe",
-        method="backward_induction",
-        payoffs=spe.payoffs,
-        max_regret=subgame_regret(game, spe.behaviour),
-        pure=spe.pure,
+        equilibrium,
         outcomes=_outcomes(compiled, probabilities),
-        terminal_probabilities=probabilities,
         breakdown=compiled.term_breakdown(counted),
-        behaviour=spe.behaviour,
-        strategies=strategies,
-        deviations=_deviations(compiled, game, spe.behaviour, reach),
+        deviations=_deviations(compiled, game, equilibrium.behaviour, reach),
     )
 
 
@@ -395,65 +449,48 @@ def solve_spe_stage(
             parameters={"concept": "spe"},
         ) from None
     normal = normal_form_within(game, SPE_NORMAL_FORM_LIMIT)
-    equilibria = [
-        behaviour_equilibrium(
-            compiled,
-            game,
-            spe,
-            strategies=None if normal is None else reduced_profile(game, spe.behaviour),
+    if normal is not None:
+        with_strategies = tuple(
+            dataclasses.replace(eq, strategies=reduced_profile(game, eq.behaviour or ()))
+            for eq in found
         )
-        for spe in found.profiles
-    ]
+        found = dataclasses.replace(found, equilibria=with_strategies, normal=normal)
+    found = dataclasses.replace(
+        found, options={"tie_break": dict(preferred), "max_equilibria": max_equilibria}
+    )
     return ScenarioSolution(
         compiled.scenario,
         compiled,
-        "spe",
-        "backward_induction",
-        tuple(equilibria),
-        found.complete,
-        found.notes,
-        normal,
-        options={"tie_break": dict(preferred), "max_equilibria": max_equilibria},
+        found,
+        tuple(behaviour_equilibrium(compiled, game, eq) for eq in found),
     )
 
 
 def from_normal_form(
     compiled: CompiledScenario, game: ExtensiveFormGame, normal: NormalFormGame, solution: Solution
 ) -> ScenarioSolution:
+    """A scenario's view of a solution of ``game``'s reduced normal form ``normal``."""
     # Which outcomes each pure profile reaches, times chance: outcome probabilities
     # of any (correlated or independent) distribution over profiles in one product.
     reaches = game.profile_terminals() * game.terminal_chance_reach()
     equilibria = []
+    views = []
     for eq in solution:
         joint = eq.joint
         if joint is None:
+            assert eq.strategies is not None
             joint = eq.strategies[0]
             for strategy in eq.strategies[1:]:
                 joint = np.multiply.outer(joint, strategy)
         probabilities = np.tensordot(joint, reaches, axes=joint.ndim)
-        equilibria.append(
+        located = dataclasses.replace(eq, terminal_probabilities=probabilities)
+        equilibria.append(located)
+        views.append(
             ScenarioEquilibrium(
-                concept=eq.concept,
-                method=eq.method,
-                payoffs=eq.payoffs,
-                max_regret=eq.max_regret,
-                pure=eq.pure,
+                located,
                 outcomes=_outcomes(compiled, probabilities),
-                terminal_probabilities=probabilities,
                 breakdown=compiled.term_breakdown(probabilities),
-                strategies=eq.strategies,
-                details=dict(eq.details),
-                joint=eq.joint,
             )
         )
-    return ScenarioSolution(
-        compiled.scenario,
-        compiled,
-        solution.concept,
-        solution.method,
-        tuple(equilibria),
-        solution.complete,
-        solution.notes,
-        normal,
-        options=solution.options,
-    )
+    of_tree = dataclasses.replace(solution, game=game, normal=normal, equilibria=tuple(equilibria))
+    return ScenarioSolution(compiled.scenario, compiled, of_tree, tuple(views))

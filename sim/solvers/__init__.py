@@ -302,6 +302,9 @@ def solve(
         options["rng"] = rng
     solver = info.load()
     solution = solver(tree if info.needs_tree else normal, **options)
+    if tree is not None and solution.game is normal:
+        # Solved through the reduced normal form: the result still names the tree.
+        solution = replace(solution, game=tree, normal=normal)
     return replace(_verified(solution), options=_as_data(solver, options))
 
 
@@ -338,7 +341,7 @@ def _verified(solution: Solution) -> Solution:
 
     if solution.concept == "qre":
         return solution
-    bound = VERIFICATION_TOLERANCE * solution.game.payoff_range
+    bound = VERIFICATION_TOLERANCE * (solution.normal or solution.game).payoff_range
     kept = tuple(eq for eq in solution if eq.max_regret <= bound)
     if len(kept) == len(solution):
         return solution

@@ -138,7 +138,7 @@ def qre_behaviour(game: ExtensiveFormGame, lam: float) -> tuple[FloatArray, ...]
             f"a logit QRE of this tree needs its reduced normal form, which has more than "
             f"{NORMAL_FORM_LIMIT:,} profiles"
         )
-    strategies = logit_qre(normal, lam)[0].strategies
+    strategies = logit_qre(normal, lam)[0].normal_profile()
     return behaviour_from_reduced(game, strategies)
 
 

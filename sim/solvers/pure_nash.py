@@ -141,7 +141,7 @@ def best_actions(game: NormalFormGame, *, tol: float = RELATIVE_TIE_TOLERANCE) -
     if game.n_players != 1:
         raise UsageError(f"best_actions: 1-player games only; got {game.n_players} players")
     found = tuple(
-        make_equilibrium(game, eq.strategies, concept="nash", method="best_actions")
+        make_equilibrium(game, eq.normal_profile(), concept="nash", method="best_actions")
         for eq in pure_nash(game, tol=tol)
     )
     return Solution(game, found, concept="nash", method="best_actions", complete=True)

@@ -1,10 +1,26 @@
-"""The one result type every solver returns.
+"""The one result family: every solver returns a :class:`Solution` of :class:`Equilibrium`.
 
-A :class:`Solution` is a tuple of :class:`Equilibrium` records plus a
-``complete`` flag that is true only when the method *guarantees* that it listed
-every equilibrium (every extreme equilibrium, for degenerate two-player games).
-Each equilibrium carries its maximum regret, recomputed from the payoffs by
-:mod:`sim.games.profiles`, which shares no code with any solver.
+A :class:`Solution` records the game actually solved (a normal form or a game
+tree), the concept, the method, the options it ran with, a tuple of
+:class:`Equilibrium` records, and a ``complete`` flag that is true only when
+the method *guarantees* that it listed every equilibrium (every extreme
+equilibrium, for degenerate two-player games).
+
+An equilibrium is given in whichever representations the method produced:
+
+- ``strategies``: a mixed profile over the normal form (for a tree, its reduced
+  normal form, :attr:`Solution.normal`), or ``None`` when that form is too
+  large to build;
+- ``behaviour``: one probability vector per information set of the tree;
+- ``beliefs``: reserved for one probability vector per information set over
+  its nodes (incomplete-information concepts); ``None`` otherwise;
+- ``joint``: a distribution over pure profiles, for correlated concepts.
+
+Each equilibrium carries its maximum regret, recomputed from the payoffs by a
+referee that shares no code with any solver: :mod:`sim.games.profiles` on the
+normal form, :func:`sim.games.behaviour.subgame_regret` on the tree. A scenario
+result (:class:`sim.report.scenario.ScenarioSolution`) is a view over one
+:class:`Solution`, not a second family.
 """
 
 from __future__ import annotations
@@ -16,7 +32,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import UsageError
+from sim.errors import TooLargeError, UsageError
+from sim.games.behaviour import node_reach, subgame_regret
+from sim.games.extensive_form import ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import Profile, action_values, coarse_violation, obedience_violation
 
@@ -24,6 +42,7 @@ __all__ = [
     "Equilibrium",
     "Solution",
     "deduplicate",
+    "make_behaviour_equilibrium",
     "make_correlated_equilibrium",
     "make_equilibrium",
 ]
@@ -33,12 +52,14 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, eq=False)
 class Equilibrium:
-    """One solution point of a game.
+    """One solution point of a game, in the representations its method produced.
 
     Attributes
     ----------
     strategies
-        One probability vector per player, in the game's player order.
+        One probability vector per player over the normal form's strategies
+        (for a tree, its reduced normal form), in the game's player order;
+        ``None`` when only ``behaviour`` is known.
     payoffs
         Each player's expected payoff.
     concept
@@ -46,9 +67,11 @@ class Equilibrium:
     method
         The algorithm that found it, e.g. ``"vertex_enumeration"``.
     max_regret
-        The largest gain from a unilateral deviation, recomputed independently.
-        For a correlated equilibrium: the largest gain from disobeying a
-        recommendation (or, for a coarse one, from opting out).
+        The largest gain from a unilateral deviation, recomputed independently:
+        in the normal form, or (for behaviour-only subgame-perfect equilibria)
+        in every subgame of the tree. For a correlated equilibrium: the largest
+        gain from disobeying a recommendation (or, for a coarse one, from
+        opting out).
     joint
         For correlated concepts, the probability of each pure profile (shape
         ``game.shape``); ``strategies`` are then its marginals. ``None`` when
@@ -56,26 +79,73 @@ class Equilibrium:
     details
         Concept-specific numbers, e.g. ``{"lambda": 1.5}`` for a quantal
         response equilibrium.
+    behaviour
+        One probability vector per information set of the tree, in the tree's
+        order (empty for chance sets); ``None`` for normal-form results.
+    beliefs
+        Reserved for incomplete-information concepts: one probability vector
+        per information set over its nodes. ``None`` otherwise.
+    terminal_probabilities
+        The probability of each outcome of the tree (chance included), in the
+        order of ``tree.terminals``, when it was computed; else ``None``.
+    pure
+        Whether play is deterministic: one action at every information set, or
+        one action profile with probability 1. Worked out from the other
+        fields unless given.
     """
 
-    strategies: Profile
+    strategies: Profile | None
     payoffs: FloatArray
     concept: str
     method: str
     max_regret: float
     joint: FloatArray | None = None
     details: Mapping[str, float] = field(default_factory=dict)
+    behaviour: tuple[FloatArray, ...] | None = None
+    beliefs: tuple[FloatArray, ...] | None = None
+    terminal_probabilities: FloatArray | None = None
+    pure: bool = field(default=None)  # type: ignore[assignment]
 
-    @property
-    def pure(self) -> bool:
-        """Whether play is deterministic: one action profile with probability 1."""
-        if self.joint is not None:
-            return bool(np.isclose(self.joint.max(), 1.0, atol=1e-9))
-        return all(bool(np.isclose(s.max(), 1.0, atol=1e-9)) for s in self.strategies)
+    def __post_init__(self) -> None:
+        if self.pure is None:
+            object.__setattr__(self, "pure", _is_pure(self))
+
+    def normal_profile(self) -> Profile:
+        """``strategies``, for code that works on the normal form.
+
+        Raises
+        ------
+        TooLargeError
+            If the equilibrium is in behaviour strategies only (its tree's
+            reduced normal form was too large to build).
+        """
+        if self.strategies is None:
+            raise TooLargeError(
+                "this equilibrium is in behaviour strategies only: the reduced normal form "
+                "was too large to build",
+                function="normal_profile",
+            )
+        return self.strategies
 
     def __repr__(self) -> str:
-        shown = "; ".join("(" + ", ".join(f"{p:.4g}" for p in s) + ")" for s in self.strategies)
+        vectors = self.strategies if self.strategies is not None else self.behaviour or ()
+        shown = "; ".join("(" + ", ".join(f"{p:.4g}" for p in s) + ")" for s in vectors if len(s))
         return f"Equilibrium({shown}; regret={self.max_regret:.1e})"
+
+
+def _is_pure(eq: Equilibrium) -> bool:
+    """Whether an equilibrium's play is deterministic, from whichever form it has."""
+    if eq.joint is not None:
+        return bool(np.isclose(eq.joint.max(), 1.0, atol=1e-9))
+    if eq.strategies is not None:
+        return all(bool(np.isclose(s.max(), 1.0, atol=1e-9)) for s in eq.strategies)
+    if eq.behaviour is not None:
+        return all(len(b) == 0 or bool(np.isclose(b.max(), 1.0)) for b in eq.behaviour)
+    raise UsageError(
+        "an equilibrium needs {strategies}, {behaviour} or {joint}, or an explicit {pure}",
+        function="Equilibrium",
+        parameters=["strategies", "behaviour", "joint", "pure"],
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +155,7 @@ class Solution:
     Attributes
     ----------
     game
-        The normal-form game the strategies refer to.
+        The game actually solved: a normal form, or a game tree.
     equilibria
         The equilibria found, without duplicates.
     concept, method
@@ -98,15 +168,39 @@ class Solution:
         The options the method ran with, as data (``tol``, ``lam``,
         ``objective``, ``player``, ``tie_break``, the ``rng`` seed, ...), so a
         result says how to reproduce it; :func:`sim.solvers.solve` fills it.
+    normal
+        The normal form that each equilibrium's ``strategies`` refer to: the
+        game itself, or a tree's reduced normal form; ``None`` when only
+        behaviour strategies are given (the reduced form was too large).
+        Defaults to ``game`` when that is a normal form.
+    count
+        How many equilibria the method counted, when it counted more than it
+        lists (then ``complete`` is false); else ``len(equilibria)``.
+
+    Examples
+    --------
+    >>> from sim.solvers import solve
+    >>> pd = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> solution = solve(pd)
+    >>> solution, solution.normal is solution.game, solution.count
+    (<Solution: 1 nash equilibrium by vertex_enumeration, complete>, True, 1)
     """
 
-    game: NormalFormGame
+    game: NormalFormGame | ExtensiveFormGame
     equilibria: tuple[Equilibrium, ...]
     concept: str
     method: str
     complete: bool
     notes: tuple[str, ...] = field(default=())
     options: Mapping[str, Any] = field(default_factory=dict)
+    normal: NormalFormGame | None = None
+    count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.normal is None and isinstance(self.game, NormalFormGame):
+            object.__setattr__(self, "normal", self.game)
+        if self.count < len(self.equilibria):
+            object.__setattr__(self, "count", len(self.equilibria))
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -137,13 +231,15 @@ class Solution:
 
         from sim.text import fraction_text, regret_text, strategy_text
 
-        game = self.game
+        game = self.normal
+        if game is None:
+            return f"<p>{escape(repr(self))}</p>"
         head = "".join(f"<th>{escape(p)}</th>" for p in game.players)
         rows = []
         for k, eq in enumerate(self.equilibria, start=1):
             cells = "".join(
                 f"<td>{strategy_text(actions, strategy, label=escape)}</td>"
-                for actions, strategy in zip(game.actions, eq.strategies, strict=True)
+                for actions, strategy in zip(game.actions, eq.strategies or (), strict=True)
             )
             payoffs = ", ".join(fraction_text(float(v)) for v in eq.payoffs)
             rows.append(
@@ -198,6 +294,52 @@ def make_equilibrium(
         concept=concept,
         method=method,
         max_regret=regret,
+    )
+
+
+def make_behaviour_equilibrium(
+    game: ExtensiveFormGame,
+    behaviour: Sequence[npt.ArrayLike],
+    *,
+    concept: str,
+    method: str,
+    strategies: Sequence[npt.ArrayLike] | None = None,
+) -> Equilibrium:
+    """Build an :class:`Equilibrium` from a behaviour profile on a tree.
+
+    Payoffs and outcome probabilities are recomputed by walking the tree, and
+    ``max_regret`` is :func:`~sim.games.behaviour.subgame_regret`: the most any
+    player gains by a best response in any subgame, so zero exactly when the
+    profile is subgame perfect. ``strategies``, when given, is the equivalent
+    mixed profile over the reduced normal form.
+
+    Examples
+    --------
+    Washington presses or not; Seoul, seeing it, concedes or holds. Holding
+    after pressure costs Seoul 1, so a plan to hold there has regret 1:
+
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> game = build_game(["Washington", "Seoul"], Decision("Washington", [
+    ...     ("press", Decision("Seoul", [("concede", Terminal([3, 1])),
+    ...                                  ("hold", Terminal([0, 0]))], "after press")),
+    ...     ("wait", Terminal([1, 2]))], "pressure"))
+    >>> eq = make_behaviour_equilibrium(game, [[0, 1], [0, 1]], concept="spe", method="by hand")
+    >>> eq.payoffs.tolist(), eq.max_regret, eq.pure
+    ([1.0, 2.0], 1.0, True)
+    >>> eq.terminal_probabilities.tolist()
+    [0.0, 0.0, 1.0]
+    """
+    profile = tuple(np.asarray(b, dtype=np.float64) for b in behaviour)
+    reach = node_reach(game, profile)
+    probabilities = reach[game.tree.terminals]
+    return Equilibrium(
+        strategies=None if strategies is None else tuple(_clean(s) for s in strategies),
+        payoffs=np.asarray(probabilities @ game.payoffs, dtype=np.float64),
+        concept=concept,
+        method=method,
+        max_regret=subgame_regret(game, profile),  # the referee, on the tree
+        behaviour=profile,
+        terminal_probabilities=probabilities,
     )
 
 
@@ -268,8 +410,12 @@ def deduplicate(
     kept: list[Equilibrium] = []
     flat_kept: list[FloatArray] = []
     for eq in equilibria:
-        flat = np.concatenate(eq.strategies)
-        if all(np.abs(flat - other).max() > atol for other in flat_kept):
+        vectors = eq.strategies if eq.strategies is not None else eq.behaviour or ()
+        flat = np.concatenate([np.ravel(v) for v in vectors]) if vectors else np.zeros(0)
+        if all(
+            flat.shape != other.shape or np.abs(flat - other).max(initial=0.0) > atol
+            for other in flat_kept
+        ):
             kept.append(eq)
             flat_kept.append(flat)
     return tuple(kept)

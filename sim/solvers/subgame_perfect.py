@@ -60,11 +60,12 @@ Osborne, M. J. and Rubinstein, A. (1994). *A Course in Game Theory*, ch. 6.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -80,12 +81,15 @@ from sim.games.extensive_form import (
     GameTree,
 )
 from sim.solvers.pure_nash import RELATIVE_TIE_TOLERANCE
-from sim.solvers.solution import Equilibrium, Solution, make_equilibrium
+from sim.solvers.solution import (
+    Equilibrium,
+    Solution,
+    make_behaviour_equilibrium,
+    make_equilibrium,
+)
 
 __all__ = [
     "BatchResult",
-    "BehaviourSPE",
-    "BehaviourSolution",
     "backward_induction_batch",
     "reduced_profile",
     "spe_behaviour",
@@ -103,49 +107,14 @@ MAX_COMBINATIONS = 20_000
 
 
 # ---------------------------------------------------------------------- results
-@dataclass(frozen=True, eq=False)
-class BehaviourSPE:
-    """One subgame-perfect equilibrium in behaviour strategies.
+@dataclass(frozen=True)
+class _Found:
+    """What the tables hold: behaviour profiles with the solver's values, before any check."""
 
-    Attributes
-    ----------
-    behaviour
-        One probability vector per information set, in the tree's order
-        (empty for chance information sets).
-    payoffs
-        Each player's expected payoff.
-    """
-
-    behaviour: tuple[FloatArray, ...]
-    payoffs: FloatArray
-
-    @property
-    def pure(self) -> bool:
-        """Whether every player chooses one action at every information set."""
-        return all(len(b) == 0 or bool(np.isclose(b.max(), 1.0)) for b in self.behaviour)
-
-
-@dataclass(frozen=True, eq=False)
-class BehaviourSolution:
-    """The subgame-perfect equilibria of a game in behaviour strategies.
-
-    Attributes
-    ----------
-    profiles
-        The equilibria found, without duplicates.
-    complete
-        True only when every subgame-perfect behaviour profile is listed.
-    count
-        How many subgame-perfect behaviour profiles the tables hold (each
-        simultaneous-stage equilibrium counted once); may exceed ``len(profiles)``.
-    notes
-        Why ``complete`` is false, and other remarks.
-    """
-
-    profiles: tuple[BehaviourSPE, ...]
+    profiles: tuple[tuple[tuple[FloatArray, ...], FloatArray], ...]
     complete: bool
     count: int
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -437,7 +406,7 @@ class _Stage:
         tree = self.tree
         behaviour: list[FloatArray] = [np.zeros(0)] * tree.n_infosets
         for i, (sigma, strategies) in enumerate(
-            zip(eq.strategies, sub.reduced_strategies(), strict=True)
+            zip(eq.normal_profile(), sub.reduced_strategies(), strict=True)
         ):
             for k, h in enumerate(tree.player_infosets(i)):
                 n = len(tree.action_labels[h])
@@ -479,7 +448,7 @@ def spe_behaviour(
     tol: float = RELATIVE_TIE_TOLERANCE,
     max_profiles: int = 10_000,
     nash_tol: float | None = None,
-) -> BehaviourSolution:
+) -> Solution:
     """Every subgame-perfect equilibrium of a game, in behaviour strategies.
 
     Parameters
@@ -500,7 +469,13 @@ def spe_behaviour(
 
     Returns
     -------
-    BehaviourSolution
+    Solution
+        Over the tree itself (``normal`` is ``None``): each equilibrium has
+        ``behaviour``, its outcome probabilities, and a ``max_regret``
+        recomputed in every subgame by
+        :func:`~sim.games.behaviour.subgame_regret`; ``strategies`` is
+        ``None``. ``count`` is how many profiles the tables hold, which may
+        exceed ``max_profiles``.
 
     Examples
     --------
@@ -510,17 +485,45 @@ def spe_behaviour(
     ...                                 ("skip", Terminal([0, 1]))], "summit")),
     ...     ("proceed", Terminal([0, 0]))], "stance"))
     >>> found = spe_behaviour(game)
-    >>> [[b.tolist() for b in spe.behaviour] for spe in found.profiles]
+    >>> [[b.tolist() for b in spe.behaviour] for spe in found]
     [[[1.0, 0.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]
+    >>> max(spe.max_regret for spe in found)  # the referee's, in every subgame
+    0.0
     """
+    found = _tabulate(
+        game, tie_break=tie_break, tol=tol, max_profiles=max_profiles, nash_tol=nash_tol
+    )
+    equilibria = tuple(
+        make_behaviour_equilibrium(game, behaviour, concept="spe", method="backward_induction")
+        for behaviour, _ in found.profiles
+    )
+    return Solution(
+        game=game,
+        equilibria=equilibria,
+        concept="spe",
+        method="backward_induction",
+        complete=found.complete,
+        notes=found.notes,
+        count=found.count,
+    )
+
+
+def _tabulate(
+    game: ExtensiveFormGame,
+    *,
+    tie_break: Mapping[str, str] | None,
+    tol: float,
+    max_profiles: int,
+    nash_tol: float | None,
+) -> _Found:
+    """Backward induction's tables, and up to ``max_profiles`` profiles read from them."""
     _check(game, tol)
     if max_profiles < 1:
         raise UsageError(f"max_profiles must be at least 1; got {max_profiles!r}")
     tree = game.tree
     preferred = _preferences(tree, tie_break)
     if tree.node_kind[0] == TERMINAL:
-        only = BehaviourSPE((), np.array(game.payoffs[0], dtype=np.float64))
-        return BehaviourSolution((only,), True, 1)
+        return _Found((((), np.array(game.payoffs[0], dtype=np.float64)),), True, 1, ())
     builder = _Builder(game, preferred, _tie_width(game.payoffs, tol), nash_tol)
     builder.run()
     tables = builder.tables
@@ -540,10 +543,10 @@ def spe_behaviour(
             for _ in fill(child, key):
                 yield from fill_parts(parts, k + 1)
 
-    def profiles() -> Iterator[BehaviourSPE]:
+    def profiles() -> Iterator[tuple[tuple[FloatArray, ...], FloatArray]]:
         for key in tables[0].states:
             for _ in fill(0, key):
-                yield BehaviourSPE(
+                yield (
                     tuple(
                         np.array(current[h]) if h in current else np.zeros(0)
                         for h in range(tree.n_infosets)
@@ -569,7 +572,7 @@ def spe_behaviour(
         notes.append(
             f"{count:,} subgame-perfect behaviour profiles; the first {len(found):,} are listed"
         )
-    return BehaviourSolution(found, complete, count, tuple(notes))
+    return _Found(found, complete, count, tuple(notes))
 
 
 def reduced_profile(
@@ -634,10 +637,12 @@ def subgame_perfect(
     Returns
     -------
     Solution
-        Over the game's reduced normal form: each equilibrium is a mixed profile
-        over :meth:`ExtensiveFormGame.reduced_strategies` (pure when nobody
-        mixes; otherwise the Kuhn equivalent of the behaviour strategies), so
-        its ``max_regret``, recomputed in the reduced normal form, is 0.
+        Of the tree (``game``), with its reduced normal form as ``normal``: each
+        equilibrium has its ``behaviour`` strategies and ``strategies``, a mixed
+        profile over :meth:`ExtensiveFormGame.reduced_strategies` (pure when
+        nobody mixes; otherwise the Kuhn equivalent of the behaviour
+        strategies), so its ``max_regret``, recomputed in the reduced normal
+        form, is 0.
         ``complete`` is true when every equilibrium is listed. The play path is
         ``game.play_distribution(eq.strategies)``.
 
@@ -667,7 +672,7 @@ def subgame_perfect(
     >>> solution
     <Solution: 1 spe equilibrium by backward_induction, complete>
     >>> eq = solution[0]
-    >>> [solution.game.actions[i][int(s.argmax())] for i, s in enumerate(eq.strategies)]
+    >>> [solution.normal.actions[i][int(s.argmax())] for i, s in enumerate(eq.strategies)]
     ['fund', 'attend/skip']
     >>> eq.payoffs.tolist(), eq.max_regret
     ([2.0, 2.0], 0.0)
@@ -676,8 +681,12 @@ def subgame_perfect(
     """
     if max_equilibria < 1:
         raise UsageError(f"max_equilibria must be at least 1; got {max_equilibria!r}")
-    found = spe_behaviour(
-        game, tie_break=tie_break, tol=tol, max_profiles=max(10_000, 10 * max_equilibria)
+    found = _tabulate(
+        game,
+        tie_break=tie_break,
+        tol=tol,
+        max_profiles=max(10_000, 10 * max_equilibria),
+        nash_tol=None,
     )
     try:
         normal = game.reduced_normal_form()
@@ -690,8 +699,8 @@ def subgame_perfect(
     seen: set[bytes] = set()
     notes = list(found.notes)
     complete = found.complete
-    for spe in found.profiles:
-        profile = reduced_profile(game, spe.behaviour)
+    for behaviour, _ in found.profiles:
+        profile = reduced_profile(game, behaviour)
         key = np.round(np.concatenate(profile), 10).tobytes()
         if key in seen:
             continue
@@ -700,11 +709,11 @@ def subgame_perfect(
             notes.append(f"more than {max_equilibria:,} equilibria; the first ones are listed")
             break
         seen.add(key)
-        equilibria.append(
-            make_equilibrium(normal, profile, concept="spe", method="backward_induction")
-        )
+        eq = make_equilibrium(normal, profile, concept="spe", method="backward_induction")
+        equilibria.append(dataclasses.replace(eq, behaviour=behaviour))
     return Solution(
-        game=normal,
+        game=game,
+        normal=normal,
         equilibria=tuple(equilibria),
         concept="spe",
         method="backward_induction",

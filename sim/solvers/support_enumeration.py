@@ -1055,8 +1055,8 @@ def _assemble(
         sorted(
             unique,
             key=lambda e: (
-                sum(int((s > 0).sum()) for s in e.strategies),
-                tuple(-round(float(p), 9) for s in e.strategies for p in s),
+                sum(int((s > 0).sum()) for s in e.normal_profile()),
+                tuple(-round(float(p), 9) for s in e.normal_profile() for p in s),
             ),
         )
     )

@@ -216,7 +216,7 @@ def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     if m > n:  # enumerate the lower-dimensional polytope: solve the transposed game
         swapped = vertex_enumeration(game.permuted([1, 0]), tol=tol)
         equilibria = [
-            make_equilibrium(game, eq.strategies[::-1], concept="nash", method=METHOD)
+            make_equilibrium(game, eq.normal_profile()[::-1], concept="nash", method=METHOD)
             for eq in swapped
         ]
         return Solution(
@@ -281,4 +281,6 @@ def vertex_enumeration(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
 
 def _ordered(equilibria: list[Equilibrium]) -> tuple[Equilibrium, ...]:
     """Deduplicated, in a fixed order: lexicographically by strategies, pure first."""
-    return deduplicate(sorted(equilibria, key=lambda e: [-p for s in e.strategies for p in s]))
+    return deduplicate(
+        sorted(equilibria, key=lambda e: [-p for s in e.normal_profile() for p in s])
+    )

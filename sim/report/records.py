@@ -1,0 +1,116 @@
+"""One equilibrium as the JSON object of the command-line contract, and its play.
+
+design.md (section 3) fixes the keys every equilibrium has;
+:func:`equilibrium_record` writes them for any result, game file or scenario,
+and :func:`outcomes` gives the distribution over play that an equilibrium
+induces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from sim.games.extensive_form import ExtensiveFormGame
+from sim.games.normal_form import NormalFormGame
+from sim.solvers.solution import Equilibrium
+from sim.text import OUTCOME_CUTOFF
+
+__all__ = ["CONTRACT_EQUILIBRIUM_KEYS", "equilibrium_game", "equilibrium_record", "outcomes"]
+
+#: The keys design.md fixes for each equilibrium; concept details never replace them.
+CONTRACT_EQUILIBRIUM_KEYS = frozenset(
+    {"concept", "method", "strategies", "payoffs", "max_regret", "pure", "outcomes"}
+)
+
+
+def outcomes(
+    game: NormalFormGame | ExtensiveFormGame, equilibrium: Equilibrium
+) -> list[tuple[float, dict[str, str]]]:
+    """The distribution over play that an equilibrium induces, most likely first.
+
+    For a normal-form game each player's single move is named after the player;
+    for an extensive-form game the moves are those along each play path.
+
+    Examples
+    --------
+    >>> from sim.solvers.solution import make_equilibrium
+    >>> g = NormalFormGame.from_matrices([[1, 0], [0, 1]], [[1, 0], [0, 1]],
+    ...                                  players=["Seoul", "Tokyo"])
+    >>> eq = make_equilibrium(g, [[1, 0], [0.5, 0.5]], concept="nash", method="x")
+    >>> outcomes(g, eq)
+    [(0.5, {'Seoul': '1', 'Tokyo': '1'}), (0.5, {'Seoul': '1', 'Tokyo': '2'})]
+    """
+    if equilibrium.joint is None and isinstance(game, ExtensiveFormGame):
+        if equilibrium.strategies is None:  # behaviour strategies only
+            assert equilibrium.terminal_probabilities is not None
+            played = game.outcome_paths(equilibrium.terminal_probabilities)
+        else:
+            played = game.play_distribution(equilibrium.strategies)
+        return [(p, path) for p, path in played if p > OUTCOME_CUTOFF]
+    joint = equilibrium.joint
+    if joint is None:
+        assert equilibrium.strategies is not None  # a normal form's equilibria have them
+        joint = equilibrium.strategies[0]
+        for strategy in equilibrium.strategies[1:]:
+            joint = np.multiply.outer(joint, strategy)
+    cells = [tuple(int(a) for a in cell) for cell in np.argwhere(joint > OUTCOME_CUTOFF)]
+    if isinstance(game, ExtensiveFormGame):
+        # A correlated distribution over strategy profiles: add up the play paths.
+        paths: dict[tuple[tuple[str, str], ...], float] = {}
+        shape = joint.shape
+        for cell in cells:
+            pure = [np.eye(n)[a] for n, a in zip(shape, cell, strict=True)]
+            for q, path in game.play_distribution(pure):
+                key = tuple(path.items())
+                paths[key] = paths.get(key, 0.0) + float(joint[cell]) * q
+        ranked = sorted(paths.items(), key=lambda item: -item[1])
+        return [(p, dict(key)) for key, p in ranked if p > OUTCOME_CUTOFF]
+    normal = equilibrium_game(game)
+    cells.sort(key=lambda cell: -joint[cell])
+    return [
+        (
+            float(joint[cell]),
+            {
+                player: actions[a]
+                for player, actions, a in zip(normal.players, normal.actions, cell, strict=True)
+            },
+        )
+        for cell in cells
+    ]
+
+
+def equilibrium_game(game: NormalFormGame | ExtensiveFormGame) -> NormalFormGame:
+    """The normal form whose strategies an equilibrium of ``game`` is expressed in."""
+    return game if isinstance(game, NormalFormGame) else game.reduced_normal_form()
+
+
+def equilibrium_record(
+    eq: Equilibrium,
+    strategies: dict[str, Any],
+    paths: Sequence[tuple[float, Mapping[str, str]]],
+    **extra: Any,
+) -> dict[str, Any]:
+    """One equilibrium's JSON object: the contract's keys in order, then ``extra``.
+
+    ``strategies`` holds how its strategies are written (a mixed profile over
+    the normal form, or behaviour strategies); concept details never replace
+    contract keys.
+    """
+    return {
+        "concept": eq.concept,
+        "method": eq.method,
+        **strategies,
+        "payoffs": [float(v) for v in eq.payoffs],
+        "max_regret": float(eq.max_regret),
+        "pure": eq.pure,
+        "outcomes": [{"probability": p, "actions": dict(path)} for p, path in paths],
+        **extra,
+        **{
+            key: float(value)
+            for key, value in eq.details.items()
+            if key not in CONTRACT_EQUILIBRIUM_KEYS
+        },
+    }
