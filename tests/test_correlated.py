@@ -17,15 +17,15 @@ from sim.solvers import solve
 from sim.solvers.correlated import (
     OBJECTIVES,
     MediationValue,
-    coarse_correlated_equilibrium,
-    correlated_equilibrium,
+    coarse_correlated_lp,
+    correlated_lp,
     value_of_mediation,
 )
 from sim.solvers.solution import Equilibrium
 from tests.hypothesis_strategies import affine_maps, payoff_games, relabellings
 
 TOL = 1e-9
-SOLVERS = {"correlated": correlated_equilibrium, "coarse-correlated": coarse_correlated_equilibrium}
+SOLVERS = {"correlated": correlated_lp, "coarse-correlated": coarse_correlated_lp}
 EXAMPLES = Path(__file__).resolve().parent.parent / "sim" / "examples"
 
 CHICKEN = NormalFormGame.from_matrices(
@@ -140,7 +140,7 @@ def run(concept: str, game: NormalFormGame, objective: str = "welfare") -> Equil
 
 # ----------------------------------------------------------------------- must-show
 def test_chicken_best_mediator_recommends_restraint_half_the_time() -> None:
-    solution = correlated_equilibrium(CHICKEN)
+    solution = correlated_lp(CHICKEN)
     best = solution[0]
     assert best.joint is not None
     assert best.payoffs.sum() == pytest.approx(10.5, abs=1e-9)
@@ -157,13 +157,13 @@ def test_chicken_best_mediator_recommends_restraint_half_the_time() -> None:
 
 
 def test_chicken_objectives_have_the_known_answers() -> None:
-    seoul = correlated_equilibrium(CHICKEN, objective="player", player="Seoul")[0]
-    tokyo = correlated_equilibrium(CHICKEN, objective="player", player=1)[0]
+    seoul = correlated_lp(CHICKEN, objective="player", player="Seoul")[0]
+    tokyo = correlated_lp(CHICKEN, objective="player", player=1)[0]
     assert seoul.payoffs.tolist() == pytest.approx([7.0, 2.0], abs=1e-9)
     assert tokyo.payoffs.tolist() == pytest.approx([2.0, 7.0], abs=1e-9)
-    fair = correlated_equilibrium(CHICKEN, objective="egalitarian")[0]
+    fair = correlated_lp(CHICKEN, objective="egalitarian")[0]
     assert fair.details["objective_value"] == pytest.approx(5.25, abs=1e-9)
-    anything = correlated_equilibrium(CHICKEN, objective="feasible")[0]
+    anything = correlated_lp(CHICKEN, objective="feasible")[0]
     assert anything.details["objective_value"] == 0.0
     assert anything.max_regret <= TOL
 
@@ -172,8 +172,8 @@ def test_coarse_optimum_can_beat_correlated_optimum() -> None:
     game = NormalFormGame.from_matrices(
         [[6, 2, 2], [0, 1, 7], [6, 0, 7]], [[0, 4, 1], [4, 1, 2], [6, 7, 1]]
     )
-    ce = correlated_equilibrium(game)[0]
-    cce = coarse_correlated_equilibrium(game)[0]
+    ce = correlated_lp(game)[0]
+    cce = coarse_correlated_lp(game)[0]
     assert ce.details["objective_value"] == pytest.approx(6.0, abs=1e-9)
     assert cce.details["objective_value"] == pytest.approx(184 / 19, abs=1e-9)
     assert cce.joint is not None and obedience_violation(game, cce.joint) > 0.1
@@ -237,7 +237,7 @@ def test_extensive_form_game_is_solved_through_its_reduced_normal_form() -> None
 
     game = load_game(EXAMPLES / "mediation.efg")
     assert isinstance(game, ExtensiveFormGame)
-    solution = correlated_equilibrium(game)
+    solution = correlated_lp(game)
     assert solution.game == game.reduced_normal_form()
     assert solution[0].max_regret <= TOL
 
@@ -245,7 +245,7 @@ def test_extensive_form_game_is_solved_through_its_reduced_normal_form() -> None
 def test_input_is_not_changed_and_result_is_deterministic() -> None:
     game = random_game(3, (3, 3, 2))
     before = game.payoffs.copy()
-    first, second = correlated_equilibrium(game)[0], correlated_equilibrium(game)[0]
+    first, second = correlated_lp(game)[0], correlated_lp(game)[0]
     assert np.array_equal(game.payoffs, before)
     assert first.joint is not None and second.joint is not None
     assert np.array_equal(first.joint, second.joint)
@@ -278,9 +278,9 @@ def test_bad_arguments_are_usage_errors(
 
 def test_games_too_large_for_the_lp_are_refused() -> None:
     with pytest.raises(UsageError, match="pure profiles"):
-        correlated_equilibrium(NormalFormGame(np.zeros((2, 500, 401))))
+        correlated_lp(NormalFormGame(np.zeros((2, 500, 401))))
     with pytest.raises(UsageError, match="constraint entries"):
-        correlated_equilibrium(NormalFormGame(np.zeros((2, 250, 250))))
+        correlated_lp(NormalFormGame(np.zeros((2, 250, 250))))
 
 
 def test_highs_failure_is_a_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,7 +292,7 @@ def test_highs_failure_is_a_solver_error(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(scipy.optimize, "linprog", failing)
     with pytest.raises(SolverError, match=r"correlated_lp: HiGHS .* numerical difficulties"):
-        correlated_equilibrium(CHICKEN)
+        correlated_lp(CHICKEN)
 
 
 # ------------------------------------------------------------------------- properties
@@ -304,8 +304,8 @@ small_games = payoff_games(n_players=st.integers(2, 3), n_actions=st.integers(1,
 def test_nash_equilibria_are_correlated_and_no_better_than_the_best(
     game: NormalFormGame,
 ) -> None:
-    best = correlated_equilibrium(game)[0].payoffs.sum()
-    best_coarse = coarse_correlated_equilibrium(game)[0].payoffs.sum()
+    best = correlated_lp(game)[0].payoffs.sum()
+    best_coarse = coarse_correlated_lp(game)[0].payoffs.sum()
     assert best_coarse >= best - 1e-9
     for eq in solve(game):
         joint = product_joint(eq.strategies)
@@ -374,7 +374,7 @@ def test_player_optimum_dominates_every_other_point_found(game: NormalFormGame) 
     points = [run("correlated", game, o).payoffs for o in ("welfare", "egalitarian", "feasible")]
     points += [eq.payoffs for eq in solve(game)]
     for i in range(game.n_players):
-        best = correlated_equilibrium(game, objective="player", player=i)[0].payoffs[i]
+        best = correlated_lp(game, objective="player", player=i)[0].payoffs[i]
         assert all(best >= p[i] - 1e-9 for p in points)
     fairest = run("correlated", game, "egalitarian").payoffs.min()
     assert all(fairest >= p.min() - 1e-9 for p in points)
@@ -435,6 +435,6 @@ def test_a_violation_beyond_tol_is_reported_not_hidden(monkeypatch: pytest.Monke
         return OptimizeResult(status=0, message="ok", x=np.array([1.0, 0.0, 0.0, 0.0]))
 
     monkeypatch.setattr(scipy.optimize, "linprog", sloppy)
-    solution = correlated_equilibrium(CHICKEN)
+    solution = correlated_lp(CHICKEN)
     assert solution[0].max_regret == 1.0  # the referee's number, not the LP's claim
     assert any("violates the correlated constraints by 1.0e+00" in n for n in solution.notes)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.dominance import dominance_solution, iterated_dominance
+from sim.solvers.dominance import eliminate_dominated, iterated_dominance
 from sim.solvers.pure_nash import pure_nash
 from sim.solvers.vertex_enumeration import vertex_enumeration
 from tests.hypothesis_strategies import payoff_games, relabellings
@@ -20,8 +20,8 @@ def test_mixed_dominance_needs_the_linear_program() -> None:
         players=["Seoul", "Tokyo"],
         actions=[["fund", "freeze", "proceed"], ["attend", "skip"]],
     )
-    assert iterated_dominance(game, mixed=False).eliminations == ()
-    (step,) = iterated_dominance(game).eliminations
+    assert eliminate_dominated(game, mixed=False).eliminations == ()
+    (step,) = eliminate_dominated(game).eliminations
     assert step.describe() == (
         "round 1: Seoul's `proceed` is strictly dominated by `1/2 fund + 1/2 freeze`"
     )
@@ -37,20 +37,20 @@ def test_rounds_are_recorded_in_order() -> None:
         players=["Seoul", "Tokyo"],
         actions=[["comply", "defy"], ["ease", "keep", "tighten"]],
     )
-    result = iterated_dominance(game)
+    result = eliminate_dominated(game)
     assert [e.describe() for e in result.eliminations] == [
         "round 1: Tokyo's `ease` is strictly dominated by `keep`",
         "round 1: Tokyo's `tighten` is strictly dominated by `ease`",
         "round 2: Seoul's `defy` is strictly dominated by `comply`",
     ]
     assert result.solvable
-    assert dominance_solution(game)[0].max_regret == 0
+    assert iterated_dominance(game)[0].max_regret == 0
 
 
 def test_weak_dominance_is_an_option() -> None:
     game = NormalFormGame.from_matrices([[1, 1], [1, 0]], [[1, 1], [1, 1]])
-    assert iterated_dominance(game).eliminations == ()
-    assert len(iterated_dominance(game, strict=False).eliminations) == 1
+    assert eliminate_dominated(game).eliminations == ()
+    assert len(eliminate_dominated(game, strict=False).eliminations) == 1
 
 
 @settings(max_examples=60)
@@ -58,7 +58,7 @@ def test_weak_dominance_is_an_option() -> None:
 def test_strict_elimination_is_order_free_and_keeps_every_equilibrium(
     game: NormalFormGame, data: st.DataObject
 ) -> None:
-    result = iterated_dominance(game)
+    result = eliminate_dominated(game)
     # Every pure equilibrium survives strict elimination.
     for eq in pure_nash(game):
         for s, alive in zip(eq.strategies, result.surviving, strict=True):
@@ -69,14 +69,14 @@ def test_strict_elimination_is_order_free_and_keeps_every_equilibrium(
                 assert set(np.flatnonzero(s > 1e-9)) <= set(alive)
     # Relabelling players and actions gives the same surviving actions.
     players, actions = data.draw(relabellings(game))
-    relabelled = iterated_dominance(game.permuted(players, actions)).reduced
+    relabelled = eliminate_dominated(game.permuted(players, actions)).reduced
     for new_index, old in enumerate(players):
         assert sorted(relabelled.actions[new_index]) == sorted(result.reduced.actions[old])
 
 
 def test_not_dominance_solvable_is_said_plainly() -> None:
     pennies = NormalFormGame.from_matrices([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
-    solution = dominance_solution(pennies)
+    solution = iterated_dominance(pennies)
     assert len(solution) == 0
     assert not solution.complete
     assert "not dominance solvable" in solution.notes[-1]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import max_regret
-from sim.solvers.logit import fit_logit, logit_branch, logit_path, logit_qre
+from sim.solvers.logit import fit_logit, logit_branch, logit_path, trace_logit_branch
 from sim.solvers.vertex_enumeration import vertex_enumeration
 from tests.equilibrium_sets import flat, profiles
 from tests.hypothesis_strategies import payoff_games
@@ -31,7 +31,7 @@ def logit_response(
 
 def test_branch_points_are_logit_equilibria() -> None:
     game = NormalFormGame(np.random.default_rng(5).integers(0, 10, (3, 2, 3, 2)).astype(float))
-    branch = logit_branch(game, max_lambda=5.0)
+    branch = trace_logit_branch(game, max_lambda=5.0)
     assert branch.lambdas[0] == 0
     assert branch.lambdas[-1] >= 5.0
     for k in range(0, len(branch.lambdas), max(1, len(branch.lambdas) // 10)):
@@ -48,22 +48,23 @@ def test_lambda_is_in_the_games_payoff_units() -> None:
     # The QRE of 10 x game at lambda / 10 is the QRE of the game at lambda...
     for lam in (0.3, 2.0):
         np.testing.assert_allclose(
-            flat(logit_qre(scaled, lam / 10)[0].strategies),
-            flat(logit_qre(game, lam)[0].strategies),
+            flat(logit_branch(scaled, lam / 10)[0].strategies),
+            flat(logit_branch(game, lam)[0].strategies),
             atol=1e-10,
         )
     # ...and not at lambda itself.
     assert (
         np.abs(
-            flat(logit_qre(scaled, 2.0)[0].strategies) - flat(logit_qre(game, 2.0)[0].strategies)
+            flat(logit_branch(scaled, 2.0)[0].strategies)
+            - flat(logit_branch(game, 2.0)[0].strategies)
         ).max()
         > 1e-3
     )
-    branch = logit_branch(scaled, max_lambda=0.2)
+    branch = trace_logit_branch(scaled, max_lambda=0.2)
     k = int(np.searchsorted(branch.lambdas, 0.1))
     np.testing.assert_allclose(
         np.concatenate(branch.profile(k)),
-        flat(logit_qre(game, 10 * branch.lambdas[k])[0].strategies),
+        flat(logit_branch(game, 10 * branch.lambdas[k])[0].strategies),
         atol=1e-8,
     )
 
@@ -94,7 +95,7 @@ def test_qre_matches_pygambit(seed: int) -> None:
     payoffs = rng.integers(0, 10, (len(shape), *shape)).astype(float)
     reference = gbt.StrategicGame.from_arrays(*payoffs)
     for lam in (0.1, 0.5, 2.0):
-        ours = flat(logit_qre(NormalFormGame(payoffs), lam)[0].strategies)
+        ours = flat(logit_branch(NormalFormGame(payoffs), lam)[0].strategies)
         profile = gbt.qre.logit_solve_lambda(reference, lam)[0].profile
         theirs = np.array([float(v) for p in reference.players for _, v in profile[p]])
         np.testing.assert_allclose(ours, theirs, atol=1e-6)
@@ -102,7 +103,7 @@ def test_qre_matches_pygambit(seed: int) -> None:
 
 def test_qre_records_lambda_and_nash_regret() -> None:
     game = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    qre = logit_qre(game, 1.0)[0]
+    qre = logit_branch(game, 1.0)[0]
     assert qre.concept == "qre"
     assert qre.details == {"lambda": 1.0}
     assert qre.max_regret == pytest.approx(max_regret(game, qre.strategies))
@@ -116,7 +117,7 @@ def test_qre_records_lambda_and_nash_regret() -> None:
 def test_fitting_recovers_lambda_from_simulated_play(seed: int, lam: float) -> None:
     rng = np.random.default_rng(seed)
     game = NormalFormGame(rng.integers(0, 10, (3, 3, 3, 2)).astype(float))
-    truth = logit_qre(game, lam)[0].strategies
+    truth = logit_branch(game, lam)[0].strategies
     counts = [rng.multinomial(200_000, s) for s in truth]
     fit = fit_logit(game, counts)
     assert fit.lam == pytest.approx(lam, rel=0.05)
@@ -129,6 +130,6 @@ def test_bad_lambda_and_counts_are_rejected() -> None:
 
     game = NormalFormGame.from_matrices([[1, 0], [0, 1]], [[1, 0], [0, 1]])
     with pytest.raises(UsageError, match="lambda"):
-        logit_qre(game, -1.0)
+        logit_branch(game, -1.0)
     with pytest.raises(UsageError, match="counts"):
         fit_logit(game, [[1, 2]])

@@ -255,6 +255,15 @@ def test_solve_drops_results_that_fail_the_independent_check(
 
 
 @pytest.mark.parametrize("name", list(SOLVERS))
+def test_each_entry_is_named_like_the_function_it_calls(name: str) -> None:
+    """``--method NAME``, ``"method": NAME`` and ``sim.solvers.<module>.NAME`` are one name."""
+    info = SOLVERS[name]
+    assert info.function == name
+    assert info.load().__name__ == name
+    assert info.load().__module__ == info.module
+
+
+@pytest.mark.parametrize("name", list(SOLVERS))
 def test_each_entry_declares_exactly_the_options_its_solver_takes(name: str) -> None:
     import inspect
 

@@ -26,9 +26,9 @@ from sim.games.extensive_form import (
     build_game,
 )
 from sim.solvers.subgame_perfect import (
+    backward_induction,
     backward_induction_batch,
     spe_behaviour,
-    subgame_perfect,
 )
 from tests.optional import require
 
@@ -186,7 +186,7 @@ def test_random_trees_every_pure_spe_and_nothing_else(
         assert is_subgame_perfect(game, beh)
         np.testing.assert_allclose(spe.payoffs, subgame_value(game, 0, beh), atol=1e-12)
     # In the reduced normal form: the same set, once each, with zero regret.
-    solution = subgame_perfect(game)
+    solution = backward_induction(game)
     assert solution.complete == found.complete and solution.concept == "spe"
     reduced = {tuple(int(s.argmax()) for s in eq.strategies) for eq in solution if eq.pure}
     assert len(reduced) == len(solution)
@@ -236,7 +236,7 @@ def test_batch_terminal_probabilities_follow_the_path() -> None:
     game = random_tree(np.random.default_rng(7), 4, ties=False, chance=True)
     tree = game.tree
     result = backward_induction_batch(tree, game.payoffs[None], game.chance_probabilities)
-    (only,) = subgame_perfect(game)
+    (only,) = backward_induction(game)
     reach = np.zeros(tree.n_terminals)
     paths = game.play_distribution(only.strategies)
     assert np.isclose(sum(p for p, _ in paths), 1.0)
@@ -287,7 +287,7 @@ def entry_game() -> ExtensiveFormGame:
 
 def test_entry_deterrence_has_one_spe_and_drops_the_empty_threat() -> None:
     game = entry_game()
-    solution = subgame_perfect(game)
+    solution = backward_induction(game)
     assert solution.complete and len(solution) == 1
     (eq,) = solution
     labels = [solution.normal.actions[i][int(s.argmax())] for i, s in enumerate(eq.strategies)]
@@ -313,7 +313,7 @@ def centipede(stages: int) -> ExtensiveFormGame:
 
 def test_centipede_takes_at_once() -> None:
     game = centipede(6)
-    solution = subgame_perfect(game)
+    solution = backward_induction(game)
     assert solution.complete and len(solution) == 1
     (eq,) = solution
     assert eq.payoffs.tolist() == [2.0, 0.0]
@@ -343,7 +343,7 @@ def battle_after_entry(out_value: float) -> ExtensiveFormGame:
 def test_simultaneous_stage_uses_every_nash_equilibrium() -> None:
     game = battle_after_entry(out_value=1.5)
     assert game.subgame_roots() == (0, 1)
-    solution = subgame_perfect(game)
+    solution = backward_induction(game)
     assert solution.complete and len(solution) == 3
     assert all(eq.max_regret <= 1e-9 for eq in solution)
     # the stage's equilibria give Washington 3 (talks), 1 and 8/9 (then it stays out: 1.5)
@@ -374,12 +374,12 @@ def summit_with_controls(keep: float, tighten: float) -> ExtensiveFormGame:
 
 def test_tie_break_toward_the_status_quo() -> None:
     game = summit_with_controls(keep=0.0, tighten=0.0)
-    both = subgame_perfect(game)
+    both = backward_induction(game)
     assert not both.complete and len(both) == 2  # Tokyo could also mix keep and tighten
     assert "indifferent" in both.notes[-1]
     chosen = sorted(both.normal.actions[1][int(eq.strategies[1].argmax())] for eq in both)
     assert chosen == ["keep", "tighten"]
-    status_quo = subgame_perfect(game, tie_break={"controls": "keep"})
+    status_quo = backward_induction(game, tie_break={"controls": "keep"})
     assert status_quo.complete and len(status_quo) == 1
     (eq,) = status_quo
     assert status_quo.normal.actions[1][int(eq.strategies[1].argmax())] == "keep"
@@ -389,7 +389,7 @@ def test_tie_break_toward_the_status_quo() -> None:
 def test_tie_break_keeps_ties_that_exclude_the_preferred_action() -> None:
     game = summit_with_controls(keep=-1.0, tighten=1.0)
     game = ExtensiveFormGame(game.tree, [[2, 1], [-1, -1], [-3, 1], [-2, 1]])
-    solution = subgame_perfect(game, tie_break={"controls": "keep"})
+    solution = backward_induction(game, tie_break={"controls": "keep"})
     chosen = sorted(solution.normal.actions[1][int(eq.strategies[1].argmax())] for eq in solution)
     assert chosen == ["ease", "tighten"]
 
@@ -409,14 +409,14 @@ def test_cap_marks_the_list_incomplete() -> None:
         return Decision("A", [("x", chain(k - 1)), ("y", chain(k - 1))])
 
     game = build_game(["A"], chain(4))  # every one of 2**15 behaviour profiles is an SPE
-    solution = subgame_perfect(game, max_equilibria=5)
+    solution = backward_induction(game, max_equilibria=5)
     assert len(solution) == 5 and not solution.complete and solution.notes
     found = spe_behaviour(game, max_profiles=7)
     assert len(found) == 7 and found.count == 2**15 and not found.complete
 
 
 def test_trivial_game() -> None:
-    solution = subgame_perfect(build_game(["A"], Terminal([1])))
+    solution = backward_induction(build_game(["A"], Terminal([1])))
     assert solution.complete and len(solution) == 1 and solution[0].payoffs.tolist() == [1.0]
 
 
@@ -424,9 +424,9 @@ def test_trivial_game() -> None:
 def test_unknown_move_names_the_nearest() -> None:
     game = summit_with_controls(0.0, 0.0)
     with pytest.raises(UsageError, match="unknown move 'control'; did you mean 'controls'"):
-        subgame_perfect(game, tie_break={"control": "keep"})
+        backward_induction(game, tie_break={"control": "keep"})
     with pytest.raises(UsageError, match="no action 'kep'; did you mean 'keep'"):
-        subgame_perfect(game, tie_break={"controls": "kep"})
+        backward_induction(game, tie_break={"controls": "kep"})
     with pytest.raises(UsageError, match="unknown move"):
         backward_induction_batch(
             game.tree, game.payoffs[None], np.zeros((1, 0)), tie_break={"x": "keep"}
@@ -436,7 +436,7 @@ def test_unknown_move_names_the_nearest() -> None:
 def test_chance_move_in_tie_break() -> None:
     game = build_game(["A"], Chance([("h", 0.5, Terminal([1])), ("t", 0.5, Terminal([0]))], "coin"))
     with pytest.raises(UsageError, match="chance move"):
-        subgame_perfect(game, tie_break={"coin": "h"})
+        backward_induction(game, tie_break={"coin": "h"})
 
 
 def test_imperfect_recall_is_refused() -> None:
@@ -448,7 +448,7 @@ def test_imperfect_recall_is_refused() -> None:
             ("exit", Terminal([0]))], "junction"),
     )  # fmt: skip
     with pytest.raises(GameError, match="perfect recall"):
-        subgame_perfect(game)
+        backward_induction(game)
 
 
 def test_batch_refuses_imperfect_information_and_bad_shapes() -> None:
@@ -535,9 +535,9 @@ def test_gambit_catalogue(path: Path) -> None:
     assert isinstance(game, ExtensiveFormGame)
     if not game.has_perfect_recall():
         with pytest.raises(GameError, match="perfect recall"):
-            subgame_perfect(game)
+            backward_induction(game)
         return
-    solution = subgame_perfect(game)
+    solution = backward_induction(game)
     assert len(solution) >= 1
     assert all(eq.max_regret <= 1e-9 for eq in solution)
     tree = game.tree
@@ -565,7 +565,7 @@ def test_selten_horse() -> None:
     from sim.formats import load_game
 
     (path,) = [p for p in catalogue() if p.parent.name == "selten1975" and p.stem == "fig1"]
-    solution = subgame_perfect(load_game(path))
+    solution = backward_induction(load_game(path))
     payoffs = {tuple(eq.payoffs.round(9).tolist()) for eq in solution}
     assert {(1.0, 1.0, 1.0), (3.0, 2.0, 2.0)} <= payoffs
     assert all(eq.max_regret <= 1e-9 for eq in solution)

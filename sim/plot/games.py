@@ -43,9 +43,9 @@ def qre_figure(game: NormalFormGame, *, max_lambda: float | None = None) -> Figu
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    from sim.solvers.logit import logit_branch
+    from sim.solvers.logit import trace_logit_branch
 
-    branch = logit_branch(game, max_lambda=max_lambda)
+    branch = trace_logit_branch(game, max_lambda=max_lambda)
     lambdas = np.maximum(branch.lambdas, 1e-6)
     fig = Figure(figsize=(9, 3.2 * game.n_players), layout="constrained")
     axes = fig.subplots(game.n_players, 1, sharex=True, squeeze=False)[:, 0]

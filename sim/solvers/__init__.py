@@ -63,10 +63,10 @@ class SolverInfo:
 
 
 _REGISTRY = [
-    # name, concept, module[:function], players, finds, options, summary
+    # name (also the function's), concept, module, players, finds, options, summary
     ("pure_nash", "pure-nash", "pure_nash", "any", "all", (),
      "every pure-strategy equilibrium, by checking each profile (vectorised)"),
-    ("best_actions", "nash", "pure_nash:best_actions", "1", "all", (),
+    ("best_actions", "nash", "pure_nash", "1", "all", (),
      "the equilibria of a one-player game: its best actions"),
     ("vertex_enumeration", "nash", "vertex_enumeration", "2", "all", (),
      "every extreme equilibrium, degenerate games included"),
@@ -78,16 +78,16 @@ _REGISTRY = [
      "every isolated equilibrium, by polynomial homotopy on each support"),
     ("logit_path", "nash", "logit", "any", "one", (),
      "one equilibrium, the limit of the logit response branch; any size"),
-    ("backward_induction", "spe", "subgame_perfect:subgame_perfect", "any", "all",
+    ("backward_induction", "spe", "subgame_perfect", "any", "all",
      ("tie_break", "max_equilibria"), "every pure subgame-perfect equilibrium of a game tree"),
-    ("correlated_lp", "correlated", "correlated:correlated_equilibrium", "any", "one",
+    ("correlated_lp", "correlated", "correlated", "any", "one",
      ("objective", "player"), "the correlated equilibrium best for an objective (LP)"),
-    ("coarse_correlated_lp", "coarse-correlated", "correlated:coarse_correlated_equilibrium",
+    ("coarse_correlated_lp", "coarse-correlated", "correlated",
      "any", "one", ("objective", "player"),
      "the coarse correlated equilibrium best for an objective (LP)"),
-    ("logit_branch", "qre", "logit:logit_qre", "any", "one", ("lam",),
+    ("logit_branch", "qre", "logit", "any", "one", ("lam",),
      "the logit quantal response equilibrium at a given lambda"),
-    ("iterated_dominance", "dominance", "dominance:dominance_solution", "any", "all", (),
+    ("iterated_dominance", "dominance", "dominance", "any", "all", (),
      "iterated elimination of strictly dominated actions, by pure or mixed actions"),
 ]  # fmt: skip
 
@@ -96,15 +96,15 @@ SOLVERS: dict[str, SolverInfo] = {
     name: SolverInfo(
         name,
         concept,
-        f"sim.solvers.{where.partition(':')[0]}",
-        where.partition(":")[2] or name,
+        f"sim.solvers.{module}",
+        name,
         players,
         finds,
         summary,
         options,
         needs_tree=concept == "spe",
     )
-    for name, concept, where, players, finds, options, summary in _REGISTRY
+    for name, concept, module, players, finds, options, summary in _REGISTRY
 }
 
 #: The solution concepts :func:`solve` understands (every registered solver has one).

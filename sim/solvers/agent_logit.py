@@ -130,7 +130,7 @@ def qre_behaviour(game: ExtensiveFormGame, lam: float) -> tuple[FloatArray, ...]
         return agent_logit(game, lam)
     from sim.games.behaviour import behaviour_from_reduced
     from sim.games.reduced_form import normal_form_within
-    from sim.solvers.logit import logit_qre
+    from sim.solvers.logit import logit_branch
 
     normal = normal_form_within(game, NORMAL_FORM_LIMIT)
     if normal is None:
@@ -138,7 +138,7 @@ def qre_behaviour(game: ExtensiveFormGame, lam: float) -> tuple[FloatArray, ...]
             f"a logit QRE of this tree needs its reduced normal form, which has more than "
             f"{NORMAL_FORM_LIMIT:,} profiles"
         )
-    strategies = logit_qre(normal, lam)[0].normal_profile()
+    strategies = logit_branch(normal, lam)[0].normal_profile()
     return behaviour_from_reduced(game, strategies)
 
 

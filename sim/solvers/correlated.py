@@ -66,8 +66,8 @@ __all__ = [
     "MAX_PROFILES",
     "OBJECTIVES",
     "MediationValue",
-    "coarse_correlated_equilibrium",
-    "correlated_equilibrium",
+    "coarse_correlated_lp",
+    "correlated_lp",
     "value_of_mediation",
 ]
 
@@ -87,7 +87,7 @@ MAX_CONSTRAINT_ENTRIES = 20_000_000
 _CONCEPTS = {"correlated": "correlated_lp", "coarse-correlated": "coarse_correlated_lp"}
 
 
-def correlated_equilibrium(
+def correlated_lp(
     game: NormalFormGame | ExtensiveFormGame,
     *,
     objective: str = "welfare",
@@ -148,7 +148,7 @@ def correlated_equilibrium(
     >>> chicken = NormalFormGame.from_matrices(
     ...     [[6, 2], [7, 0]], [[6, 7], [2, 0]],
     ...     actions=[["restrain", "dare"], ["restrain", "dare"]])
-    >>> solution = correlated_equilibrium(chicken)
+    >>> solution = correlated_lp(chicken)
     >>> best = solution[0]
     >>> best.joint.round(3).tolist()
     [[0.5, 0.25], [0.25, 0.0]]
@@ -158,13 +158,13 @@ def correlated_equilibrium(
     The best correlated equilibrium for the row player is simply the pure Nash
     equilibrium in which the column player concedes:
 
-    >>> correlated_equilibrium(chicken, objective="player", player=0)[0].payoffs.tolist()
+    >>> correlated_lp(chicken, objective="player", player=0)[0].payoffs.tolist()
     [7.0, 2.0]
     """
     return _solve_lp(game, "correlated", objective, player, tol)
 
 
-def coarse_correlated_equilibrium(
+def coarse_correlated_lp(
     game: NormalFormGame | ExtensiveFormGame,
     *,
     objective: str = "welfare",
@@ -178,7 +178,7 @@ def coarse_correlated_equilibrium(
     1978). Every correlated equilibrium is one, so the best coarse one is at
     least as good for the objective.
 
-    Parameters, returns and errors are as for :func:`correlated_equilibrium`;
+    Parameters, returns and errors are as for :func:`correlated_lp`;
     ``max_regret`` is the ex-ante violation recomputed by
     :func:`sim.games.profiles.coarse_violation`.
 
@@ -195,7 +195,7 @@ def coarse_correlated_equilibrium(
 
     >>> from sim.games import NormalFormGame
     >>> chicken = NormalFormGame.from_matrices([[6, 2], [7, 0]], [[6, 7], [2, 0]])
-    >>> best = coarse_correlated_equilibrium(chicken)[0]
+    >>> best = coarse_correlated_lp(chicken)[0]
     >>> best.joint.round(3).tolist(), best.details["objective_value"]
     ([[0.5, 0.25], [0.25, 0.0]], 10.5)
     """
@@ -262,7 +262,7 @@ def value_of_mediation(
         A normal-form game or an extensive-form game (through its reduced
         normal form).
     tol
-        As for :func:`correlated_equilibrium`.
+        As for :func:`correlated_lp`.
 
     Examples
     --------
@@ -289,9 +289,9 @@ def value_of_mediation(
     if len(nash) == 0:  # pragma: no cover - every finite game has one
         raise SolverError("value_of_mediation: no Nash equilibrium was found")
     nash_payoffs = np.array([eq.payoffs for eq in nash])
-    best_welfare = correlated_equilibrium(normal, objective="welfare", tol=tol)
+    best_welfare = correlated_lp(normal, objective="welfare", tol=tol)
     best_for = [
-        correlated_equilibrium(normal, objective="player", player=i, tol=tol)[0].payoffs[i]
+        correlated_lp(normal, objective="player", player=i, tol=tol)[0].payoffs[i]
         for i in range(normal.n_players)
     ]
     correlated_welfare = float(best_welfare[0].payoffs.sum())
@@ -327,13 +327,13 @@ def _player_index(game: NormalFormGame, objective: str, player: int | str | None
     if objective not in OBJECTIVES:
         raise UsageError(
             f"unknown objective {objective!r}; expected one of {', '.join(OBJECTIVES)}",
-            function="correlated_equilibrium",
+            function="correlated_lp",
         )
     if objective != "player":
         if player is not None:
             raise UsageError(
                 "{player} is used only with {objective=player}",
-                function="correlated_equilibrium",
+                function="correlated_lp",
                 parameters={"player": player, "objective": objective},
             )
         return None
@@ -350,7 +350,7 @@ def _player_index(game: NormalFormGame, objective: str, player: int | str | None
         return int(player)
     raise UsageError(
         f"{{objective}} needs {{player}}: a name ({names}) or an index; got {player!r}",
-        function="correlated_equilibrium",
+        function="correlated_lp",
         parameters={"objective": objective, "player": None},
     )
 

@@ -26,7 +26,7 @@ from sim.errors import SolverError
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Solution, make_equilibrium
 
-__all__ = ["DominanceResult", "Elimination", "iterated_dominance"]
+__all__ = ["DominanceReduction", "Elimination", "eliminate_dominated", "iterated_dominance"]
 
 FloatArray = npt.NDArray[np.float64]
 METHOD = "iterated_dominance"
@@ -58,8 +58,13 @@ class Elimination:
 
 
 @dataclass(frozen=True, eq=False)
-class DominanceResult:
-    """What iterated elimination removed, and the game that survives."""
+class DominanceReduction:
+    """What iterated elimination removed, and the game that survives.
+
+    A transformation of the game, not a solution: :func:`iterated_dominance`
+    turns it into the :class:`~sim.solvers.solution.Solution` every concept
+    returns (the surviving profile when one survives; the steps in ``notes``).
+    """
 
     eliminations: tuple[Elimination, ...]
     surviving: tuple[tuple[int, ...], ...]  # each player's remaining action indices
@@ -139,9 +144,9 @@ def _mixture_text(weights: FloatArray, labels: tuple[str, ...]) -> str:
     return " + ".join(f"{fraction_text(float(w))} {label}" for w, label in used)
 
 
-def iterated_dominance(
+def eliminate_dominated(
     game: NormalFormGame, *, strict: bool = True, mixed: bool = True, tol: float = 1e-9
-) -> DominanceResult:
+) -> DominanceReduction:
     """Remove dominated actions round by round, recording each step.
 
     Parameters
@@ -160,7 +165,7 @@ def iterated_dominance(
     >>> from sim.games import NormalFormGame
     >>> pd = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]],
     ...     players=["Seoul", "Tokyo"], actions=[["talk", "defy"], ["talk", "defy"]])
-    >>> result = iterated_dominance(pd)
+    >>> result = eliminate_dominated(pd)
     >>> print(result.describe())
     round 1: Seoul's `talk` is strictly dominated by `defy`
     round 1: Tokyo's `talk` is strictly dominated by `defy`
@@ -199,10 +204,10 @@ def iterated_dominance(
         [[game.actions[i][a] for a in alive[i]] for i in range(game.n_players)],
         game.title,
     )
-    return DominanceResult(tuple(steps), tuple(tuple(a) for a in alive), reduced)
+    return DominanceReduction(tuple(steps), tuple(tuple(a) for a in alive), reduced)
 
 
-def dominance_solution(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
+def iterated_dominance(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     """Iterated strict dominance as a :class:`Solution`.
 
     When one profile survives it is the game's unique Nash equilibrium and is
@@ -213,10 +218,10 @@ def dominance_solution(game: NormalFormGame, *, tol: float = 1e-9) -> Solution:
     --------
     >>> from sim.games import NormalFormGame
     >>> pd = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    >>> dominance_solution(pd)[0].strategies
+    >>> iterated_dominance(pd)[0].strategies
     (array([0., 1.]), array([0., 1.]))
     """
-    result = iterated_dominance(game, tol=tol)
+    result = eliminate_dominated(game, tol=tol)
     notes = tuple(e.describe() for e in result.eliminations)
     if not result.solvable:
         return Solution(

@@ -35,7 +35,14 @@ from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import Profile
 from sim.solvers.solution import Solution, make_equilibrium
 
-__all__ = ["LogitBranch", "LogitFit", "fit_logit", "logit_branch", "logit_path", "logit_qre"]
+__all__ = [
+    "LogitBranch",
+    "LogitFit",
+    "fit_logit",
+    "logit_branch",
+    "logit_path",
+    "trace_logit_branch",
+]
 
 FloatArray = npt.NDArray[np.float64]
 METHOD = "logit_path"
@@ -199,7 +206,7 @@ def _rescaled(game: NormalFormGame) -> tuple[FloatArray, float]:
     return (game.payoffs - game.payoffs.min()) / scale, scale
 
 
-def logit_branch(game: NormalFormGame, *, max_lambda: float | None = None) -> LogitBranch:
+def trace_logit_branch(game: NormalFormGame, *, max_lambda: float | None = None) -> LogitBranch:
     """Trace the principal branch of logit quantal response equilibria.
 
     Parameters
@@ -216,7 +223,7 @@ def logit_branch(game: NormalFormGame, *, max_lambda: float | None = None) -> Lo
 
     >>> from sim.games import NormalFormGame
     >>> pennies = NormalFormGame.from_matrices([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
-    >>> branch = logit_branch(pennies, max_lambda=10)
+    >>> branch = trace_logit_branch(pennies, max_lambda=10)
     >>> bool(branch.lambdas[-1] >= 10), branch.profile(-1)[0].round(6)
     (True, array([0.5, 0.5]))
     """
@@ -359,7 +366,7 @@ def _qre_at(
     return y
 
 
-def logit_qre(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solution:
+def logit_branch(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solution:
     """The logit quantal response equilibrium at precision ``lam`` on the principal branch.
 
     At precision ``lam`` each player chooses action ``a`` with probability
@@ -372,7 +379,7 @@ def logit_qre(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solutio
     --------
     >>> from sim.games import NormalFormGame
     >>> pd = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    >>> qre = logit_qre(pd, 1.0)[0]
+    >>> qre = logit_branch(pd, 1.0)[0]
     >>> qre.strategies[0].round(4), qre.details["lambda"]
     (array([0.2268, 0.7732]), 1.0)
     """
@@ -386,7 +393,7 @@ def logit_qre(game: NormalFormGame, lam: float, *, tol: float = 1e-9) -> Solutio
             f"lambda = {lam:g} times the payoff range {scale:g} is {target:.3g}; above "
             f"{MAX_QRE_PRECISION:g} the QRE cannot be told apart from a Nash equilibrium "
             "(use {concept=nash})",
-            function="logit_qre",
+            function="logit_branch",
             parameters=["concept"],
         )
     _, logs = _trace(system, stop=target)
@@ -452,7 +459,7 @@ def fit_logit(
     >>> import numpy as np
     >>> from sim.games import NormalFormGame
     >>> game = NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    >>> truth = logit_qre(game, 0.8)[0].strategies
+    >>> truth = logit_branch(game, 0.8)[0].strategies
     >>> counts = [np.round(100_000 * s) for s in truth]
     >>> round(fit_logit(game, counts).lam, 2)
     0.8

@@ -25,7 +25,7 @@ up the tree without enumerating products early:
   state, its behaviour strategies recovered by Kuhn's theorem.
 
 Every subgame-perfect behaviour profile is then one path through these tables;
-:func:`spe_behaviour` lists them (up to a cap) and :func:`subgame_perfect`
+:func:`spe_behaviour` lists them (up to a cap) and :func:`backward_induction`
 turns each into a mixed profile over the reduced strategies, where profiles that
 differ only at information sets a player's own moves exclude become one.
 
@@ -90,10 +90,10 @@ from sim.solvers.solution import (
 
 __all__ = [
     "BatchResult",
+    "backward_induction",
     "backward_induction_batch",
     "reduced_profile",
     "spe_behaviour",
-    "subgame_perfect",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -608,7 +608,7 @@ def reduced_profile(
     return tuple(result)
 
 
-def subgame_perfect(
+def backward_induction(
     game: ExtensiveFormGame,
     *,
     tie_break: Mapping[str, str] | None = None,
@@ -668,7 +668,7 @@ def subgame_perfect(
     ...     ("proceed", Decision("Tokyo", [("attend", Terminal([3, -2])),
     ...                                    ("skip", Terminal([0, 0]))], "summit after proceed")),
     ... ], "stance"))
-    >>> solution = subgame_perfect(game)
+    >>> solution = backward_induction(game)
     >>> solution
     <Solution: 1 spe equilibrium by backward_induction, complete>
     >>> eq = solution[0]
@@ -692,7 +692,7 @@ def subgame_perfect(
         normal = game.reduced_normal_form()
     except TooLargeError as exc:
         raise TooLargeError(
-            f"subgame_perfect: {exc}; use spe_behaviour (behaviour strategies) or "
+            f"backward_induction: {exc}; use spe_behaviour (behaviour strategies) or "
             "backward_induction_batch instead"
         ) from None
     equilibria: list[Equilibrium] = []
@@ -869,7 +869,7 @@ def backward_induction_batch(
     node the action preferred by ``tie_break`` when it is among the best
     (within ``tol`` times the point's largest absolute payoff), otherwise the
     lowest-index best action.
-    :func:`subgame_perfect` lists every equilibrium of a single point.
+    :func:`backward_induction` lists every equilibrium of a single point.
 
     Parameters
     ----------
@@ -882,7 +882,7 @@ def backward_induction_batch(
         probabilities at every point), laid out as
         :attr:`ExtensiveFormGame.chance_probabilities`.
     tie_break, tol
-        As for :func:`subgame_perfect`.
+        As for :func:`backward_induction`.
     chunk_size
         How many points are solved together; it bounds the working memory
         (the default keeps it in the processor's cache for trees of a few
