@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from html import escape
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["OUTCOME_CUTOFF", "found_text", "fraction_text", "regret_text", "strategy_text"]
+__all__ = [
+    "OUTCOME_CUTOFF",
+    "found_text",
+    "fraction_text",
+    "html_report",
+    "regret_text",
+    "strategy_text",
+]
 
 #: Outcomes less likely than this are left out of reports.
 OUTCOME_CUTOFF = 1e-12
@@ -96,3 +104,33 @@ def strategy_text(
         for a, p in zip(actions, probabilities, strict=True)
         if p > 1e-12
     )
+
+
+#: One part of an HTML report: lines of text, then a table (its header, its rows).
+Section = tuple[Sequence[str], Sequence[str], Sequence[Sequence[str]]]
+
+
+def html_report(heading: str, sections: Sequence[Section]) -> str:
+    """The HTML a notebook shows for any result: a heading, then text and a table per part.
+
+    Every string is plain text and is escaped here, so labels from a file
+    cannot inject markup. Both result reprs (a game's solution, a scenario's)
+    are drawn by this one function.
+
+    Examples
+    --------
+    >>> html_report("1 equilibrium", [(["Seoul <b>"], ["#", "payoff"], [["1", "2"]])])
+    '<p>1 equilibrium</p><p>Seoul &lt;b&gt;</p><table><tr><th>#</th><th>payoff</th></tr><tr><td>1</td><td>2</td></tr></table>'
+    """  # noqa: E501
+    parts = [f"<p>{escape(heading)}</p>"]
+    for lines, header, rows in sections:
+        if lines:
+            parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+        if rows:
+            head = "".join(f"<th>{escape(cell)}</th>" for cell in header)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+                for row in rows
+            )
+            parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    return "".join(parts)

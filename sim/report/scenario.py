@@ -248,34 +248,44 @@ class ScenarioSolution:
         return scenario_table(self)
 
     def _repr_html_(self) -> str:
-        """How a notebook shows the solution: the play in words, payoffs by term."""
-        from html import escape
+        """How a notebook shows the solution: the play in words, payoffs by term.
 
+        Examples
+        --------
+        >>> from sim.report.solve import solve
+        >>> html = solve("scenarios/baseline_nov2020.toml")._repr_html_()
+        >>> html.startswith("<p>The summit standoff, November 2020: 1 spe equilibrium</p>")
+        True
+        """
         from sim.report.narrate import narrate
+        from sim.text import html_report
 
         names = {p.id: p.name for p in self.scenario.players}
-        parts = [
-            f"<p><b>{escape(self.scenario.title)}</b>: {len(self)} {escape(self.concept)} "
+        heading = (
+            f"{self.scenario.title}: {len(self)} {self.concept} "
             f"equilibri{'um' if len(self) == 1 else 'a'}"
-            f"{'' if self.complete else ' (not guaranteed complete)'}</p>"
-        ]
+            f"{'' if self.complete else ' (not guaranteed complete)'}"
+        )
+        sections = []
         for k, eq in enumerate(self.equilibria, start=1):
-            lines = "<br>".join(escape(line) for line in narrate(self.scenario, eq.outcomes))
-            rows = "".join(
-                f"<tr><td>{escape(names[pid])}</td><td>{eq.payoffs[i]:+.3f}</td><td>"
-                + ", ".join(
-                    f"{escape(term)} {value:+.2f}"
-                    for term, value in eq.breakdown[pid].items()
-                    if abs(value) > 1e-12
-                )
-                + "</td></tr>"
+            lines = [
+                f"Equilibrium {k} (max regret {regret_text(eq.max_regret)}):",
+                *narrate(self.scenario, eq.outcomes),
+            ]
+            rows = [
+                [
+                    names[pid],
+                    f"{eq.payoffs[i]:+.3f}",
+                    ", ".join(
+                        f"{term} {value:+.2f}"
+                        for term, value in eq.breakdown[pid].items()
+                        if abs(value) > 1e-12
+                    ),
+                ]
                 for i, pid in enumerate(self.scenario.player_ids)
-            )
-            parts.append(
-                f"<p>Equilibrium {k} (max regret {regret_text(eq.max_regret)}):<br>{lines}</p>"
-                f"<table><tr><th>player</th><th>payoff</th><th>by term</th></tr>{rows}</table>"
-            )
-        return "".join(parts)
+            ]
+            sections.append((lines, ["player", "payoff", "by term"], rows))
+        return html_report(heading, [*sections, (self.notes, (), ())])
 
 
 def default_concept(scenario: Scenario, structure: ScenarioStructure | None = None) -> str:

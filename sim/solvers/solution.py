@@ -219,39 +219,48 @@ class Solution:
     def _repr_html_(self) -> str:
         """How a notebook shows the solution: one row per equilibrium, strategies as fractions.
 
+        A result in behaviour strategies only shows each equilibrium's most
+        likely play paths instead of strategies.
+
         Examples
         --------
-        >>> from sim.games.normal_form import NormalFormGame
         >>> from sim.solvers import solve
         >>> html = solve(NormalFormGame.from_matrices([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
         >>> "<td>2</td>" in html._repr_html_()
         True
         """
-        from html import escape
+        from sim.text import found_text, fraction_text, html_report, regret_text, strategy_text
 
-        from sim.text import fraction_text, regret_text, strategy_text
-
-        game = self.normal
-        if game is None:
-            return f"<p>{escape(repr(self))}</p>"
-        head = "".join(f"<th>{escape(p)}</th>" for p in game.players)
+        heading = found_text(len(self), self.concept, self.method, self.complete)
+        normal = self.normal
         rows = []
         for k, eq in enumerate(self.equilibria, start=1):
-            cells = "".join(
-                f"<td>{strategy_text(actions, strategy, label=escape)}</td>"
-                for actions, strategy in zip(game.actions, eq.strategies or (), strict=True)
-            )
+            if normal is not None and eq.strategies is not None:
+                played = [
+                    strategy_text(actions, strategy)
+                    for actions, strategy in zip(normal.actions, eq.strategies, strict=True)
+                ]
+            else:
+                played = [_paths_text(self.game, eq)]
             payoffs = ", ".join(fraction_text(float(v)) for v in eq.payoffs)
-            rows.append(
-                f"<tr><td>{k}</td>{cells}<td>{payoffs}</td><td>{regret_text(eq.max_regret)}</td></tr>"
-            )
-        status = "complete" if self.complete else "not known to be complete"
-        return (
-            f"<p>{len(self)} {escape(self.concept)} equilibria by {escape(self.method)}, "
-            f"{status}</p><table><tr><th>#</th>{head}<th>payoffs</th><th>max regret</th></tr>"
-            + "".join(rows)
-            + "</table>"
-        )
+            rows.append([str(k), *played, payoffs, regret_text(eq.max_regret)])
+        columns = list(normal.players) if normal is not None else ["play"]
+        header = ["#", *columns, "payoffs", "max regret"]
+        return html_report(heading, [((), header, rows), (self.notes, (), ())])
+
+
+def _paths_text(game: NormalFormGame | ExtensiveFormGame, eq: Equilibrium, limit: int = 3) -> str:
+    """An equilibrium's most likely play paths on a tree, in one line."""
+    from sim.text import fraction_text
+
+    if not isinstance(game, ExtensiveFormGame) or eq.terminal_probabilities is None:
+        return ""
+    paths = game.outcome_paths(eq.terminal_probabilities)
+    shown = [
+        f"{fraction_text(p)}: " + "; ".join(f"{m}={a}" for m, a in path.items())
+        for p, path in paths[:limit]
+    ]
+    return " | ".join(shown) + (f" | ... {len(paths) - limit} more" if len(paths) > limit else "")
 
 
 def _clean(strategy: npt.ArrayLike) -> FloatArray:
