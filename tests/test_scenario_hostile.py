@@ -830,6 +830,10 @@ CASES = [
     # dates
     _case("date-impossible", sub("date = 2020-11-15", 'date = "2020-13-45"'), "scenario.date"),
     _case("date-time-only", sub("date = 2020-11-15", "date = 10:00:00"), "scenario.date"),
+    _case("date-false", sub("date = 2020-11-15", "date = false"), "scenario.date", at="false"),
+    _case("date-zero", sub("date = 2020-11-15", "date = 0"), "got the number 0", at="date = 0"),
+    _case("date-empty", sub("date = 2020-11-15", 'date = ""'), "scenario.date", at='""'),
+    _case("date-empty-array", sub("date = 2020-11-15", "date = []"), "got an array", at="[]"),
     # invalid TOML carries the line
     _case(
         "toml-unterminated",

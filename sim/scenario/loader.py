@@ -385,7 +385,7 @@ class _Checker:
         date = meta.get("date", "")
         if isinstance(date, datetime.date):
             date = date.isoformat()
-        elif date and not (isinstance(date, str) and _is_date(date)):
+        elif "date" in meta and not (isinstance(date, str) and _is_date(date)):
             self.fail(
                 ("scenario", "date"), f"expected a date like 2020-11-15; got {_kind_name(date)}"
             )
