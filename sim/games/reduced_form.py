@@ -7,10 +7,8 @@ only within a limit, and get ``None`` beyond it.
 
 from __future__ import annotations
 
-import math
-
 from sim.errors import TooLargeError
-from sim.games.extensive_form import DECISION, ExtensiveFormGame, GameTree
+from sim.games.extensive_form import ExtensiveFormGame, GameTree
 from sim.games.normal_form import NormalFormGame
 
 __all__ = ["normal_form_within", "reduced_profile_count"]
@@ -18,20 +16,12 @@ __all__ = ["normal_form_within", "reduced_profile_count"]
 
 def _profile_count(tree: GameTree) -> int | None:
     """How many reduced pure profiles a perfect-information tree has (``None`` otherwise)."""
-    if not tree.is_perfect_information:
-        return None
     total = 1
     for i in range(tree.n_players):
-        count = [1] * tree.n_nodes
-        for v in range(tree.n_nodes - 1, -1, -1):
-            kids = tree.children(v)
-            if not kids:
-                continue
-            own = tree.node_kind[v] == DECISION and tree.infoset_player[tree.node_infoset[v]] == i
-            parts = [count[c] for c in kids]
-            count[v] = sum(parts) if own else math.prod(parts)
-            count[v] = min(count[v], 10**18)
-        total = min(total * count[0], 10**18)
+        count = tree.reduced_strategy_count(i)
+        if count is None:
+            return None
+        total = min(total * count, 10**18)
     return total
 
 

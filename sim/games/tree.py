@@ -538,6 +538,39 @@ class GameTree:
             for h, a in self._pairs(table, ident)
         )
 
+    def reduced_strategy_count(self, player: int) -> int | None:
+        """How many reduced strategies ``player`` has, by a formula; ``None`` unless perfect information.
+
+        On a perfect-information tree a player's reduced strategies at a node
+        are the sum over the actions of its own decision, and the product over
+        the children of anyone else's; counts are capped at 10**18.
+
+        Examples
+        --------
+        Washington presses or waits; Seoul answers either with one of three
+        steps, so it has 3 x 3 = 9 plans:
+
+        >>> from sim.games.extensive_form import Decision, Terminal, build_game
+        >>> answer = [(step, Terminal([0, 0])) for step in ("proceed", "freeze", "fund")]
+        >>> game = build_game(["Washington", "Seoul"], Decision("Washington", [
+        ...     ("press", Decision("Seoul", answer)), ("wait", Decision("Seoul", answer))]))
+        >>> game.tree.reduced_strategy_count(0), game.tree.reduced_strategy_count(1)
+        (2, 9)
+        """  # noqa: E501
+        if not self.is_perfect_information:
+            return None
+        count = [1] * self.n_nodes
+        children, node_infoset, owner = self._children, self.node_infoset, self.infoset_player
+        for v in range(self.n_nodes - 1, -1, -1):
+            kids = children[v]
+            if not kids:
+                continue
+            h = int(node_infoset[v])
+            parts = [count[c] for c in kids]
+            own = h >= 0 and owner[h] == player
+            count[v] = min(sum(parts) if own else math.prod(parts), 10**18)
+        return count[0]
+
     def reduced_strategies(
         self, player: int, *, limit: int = MAX_PROFILES
     ) -> tuple[ReducedStrategy, ...]:
@@ -562,6 +595,11 @@ class GameTree:
         >>> game.tree.reduced_strategies(0)
         ((0, None), (1, 0), (1, 1))
         """
+        counted = self.reduced_strategy_count(player)
+        if counted is not None and counted > limit:  # known without listing them
+            raise TooLargeError(
+                f"{self.players[player]!r} has more than {limit:,} reduced strategies"
+            )
         own = self.player_infosets(player)
         position = {h: k for k, h in enumerate(own)}
         children, node_infoset, owner = self._children, self.node_infoset, self.infoset_player

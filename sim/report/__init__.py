@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.errors import TooLargeError
 from sim.games.extensive_form import ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
-from sim.report.records import equilibrium_record, outcomes
+from sim.report.records import (
+    behaviour_by_player,
+    equilibrium_record,
+    information_sets,
+    outcomes,
+)
 from sim.report.scenario import ScenarioSolution
-from sim.solvers.solution import Solution
+from sim.solvers.solution import Equilibrium, Solution
 from sim.text import fraction_text, regret_text, strategy_text
 
 __all__ = ["outcomes", "solution_table", "solution_to_dict"]
@@ -58,35 +62,76 @@ def solution_to_dict(solution: Solution | ScenarioSolution) -> dict[str, Any]:
 
 
 def _game_parts(solution: Solution) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The ``game`` object and the equilibria of a game file's solution."""
-    normal = _normal(solution)
-    game = {
-        "title": normal.title,
-        "players": [
+    """The ``game`` object and the equilibria of a game file's solution.
+
+    Over the normal form when there is one; a tree too large for its reduced
+    normal form is written as scenarios are (``representation: "behaviour"``):
+    empty ``actions`` and ``strategies``, each player's ``information_sets``,
+    and each equilibrium's ``behaviour[i][k]`` at the ``k``-th of them.
+    """
+    normal, game = solution.normal, solution.game
+    players: list[dict[str, Any]]
+    if normal is not None:
+        players = [
             {"name": p, "actions": list(a)}
             for p, a in zip(normal.players, normal.actions, strict=True)
-        ],
-    }
+        ]
+        equilibria = [
+            equilibrium_record(
+                eq,
+                {"strategies": [[float(p) for p in s] for s in eq.normal_profile()]},
+                outcomes(game, eq),
+            )
+            for eq in solution
+        ]
+        return {"title": normal.title, "players": players}, equilibria
+    assert isinstance(game, ExtensiveFormGame)
+    tree = game.tree
+    players = [
+        {"name": p, "actions": [], "information_sets": sets}
+        for p, sets in zip(game.players, information_sets(tree), strict=True)
+    ]
+    empty: list[list[float]] = [[] for _ in players]
     equilibria = [
         equilibrium_record(
             eq,
-            {"strategies": [[float(p) for p in s] for s in eq.strategies or ()]},
-            outcomes(solution.game, eq),
+            {"strategies": empty, "behaviour": behaviour_by_player(tree, eq.behaviour or ())},
+            outcomes(game, eq),
         )
         for eq in solution
     ]
-    return game, equilibria
+    return {"title": game.title, "players": players, "representation": "behaviour"}, equilibria
 
 
-def _normal(solution: Solution) -> NormalFormGame:
-    """The normal form a game file's solution is written over."""
-    if solution.normal is None:
-        raise TooLargeError(
-            f"{solution.game.title or 'the game'}: the solution is in behaviour strategies "
-            "only (the reduced normal form is too large to write)",
-            function="solution_to_dict",
+def _strategy_lines(normal: NormalFormGame, eq: Equilibrium) -> list[str]:
+    """Each player's mixed strategy over the normal form, and payoff, in aligned columns."""
+    width = max(len(p) for p in normal.players)
+    played = [
+        strategy_text(actions, strategy)
+        for actions, strategy in zip(normal.actions, eq.normal_profile(), strict=True)
+    ]
+    column = max(len(text) for text in played)
+    return [
+        f"  {player:<{width}}  {text:<{column}}  payoff "
+        + fraction_text(float(payoff), scale=normal.payoff_range)
+        for player, text, payoff in zip(normal.players, played, eq.payoffs, strict=True)
+    ]
+
+
+def _behaviour_lines(game: NormalFormGame | ExtensiveFormGame, eq: Equilibrium) -> list[str]:
+    """Each player's payoff and how many information sets their behaviour covers."""
+    assert isinstance(game, ExtensiveFormGame)
+    tree = game.tree
+    width = max(len(p) for p in game.players)
+    lines = []
+    for i, player in enumerate(game.players):
+        sets = len(tree.player_infosets(i))
+        amount = fraction_text(float(eq.payoffs[i]), scale=game.payoff_range)
+        lines.append(
+            f"  {player:<{width}}  payoff {amount}  (a choice at each of {sets:,} information "
+            f"set{'' if sets == 1 else 's'}; --format json lists them)"
         )
-    return solution.normal
+    return lines
 
 
 def solution_table(solution: Solution | ScenarioSolution) -> str:
@@ -116,26 +161,28 @@ def solution_table(solution: Solution | ScenarioSolution) -> str:
         from sim.report.narrate import scenario_table
 
         return scenario_table(solution)
-    game, normal = solution.game, _normal(solution)
-    title = normal.title or "Untitled game"
-    dims = " x ".join(map(str, normal.shape))
+    game, normal = solution.game, solution.normal
+    title = game.title or "Untitled game"
+    if normal is not None:
+        shape = " x ".join(map(str, normal.shape))
+    else:
+        assert isinstance(game, ExtensiveFormGame)
+        shape = (
+            f"a tree of {game.tree.n_nodes:,} nodes and {game.tree.n_terminals:,} outcomes, "
+            "in behaviour strategies"
+        )
     lines = [
-        f"{title}: {normal.n_players} players, {dims}",
+        f"{title}: {game.n_players} players, {shape}",
         f"Concept: {solution.concept}, method: {solution.method}",
         "",
     ]
-    width = max(len(p) for p in normal.players)
     for k, eq in enumerate(solution, start=1):
         kind = "pure" if eq.pure else ("correlated" if eq.joint is not None else "mixed")
         lines.append(f"Equilibrium {k} ({kind})")
-        played = [
-            strategy_text(actions, strategy)
-            for actions, strategy in zip(normal.actions, eq.strategies or (), strict=True)
-        ]
-        column = max(len(text) for text in played)
-        for player, text, payoff in zip(normal.players, played, eq.payoffs, strict=True):
-            amount = fraction_text(float(payoff), scale=normal.payoff_range)
-            lines.append(f"  {player:<{width}}  {text:<{column}}  payoff {amount}")
+        if normal is not None and eq.strategies is not None:
+            lines += _strategy_lines(normal, eq)
+        else:
+            lines += _behaviour_lines(game, eq)
         if isinstance(game, ExtensiveFormGame) or eq.joint is not None:
             shown = outcomes(game, eq)
             word = "path" if isinstance(game, ExtensiveFormGame) else "recommend"

@@ -12,13 +12,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from sim.games.extensive_form import ExtensiveFormGame
+from sim.games.extensive_form import ExtensiveFormGame, GameTree
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Equilibrium
 from sim.text import OUTCOME_CUTOFF
 
-__all__ = ["CONTRACT_EQUILIBRIUM_KEYS", "equilibrium_game", "equilibrium_record", "outcomes"]
+__all__ = [
+    "CONTRACT_EQUILIBRIUM_KEYS",
+    "behaviour_by_player",
+    "equilibrium_game",
+    "equilibrium_record",
+    "information_sets",
+    "outcomes",
+]
 
 #: The keys design.md fixes for each equilibrium; concept details never replace them.
 CONTRACT_EQUILIBRIUM_KEYS = frozenset(
@@ -114,3 +122,39 @@ def equilibrium_record(
             if key not in CONTRACT_EQUILIBRIUM_KEYS
         },
     }
+
+
+def information_sets(tree: GameTree) -> list[list[dict[str, Any]]]:
+    """Per player, each information set's move and actions, in the tree's order.
+
+    This is the order of :func:`behaviour_by_player`'s vectors, so that
+    ``behaviour[i][k]`` gives the probabilities of ``information_sets(tree)[i][k]``.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> answer = Decision("B", [("u", Terminal([0, 1])), ("d", Terminal([2, 2]))], "B's")
+    >>> first = Decision("A", [("l", Terminal([1, 0])), ("r", answer)], "A's")
+    >>> game = build_game(["A", "B"], first)
+    >>> information_sets(game.tree)
+    [[{'move': "A's", 'actions': ['l', 'r']}], [{'move': "B's", 'actions': ['u', 'd']}]]
+    """
+    sets: list[list[dict[str, Any]]] = [[] for _ in range(tree.n_players)]
+    for h in range(tree.n_infosets):
+        player = int(tree.infoset_player[h])
+        if player >= 0:
+            sets[player].append(
+                {"move": tree.move_names[h], "actions": list(tree.action_labels[h])}
+            )
+    return sets
+
+
+def behaviour_by_player(
+    tree: GameTree, behaviour: Sequence[npt.ArrayLike]
+) -> list[list[list[float]]]:
+    """A behaviour profile (one vector per information set) split by player, as JSON lists."""
+    split: list[list[list[float]]] = [[] for _ in range(tree.n_players)]
+    for h, beta in enumerate(behaviour):
+        if tree.infoset_player[h] >= 0:
+            split[int(tree.infoset_player[h])].append([float(p) for p in np.asarray(beta)])
+    return split

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sim.games.normal_form import NormalFormGame
     from sim.solvers.solution import Solution
 
-__all__ = ["CONCEPTS", "SOLVERS", "SolverInfo", "choose_method", "solve"]
+__all__ = ["CONCEPTS", "SOLVERS", "SolverInfo", "choose_method", "solve", "too_large_to_list"]
 
 #: Above this many actions for *both* players, "auto" does not list every vertex
 #: (16 x 16 takes seconds; each extra action multiplies the work).
@@ -138,29 +138,44 @@ def choose_method(game: NormalFormGame, concept: str, *, require_all: bool = Fal
         return _ONLY_METHOD[concept]
     if game.n_players == 1:
         return "best_actions"
-    if game.n_players == 2:
-        if min(game.shape) <= VERTEX_ENUMERATION_LIMIT:
-            return "vertex_enumeration"
-        if require_all:
-            raise TooLargeError(
-                f"a {game.shape[0]} x {game.shape[1]} game is too large to list every "
-                "equilibrium; drop {require_all} to compute one with lemke_howson",
-                function="choose_method",
-                parameters={"require_all": True},
-            )
-        return "lemke_howson"
-    support_profiles = math.prod(2**n - 1 for n in game.shape)
-    if support_profiles <= SUPPORT_ENUMERATION_LIMIT:
-        return "support_enumeration"
+    fallback = "lemke_howson" if game.n_players == 2 else "logit_path"
+    reason = too_large_to_list(game)
+    if reason is None:
+        return "vertex_enumeration" if game.n_players == 2 else "support_enumeration"
     if require_all:
         raise TooLargeError(
-            f"a {' x '.join(map(str, game.shape))} game has {support_profiles:,} support "
-            "profiles, too many to list every equilibrium; drop {require_all} to compute one "
-            "with logit_path",
+            f"{reason}; drop {{require_all}} to compute one with {fallback}",
             function="choose_method",
             parameters={"require_all": True},
         )
-    return "logit_path"
+    return fallback
+
+
+def too_large_to_list(game: NormalFormGame) -> str | None:
+    """Why no registered method lists every Nash equilibrium of ``game``; ``None`` if one does.
+
+    Examples
+    --------
+    >>> from sim.games import NormalFormGame
+    >>> too_large_to_list(NormalFormGame.from_matrices([[1]], [[1]])) is None
+    True
+    >>> import numpy as np
+    >>> too_large_to_list(NormalFormGame(np.zeros((3, 3, 12, 4))))
+    'a 3 x 12 x 4 game has 429,975 support profiles, too many to list every equilibrium'
+    """
+    if game.n_players == 1:
+        return None
+    if game.n_players == 2:
+        if min(game.shape) <= VERTEX_ENUMERATION_LIMIT:
+            return None
+        return f"a {game.shape[0]} x {game.shape[1]} game is too large to list every equilibrium"
+    support_profiles = math.prod(2**n - 1 for n in game.shape)
+    if support_profiles <= SUPPORT_ENUMERATION_LIMIT:
+        return None
+    return (
+        f"a {' x '.join(map(str, game.shape))} game has {support_profiles:,} support "
+        "profiles, too many to list every equilibrium"
+    )
 
 
 def solve(
@@ -243,11 +258,75 @@ def solve(
             function="solve",
         )
     tree: ExtensiveFormGame | None
+    normal: NormalFormGame | None
+    too_large: TooLargeError | None = None
     if isinstance(game, NormalFormGame):
         tree, normal = None, game
     else:
-        tree, normal = game, game.reduced_normal_form()
-    name = choose_method(normal, concept, require_all=require_all) if method == "auto" else method
+        tree = game
+        try:
+            normal = game.reduced_normal_form()
+        except TooLargeError as exc:  # subgame perfection needs only the tree
+            normal, too_large = None, exc
+    given = {
+        "objective": objective,
+        "player": player,
+        "lam": lam,
+        "tie_break": tie_break,
+        "max_equilibria": max_equilibria,
+        "initial_label": initial_label,
+    }
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    why = _why_listable(tree, normal, too_large, concept, method, require_all)
+    if why is not None:  # no method lists every equilibrium: list what can be guaranteed
+        if options:
+            option = next(iter(options))
+            raise UsageError(
+                "{" + option + "} does not apply to {concept}",
+                function="solve",
+                parameters={option: None, "concept": concept},
+            )
+        return _listable(tree, normal, why, tol)
+    if method != "auto":
+        name = method
+    elif concept in _ONLY_METHOD and SOLVERS[_ONLY_METHOD[concept]].needs_tree:
+        name = _ONLY_METHOD[concept]
+    elif normal is None:
+        assert too_large is not None
+        raise too_large
+    else:
+        name = choose_method(normal, concept, require_all=require_all)
+    info = _checked_method(name, concept, game, tree, require_all, options)
+    if concept == "qre" and lam is None:
+        raise UsageError(
+            "{concept} needs {lam} (the precision, in payoff units)",
+            function="solve",
+            parameters={"concept": concept, "lam": None},
+        )
+    if tol is not None:
+        options["tol"] = tol
+    if rng is not None and info.takes_rng:
+        options["rng"] = rng
+    if normal is None and not info.needs_tree:
+        assert too_large is not None
+        raise too_large
+    solver = info.load()
+    solution = solver(tree if info.needs_tree else normal, **options)
+    if tree is not None and solution.game is normal:
+        # Solved through the reduced normal form: the result still names the tree.
+        solution = replace(solution, game=tree, normal=normal)
+    return replace(_verified(solution), options=_as_data(solver, options))
+
+
+def _checked_method(
+    name: str,
+    concept: str,
+    game: NormalFormGame | ExtensiveFormGame,
+    tree: ExtensiveFormGame | None,
+    require_all: bool,
+    options: Mapping[str, Any],
+) -> SolverInfo:
+    """The registered method ``name``, checked to suit the concept, the game and the options."""
     info = SOLVERS.get(name)
     if info is None:
         raise UsageError(
@@ -257,10 +336,8 @@ def solve(
         raise UsageError(
             f"method {name!r} computes {info.concept!r}, not {concept!r}", function="solve"
         )
-    if info.players != "any" and normal.n_players != int(info.players):
-        raise UsageError(
-            f"{name}: {info.players}-player games only; got {normal.n_players} players"
-        )
+    if info.players != "any" and game.n_players != int(info.players):
+        raise UsageError(f"{name}: {info.players}-player games only; got {game.n_players} players")
     if require_all and info.finds != "all":
         raise UsageError(
             f"{name} does not guarantee every equilibrium; {{require_all}} needs a method "
@@ -274,15 +351,6 @@ def solve(
             function="solve",
             parameters={"concept": concept},
         )
-    given = {
-        "objective": objective,
-        "player": player,
-        "lam": lam,
-        "tie_break": tie_break,
-        "max_equilibria": max_equilibria,
-        "initial_label": initial_label,
-    }
-    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     for option in options:
         if option not in info.options:
             raise UsageError(
@@ -290,22 +358,51 @@ def solve(
                 function="solve",
                 parameters={option: None, "concept": concept},
             )
-    if concept == "qre" and lam is None:
-        raise UsageError(
-            "{concept} needs {lam} (the precision, in payoff units)",
-            function="solve",
-            parameters={"concept": concept, "lam": None},
-        )
-    if tol is not None:
-        options["tol"] = tol
-    if rng is not None and info.takes_rng:
-        options["rng"] = rng
-    solver = info.load()
-    solution = solver(tree if info.needs_tree else normal, **options)
-    if tree is not None and solution.game is normal:
-        # Solved through the reduced normal form: the result still names the tree.
-        solution = replace(solution, game=tree, normal=normal)
-    return replace(_verified(solution), options=_as_data(solver, options))
+    return info
+
+
+def _why_listable(
+    tree: ExtensiveFormGame | None,
+    normal: NormalFormGame | None,
+    too_large: TooLargeError | None,
+    concept: str,
+    method: str,
+    require_all: bool,
+) -> str | None:
+    """Why ``solve`` lists what it can rather than run one method (``None``: it runs one).
+
+    For Nash equilibria chosen automatically: a tree whose reduced normal form
+    is too large to build (its SPEs can still be listed), or ``require_all`` on
+    a game too large for any method that lists every equilibrium.
+    """
+    if method != "auto" or concept != "nash":
+        return None
+    if tree is not None and normal is None:
+        return f"{too_large}"
+    if require_all and normal is not None:
+        return too_large_to_list(normal)
+    return None
+
+
+def _listable(
+    tree: ExtensiveFormGame | None,
+    normal: NormalFormGame | None,
+    why: str,
+    tol: float | None,
+) -> Solution:
+    """What can be listed when no method lists every Nash equilibrium, checked like the rest.
+
+    :mod:`sim.solvers.guaranteed` is reached by name, as every solver module
+    is (:meth:`SolverInfo.load`): it runs backward induction, which calls
+    :func:`solve` for simultaneous stages, so a static import would be a cycle.
+    """
+    from dataclasses import replace
+    from importlib import import_module
+
+    listable_equilibria = import_module("sim.solvers.guaranteed").listable_equilibria
+    found: Solution = listable_equilibria(tree, normal, why=why, tol=tol)
+    options: dict[str, Any] = {} if tol is None else {"tol": tol}
+    return replace(_verified(found), options=options)
 
 
 def _as_data(solver: Callable[..., Solution], options: Mapping[str, Any]) -> dict[str, Any]:

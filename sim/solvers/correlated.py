@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import SolverError, TooLargeError, UsageError
+from sim.errors import SolverError, UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.solution import Solution, make_correlated_equilibrium
 
@@ -253,8 +253,9 @@ def value_of_mediation(
     worth (Aumann 1974).
 
     The Nash equilibria come from :func:`sim.solvers.solve` with
-    ``require_all=True`` where the game is small enough; otherwise from its
-    automatic choice, and ``nash_complete`` is then false.
+    ``require_all=True``: every one where the game is small enough; otherwise
+    what can be listed (every pure equilibrium and those path-following
+    reaches), and ``nash_complete`` is then false.
 
     Parameters
     ----------
@@ -282,10 +283,7 @@ def value_of_mediation(
 
     normal = _normal_form(game)
     _check_tol(tol)
-    try:
-        nash = solve(normal, "nash", require_all=True)
-    except TooLargeError:  # too large to list every equilibrium
-        nash = solve(normal, "nash")
+    nash = solve(normal, "nash", require_all=True)
     if len(nash) == 0:  # pragma: no cover - every finite game has one
         raise SolverError("value_of_mediation: no Nash equilibrium was found")
     nash_payoffs = np.array([eq.payoffs for eq in nash])

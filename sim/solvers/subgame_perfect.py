@@ -643,6 +643,10 @@ def backward_induction(
         nobody mixes; otherwise the Kuhn equivalent of the behaviour
         strategies), so its ``max_regret``, recomputed in the reduced normal
         form, is 0.
+        When the reduced normal form has more than a million profiles, the
+        result is in behaviour strategies only (``normal`` is ``None``, as
+        :func:`spe_behaviour` gives it, its regret checked in every subgame)
+        and a note says so: a tree of 10^5 leaves is solved in seconds.
         ``complete`` is true when every equilibrium is listed. The play path is
         ``game.play_distribution(eq.strategies)``.
 
@@ -651,9 +655,6 @@ def backward_induction(
     UsageError
         If ``tie_break`` names an unknown move or action (the nearest valid name
         is suggested).
-    TooLargeError
-        If the reduced normal form is too large to build (use
-        :func:`spe_behaviour` or :func:`backward_induction_batch` then).
     GameError
         If the game lacks perfect recall.
 
@@ -691,10 +692,7 @@ def backward_induction(
     try:
         normal = game.reduced_normal_form()
     except TooLargeError as exc:
-        raise TooLargeError(
-            f"backward_induction: {exc}; use spe_behaviour (behaviour strategies) or "
-            "backward_induction_batch instead"
-        ) from None
+        return _in_behaviour(game, found, max_equilibria, f"{exc}")
     equilibria: list[Equilibrium] = []
     seen: set[bytes] = set()
     notes = list(found.notes)
@@ -719,6 +717,29 @@ def backward_induction(
         method="backward_induction",
         complete=complete,
         notes=tuple(notes),
+    )
+
+
+def _in_behaviour(
+    game: ExtensiveFormGame, found: _Found, max_equilibria: int, why: str
+) -> Solution:
+    """The equilibria in behaviour strategies only, when the reduced normal form is too large."""
+    listed = found.profiles[:max_equilibria]
+    notes = [*found.notes, f"{why}, so the equilibria are given in behaviour strategies"]
+    complete = found.complete and len(listed) == len(found.profiles)
+    if len(listed) < len(found.profiles):
+        notes.append(f"more than {max_equilibria:,} equilibria; the first ones are listed")
+    return Solution(
+        game=game,
+        equilibria=tuple(
+            make_behaviour_equilibrium(game, behaviour, concept="spe", method="backward_induction")
+            for behaviour, _ in listed
+        ),
+        concept="spe",
+        method="backward_induction",
+        complete=complete,
+        notes=tuple(notes),
+        count=found.count,
     )
 
 
