@@ -117,3 +117,18 @@ def test_a_tree_of_a_hundred_thousand_leaves(
     assert status == 0
     assert not nash["complete"]
     np.testing.assert_allclose(nash["equilibria"][0]["payoffs"], expected, atol=1e-9)
+
+
+def test_explain_walks_a_tree_too_large_for_its_normal_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = random_tree(3, 3, np.random.default_rng(7))  # 3 x 27 x 19,683 reduced plans
+    path = tmp_path / "tree.efg"
+    path.write_text(write_efg(build_game(list(PLAYERS), root)))
+    _, played = induction(root)
+    assert main(["explain", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Equilibrium 1 of 1 (spe): play ")
+    on_path = [line for line in lines if "(on the equilibrium path)" in line]
+    assert [line.split(" plays ")[1].split()[0] for line in on_path] == played
+    assert sum("(off the equilibrium path)" in line for line in lines) == 1 + 3 + 9 - 3

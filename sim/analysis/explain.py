@@ -29,8 +29,11 @@ from sim.games.behaviour import node_reach
 from sim.games.extensive_form import CHANCE, ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import action_values
-from sim.solvers.solution import Equilibrium
+from sim.solvers.solution import Equilibrium, Solution
 from sim.text import fraction_text, strategy_text
+
+#: ``explain_report`` lists at most this many decisions off the equilibrium path.
+MAX_OFF_PATH = 40
 
 if TYPE_CHECKING:
     from sim.scenario.model import Scenario
@@ -115,6 +118,25 @@ def _normal_form(game: NormalFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
     return tuple(decisions)
 
 
+def _plan(game: ExtensiveFormGame, eq: Equilibrium) -> dict[int, int]:
+    """The action each information set takes under a pure equilibrium.
+
+    From its behaviour strategies when it has them (every set, reached or not);
+    else from its pure reduced strategies, which leave open the sets a player's
+    own plan excludes.
+    """
+    if eq.behaviour is not None:
+        return {h: int(np.argmax(b)) for h, b in enumerate(eq.behaviour) if len(b)}
+    plan: dict[int, int] = {}
+    tree = game.tree
+    for player, strategy in enumerate(eq.normal_profile()):
+        reduced = game.reduced_strategies()[player][int(np.argmax(strategy))]
+        for h, action in zip(tree.player_infosets(player), reduced, strict=True):
+            if action is not None:
+                plan[h] = action
+    return plan
+
+
 def _tree(game: ExtensiveFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
     tree = game.tree
     if not eq.pure:
@@ -123,13 +145,7 @@ def _tree(game: ExtensiveFormGame, eq: Equilibrium) -> tuple[Decision, ...]:
             function="explain",
             parameters=["equilibrium"],
         )
-    # The action each infoset takes under the equilibrium's pure reduced strategies.
-    plan: dict[int, int] = {}
-    for player, strategy in enumerate(eq.normal_profile()):
-        reduced = game.reduced_strategies()[player][int(np.argmax(strategy))]
-        for h, action in zip(tree.player_infosets(player), reduced, strict=True):
-            if action is not None:
-                plan[h] = action
+    plan = _plan(game, eq)
     names = tree.move_names
     n = tree.n_nodes
     value = np.full((n, game.n_players), np.nan)
@@ -299,17 +315,35 @@ def explain_report(
             parameters={"equilibrium": equilibrium},
         )
     eq = solution[equilibrium - 1]
-    normal = solution.normal
-    assert normal is not None
-    assert eq.strategies is not None
-    played = "; ".join(
-        f"{player} {strategy_text(actions, strategy)}"
-        for player, actions, strategy in zip(
-            normal.players, normal.actions, eq.strategies, strict=True
-        )
-    )
-    lines = [f"Equilibrium {equilibrium} of {len(solution)} ({concept}): {played}", ""]
+    lines = [f"Equilibrium {equilibrium} of {len(solution)} ({concept}): {_played(solution, eq)}"]
+    lines.append("")
     if is_tree and not eq.pure:
         lines += ["This equilibrium mixes, so it is explained as a choice among whole plans.", ""]
-    lines += [decision.describe() for decision in explain(loaded, eq)]
+    off_path = 0
+    for decision in explain(loaded, eq):
+        off_path += not decision.on_path
+        if decision.on_path or off_path <= MAX_OFF_PATH:
+            lines.append(decision.describe())
+    if off_path > MAX_OFF_PATH:
+        lines.append(
+            f"... and {off_path - MAX_OFF_PATH:,} more decisions off the equilibrium path "
+            "(every one in 'sim solve --format json')"
+        )
     return "\n".join(lines)
+
+
+def _played(solution: Solution, eq: Equilibrium) -> str:
+    """The equilibrium in one line: each player's strategy, or the play in a large tree."""
+    normal = solution.normal
+    if normal is not None and eq.strategies is not None:
+        return "; ".join(
+            f"{player} {strategy_text(actions, strategy)}"
+            for player, actions, strategy in zip(
+                normal.players, normal.actions, eq.strategies, strict=True
+            )
+        )
+    game = solution.game
+    assert isinstance(game, ExtensiveFormGame)
+    assert eq.terminal_probabilities is not None
+    paths = game.outcome_paths(eq.terminal_probabilities)
+    return "play " + " | ".join("; ".join(f"{m}={a}" for m, a in p.items()) for _, p in paths)
