@@ -19,7 +19,7 @@ from sim.report.scenario import default_concept
 from sim.report.solve import solve_scenario
 from sim.scenario import compile_scenario, load_scenario, load_scenario_text, parameter_values
 from sim.scenario.compiler import build_structure
-from sim.scenario.schema import reference_markdown
+from sim.scenario.schema import LIMITS, TABLES, reference_markdown
 from sim.solvers.subgame_perfect import backward_induction_batch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +146,30 @@ def test_the_reference_page_is_generated_from_the_schema() -> None:
     assert page.read_text() == reference_markdown(), (
         "regenerate with: python -m sim.scenario.schema > docs/reference/scenario-files.md"
     )
+
+
+def test_every_word_an_enumeration_allows_is_in_its_description() -> None:
+    """The reference shows a key's description, the loader checks its ``values``."""
+    enumerations = [k for t in TABLES.values() for k in t.keys if k.values]
+    assert {k.name for k in enumerations} == {"concept", "payoffs"}
+    for key in enumerations:
+        assert key.kind == "identifier" and key.noun
+        for word in key.values:
+            assert f"`{word}`" in key.description, (key.name, word)
+
+
+def test_declared_sizes_and_nested_tables_exist() -> None:
+    for table in TABLES.values():
+        for key in table.keys:
+            assert not key.limit or key.limit in LIMITS, key
+            assert not key.table or key.table in TABLES, key
+            assert not (key.nonempty or key.limit) or key.item or key.kind == "tables", key
+
+
+def test_a_group_between_moves_without_one_loads() -> None:
+    text = SMALL.replace('status_quo = "skip"', 'status_quo = "skip"\ngroup = "talks"')
+    text += '[moves.later]\nplayer = "seoul"\nactions = ["wait", "act"]\n'
+    assert [m.group for m in load_scenario_text(text).moves] == ["", "talks", ""]
 
 
 def test_unknown_parameters_and_out_of_range_values_are_usage_errors(baseline) -> None:  # type: ignore[no-untyped-def]

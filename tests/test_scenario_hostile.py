@@ -793,6 +793,12 @@ CASES = [
         "a whole number >= 0",
     ),
     _case(
+        "expect-round-51",
+        sub('path = { stance = "proceed" }', "round = 51"),
+        "expect[1].round: expected a whole number from 1 to 50; got the number 51",
+        at="round = 51",
+    ),
+    _case(
         "expect-mixed-string",
         sub('path = { stance = "proceed" }', 'mixed = "yes"'),
         "true or false",

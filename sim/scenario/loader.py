@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -40,20 +40,27 @@ from sim.scenario.model import (
     Term,
     TermCase,
 )
-from sim.scenario.schema import LIMITS, TABLES, Table
+from sim.scenario.schema import LENGTHS, LIMITS, TABLES, Key, Table
 
 __all__ = ["EXPECT_CONCEPTS", "as_scenario", "load_scenario", "load_scenario_text"]
 
 #: The solution concepts an ``[[expect]]`` entry may name.
-EXPECT_CONCEPTS = ("spe", "nash", "pure-nash", "correlated", "coarse-correlated")
+EXPECT_CONCEPTS = TABLES["expect"].key("concept").values
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_IDENTIFIER = re.compile(rf"[A-Za-z_][A-Za-z0-9_]{{0,{LENGTHS['identifier'] - 1}}}")
 _RESERVED = frozenset({"and", "or", "not", ROUND}) | frozenset(FUNCTIONS)
 #: The distribution families and the numbers each needs (beyond low and high).
 _FAMILIES = {"uniform": (), "triangular": ("mode",), "normal": ("mean", "sd"), "beta": ("a", "b")}
-_STRING_LIMIT = 300
-_TEXT_LIMIT = 20_000
 _MAX_NUMBER = 1e15
+#: How an error says what each kind of table of the file's own names looks like.
+_SHAPES = {
+    "condition": '{move = "action", ...}',
+    "probabilities": "{action = probability, ...}",
+    "phrases": '{action = "phrase"}',
+    "assignments": "{parameter = value}",
+    "actions": '{move = "action"}',
+    "distribution": "{kind = ..., ...}",
+}
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
 #: Keys nested deeper than this are refused before parsing: tomllib takes time
 #: quadratic (or worse) in the number of parts of one dotted key or header.
@@ -237,7 +244,13 @@ def _resolve(
 
 # --------------------------------------------------------------------------- checking
 class _Checker:
-    """Checks the merged document and builds the model, failing with the file and line."""
+    """Checks the merged document and builds the model, failing with the file and line.
+
+    :meth:`table` checks a table against its schema declaration: unknown and
+    missing keys, and each value by :meth:`declared`. The methods after
+    ``the document`` build the model and check only what no declaration says:
+    what names refer to, expressions, cycles, and keys that depend on others.
+    """
 
     def __init__(self, data: dict[str, Any], origins: dict[KeyPath, _Source], top: _Source):
         self.data = data
@@ -261,27 +274,103 @@ class _Checker:
         file, line = self.where(path)
         return f"{file}:{line}: {_dotted(path)}" if line else f"{file}: {_dotted(path)}"
 
-    # ---- shapes
+    # ---- what the schema declares
     def table(self, value: object, path: KeyPath, spec: Table) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            self.fail(path, f"expected a table ({spec.header}); got {_kind_name(value)}")
-        for key in value:
-            if key not in spec.names:
+        """``value`` checked as a ``spec`` table: its keys, then each value as declared."""
+        value = self.table_shape(value, path, spec)
+        for name in value:
+            if name not in spec.names:
                 self.fail(
-                    (*path, key),
-                    f"unknown key{did_you_mean(key, spec.names)}; "
+                    (*path, name),
+                    f"unknown key{did_you_mean(name, spec.names)}; "
                     f"{spec.header} takes {', '.join(spec.names)}",
                 )
         for key in spec.keys:
             if key.required and key.name not in value:
                 self.fail(path, f"missing required key {key.name!r} ({key.description})")
+        for key in spec.keys:
+            if key.name in value and not key.reference:
+                self.declared(key, value[key.name], (*path, key.name))
         return value
+
+    def declared(self, key: Key, value: object, path: KeyPath) -> None:
+        """Check a value against its key's declaration: kind, size, bounds, allowed words."""
+        kind = key.kind
+        if kind in _SHAPES:
+            shaped = self.shaped(value, path, kind)
+            if kind == "phrases":
+                for name, phrase in shaped.items():
+                    self.string(phrase, (*path, name))
+        elif kind in ("string", "text"):
+            self.string(value, path, LENGTHS[kind])
+        elif kind == "date":
+            if not isinstance(value, datetime.date) and not (
+                isinstance(value, str) and _is_date(value)
+            ):
+                self.fail(path, f"expected a date like 2020-11-15; got {_kind_name(value)}")
+        elif kind == "identifier" and key.values:
+            self.one_of(value, path, key.values, key.noun)
+        elif kind == "identifier":
+            self.identifier(value, path)
+        elif kind == "identifiers":
+            self.identifiers(key, value, path)
+        elif kind == "strings":
+            for k, item in enumerate(self.array(value, path, "strings")):
+                self.string(item, (*path, k))
+        elif kind == "conditions":
+            for k, item in enumerate(self.array(value, path, "conditions")):
+                self.shaped(item, (*path, k), "condition")
+        elif kind == "integer":
+            self.integer(key, value, path)
+        elif kind == "boolean":
+            if not isinstance(value, bool):
+                self.fail(path, f"expected true or false; got {_kind_name(value)}")
+        elif kind == "value":  # a string is an expression or a choice: the caller parses it
+            if not isinstance(value, str):
+                self.number(value, path)
+        elif kind == "expression":
+            self.expression_text(value, path)
+        elif kind == "range":
+            self.range_of(value, path)
+        elif kind in ("table", "tables", "choices"):
+            self.collection(key, value, path)
+        else:
+            raise ValueError(f"the schema declares a kind the loader cannot check: {kind!r}")
+
+    def shaped(self, value: object, path: KeyPath, kind: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a table {_SHAPES[kind]}; got {_kind_name(value)}")
+        return value
+
+    def collection(self, key: Key, value: object, path: KeyPath) -> None:
+        """A table, a table of named entries or an array of tables, as declared."""
+        if key.kind == "tables":
+            self.nonempty(key, self.array_of_tables(value, path, key.limit), path)
+        elif not key.item:  # one table: its own keys are checked where it is read
+            self.table_shape(value, path, TABLES[key.table])
+        else:
+            entries = self.entries(value, path, f"{key.item}s", key.limit)
+            self.nonempty(key, entries, path)
+            for name, entry in entries.items():
+                if key.kind == "choices":
+                    self.number(entry, (*path, name))
+                else:
+                    self.table_shape(entry, (*path, name), TABLES[key.table])
+
+    def table_shape(self, value: object, path: KeyPath, spec: Table) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a table ({spec.header}); got {_kind_name(value)}")
+        return value
+
+    def nonempty(self, key: Key, items: Sized, path: KeyPath) -> None:
+        if key.nonempty and not items:
+            needs = "a scenario needs" if len(path) == 1 else "expected"
+            self.fail(path, f"{needs} at least one {key.item}")
 
     def entries(self, value: object, path: KeyPath, what: str, limit: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.fail(path, f"expected a table of {what}; got {_kind_name(value)}")
-        if len(value) > LIMITS[limit]:
-            self.fail(path, f"at most {LIMITS[limit]:,} {what}; got {len(value):,}")
+        self.at_most(value, path, limit, what)
         for name in value:
             self.identifier(name, (*path, name), f"the name of one of the {what}")
         return value
@@ -291,28 +380,54 @@ class _Checker:
             self.fail(
                 path, f"expected an array of tables ([[{_dotted(path)}]]); got {_kind_name(value)}"
             )
-        if len(value) > LIMITS[limit]:
-            self.fail(path, f"at most {LIMITS[limit]:,} entries; got {len(value):,}")
+        self.at_most(value, path, limit, "entries")
         return value
+
+    def array(self, value: object, path: KeyPath, what: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(path, f"expected an array of {what}; got {_kind_name(value)}")
+        self.at_most(value, path, "list_items", "items")
+        return value
+
+    def at_most(self, items: Sized, path: KeyPath, limit: str, what: str) -> None:
+        if len(items) > LIMITS[limit]:
+            self.fail(path, f"at most {LIMITS[limit]:,} {what}; got {len(items):,}")
+
+    def identifiers(self, key: Key, value: object, path: KeyPath) -> None:
+        items = self.array(value, path, f"{key.item}s")
+        self.nonempty(key, items, path)
+        self.at_most(items, path, key.limit, f"{key.item}s")
+        for k, item in enumerate(items):
+            self.identifier(item, (*path, k), key.noun)
+        if len(set(items)) != len(items):
+            self.fail(path, f"{key.item}s must be distinct")
 
     def identifier(self, value: object, path: KeyPath, what: str = "an identifier") -> str:
         if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
             self.fail(
                 path,
                 f"expected {what}: letters, digits and '_', not starting with a "
-                f"digit, at most 64 characters; got {_kind_name(value)}",
+                f"digit, at most {LENGTHS['identifier']} characters; got {_kind_name(value)}",
             )
         return value
 
-    def string(self, value: object, path: KeyPath, limit: int = _STRING_LIMIT) -> str:
+    def string(self, value: object, path: KeyPath, limit: int = LENGTHS["string"]) -> str:
         if not isinstance(value, str):
             self.fail(path, f"expected a string; got {_kind_name(value)}")
         if len(value) > limit:
             self.fail(path, f"expected at most {limit:,} characters; got {len(value):,}")
         return value
 
-    def text(self, value: object, path: KeyPath) -> str:
-        return self.string(value, path, _TEXT_LIMIT)
+    def integer(self, key: Key, value: object, path: KeyPath) -> None:
+        low, high = key.bounds or (None, None)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or (low is not None and value < low)
+            or (high is not None and value > high)
+        ):
+            span = "" if low is None else f" >= {low}" if high is None else f" from {low} to {high}"
+            self.fail(path, f"expected a whole number{span}; got {_kind_name(value)}")
 
     def number(self, value: object, path: KeyPath) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -325,15 +440,22 @@ class _Checker:
             )
         return float(value)
 
-    def strings(self, value: object, path: KeyPath) -> tuple[str, ...]:
-        items = self.array(value, path, "strings")
-        return tuple(self.string(v, (*path, k)) for k, v in enumerate(items))
+    def range_of(self, value: object, path: KeyPath) -> None:
+        pair = self.array(value, path, "two numbers")
+        if len(pair) != 2:
+            self.fail(path, f"expected [low, high]; got {len(pair)} numbers")
+        low, high = (self.number(v, (*path, k)) for k, v in enumerate(pair))
+        if low > high:
+            self.fail(path, f"expected low <= high; got [{low:g}, {high:g}]")
 
-    def array(self, value: object, path: KeyPath, what: str) -> list[Any]:
-        if not isinstance(value, list):
-            self.fail(path, f"expected an array of {what}; got {_kind_name(value)}")
-        if len(value) > LIMITS["list_items"]:
-            self.fail(path, f"at most {LIMITS['list_items']:,} items; got {len(value):,}")
+    def one_of(self, value: object, path: KeyPath, options: Sequence[str], what: str) -> str:
+        if not isinstance(value, str) or value not in options:
+            listed = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+            self.fail(
+                path,
+                f"expected {what} ({listed}); got {_kind_name(value)}"
+                f"{did_you_mean(value, options)}",
+            )
         return value
 
     def names_in(
@@ -348,26 +470,21 @@ class _Checker:
             self.fail(path, f"{twice!r} is listed twice")
         return tuple(result)
 
-    def one_of(self, value: object, path: KeyPath, options: Sequence[str], what: str) -> str:
-        if not isinstance(value, str) or value not in options:
-            listed = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
-            self.fail(
-                path,
-                f"expected {what} ({listed}); got {_kind_name(value)}"
-                f"{did_you_mean(value, options)}",
-            )
-        return value
-
-    def expression(self, value: object, path: KeyPath) -> Expression:
+    def expression_text(self, value: object, path: KeyPath) -> str:
+        """A number or an expression, as the text to parse."""
         if isinstance(value, int | float) and not isinstance(value, bool):
-            value = repr(self.number(value, path))
+            return repr(self.number(value, path))
         if not isinstance(value, str):
             self.fail(
                 path, f"expected a number or an expression in a string; got {_kind_name(value)}"
             )
+        return value
+
+    def expression(self, value: object, path: KeyPath) -> Expression:
+        text = self.expression_text(value, path)
         try:
             return parse_expression(
-                value, names=(*self.parameter_names, ROUND), where=self.label(path)
+                text, names=(*self.parameter_names, ROUND), where=self.label(path)
             )
         except ExpressionError as error:
             file, line = self.where(path)
@@ -383,12 +500,6 @@ class _Checker:
         top = self.table(self.data, (), TABLES[""])
         meta = self.table(top["scenario"], ("scenario",), TABLES["scenario"])
         date = meta.get("date", "")
-        if isinstance(date, datetime.date):
-            date = date.isoformat()
-        elif "date" in meta and not (isinstance(date, str) and _is_date(date)):
-            self.fail(
-                ("scenario", "date"), f"expected a date like 2020-11-15; got {_kind_name(date)}"
-            )
         players = self.players(top["players"])
         parameters = self.parameters(top.get("parameters", {}))
         moves = self.moves(top["moves"], [p.id for p in players])
@@ -404,10 +515,10 @@ class _Checker:
                 )
         return Scenario(
             path=path,
-            title=self.string(meta["title"], ("scenario", "title")),
-            date=str(date),
-            narrative=self.text(meta.get("narrative", ""), ("scenario", "narrative")),
-            sources=self.strings(meta.get("sources", []), ("scenario", "sources")),
+            title=meta["title"],
+            date=date.isoformat() if isinstance(date, datetime.date) else date,
+            narrative=meta.get("narrative", ""),
+            sources=tuple(meta.get("sources", ())),
             players=players,
             parameters=parameters,
             moves=moves,
@@ -420,63 +531,46 @@ class _Checker:
     def rounds(self, value: object, moves: Sequence[Move]) -> Rounds:
         path: KeyPath = ("rounds",)
         spec = self.table(value, path, TABLES["rounds"])
-        count = spec["count"]
-        if isinstance(count, bool) or not isinstance(count, int) or not 2 <= count <= 50:
-            self.fail(
-                (*path, "count"), f"expected a whole number from 2 to 50; got {_kind_name(count)}"
-            )
-        ends = self.array(spec.get("ends_when", []), (*path, "ends_when"), "conditions")
-        kind = self.one_of(
-            spec.get("payoffs", "when_it_ends"),
-            (*path, "payoffs"),
-            ["when_it_ends", "every_round"],
-            "when payoffs count",
-        )
         by_name = {m.name: m for m in moves}
         return Rounds(
-            count=count,
+            count=spec["count"],
             discount=self.expression(spec.get("discount", 1), (*path, "discount")),
             ends_when=tuple(
-                self.condition(c, (*path, "ends_when", k), by_name) for k, c in enumerate(ends)
+                self.condition(c, (*path, "ends_when", k), by_name)
+                for k, c in enumerate(spec.get("ends_when", ()))
             ),
-            description=self.text(spec.get("description", ""), (*path, "description")),
-            every_round=kind == "every_round",
+            description=spec.get("description", ""),
+            every_round=spec.get("payoffs") == "every_round",
         )
 
-    def players(self, value: object) -> tuple[Player, ...]:
-        where: KeyPath = ("players",)
-        table = self.entries(value, where, "players", "players")
-        if not table:
-            self.fail(where, "a scenario needs at least one player")
+    def players(self, table: dict[str, Any]) -> tuple[Player, ...]:
         result = []
         for pid, spec in table.items():
-            path = (*where, pid)
+            path = ("players", pid)
             if pid == CHANCE_PLAYER:
                 self.fail(path, f"{CHANCE_PLAYER!r} is reserved for nature's moves")
             spec = self.table(spec, path, TABLES["player"])
             result.append(
                 Player(
                     id=pid,
-                    name=self.string(spec.get("name", pid), (*path, "name")),
-                    description=self.text(spec.get("description", ""), (*path, "description")),
-                    briefing=self.text(spec.get("briefing", ""), (*path, "briefing")),
+                    name=spec.get("name", pid),
+                    description=spec.get("description", ""),
+                    briefing=spec.get("briefing", ""),
                 )
             )
         return tuple(result)
 
-    def parameters(self, value: object) -> dict[str, Parameter]:
-        where: KeyPath = ("parameters",)
-        table = self.entries(value, where, "parameters", "parameters")
+    def parameters(self, table: dict[str, Any]) -> dict[str, Parameter]:
         for name in table:
             if name in _RESERVED:
                 self.fail(
-                    (*where, name),
+                    ("parameters", name),
                     f"{name!r} cannot name a parameter: it is a word of the expression language",
                 )
         self.parameter_names = tuple(table)
         result: dict[str, Parameter] = {}
         for name, spec in table.items():
-            path = (*where, name)
+            path = ("parameters", name)
             spec = self.table(spec, path, TABLES["parameter"])
             result[name] = self.parameter(name, spec, path)
         self.check_derivations(result)
@@ -485,19 +579,11 @@ class _Checker:
     def parameter(self, name: str, spec: dict[str, Any], path: KeyPath) -> Parameter:
         bounds: tuple[float, float] | None = None
         if "range" in spec:
-            pair = self.array(spec["range"], (*path, "range"), "two numbers")
-            if len(pair) != 2:
-                self.fail((*path, "range"), f"expected [low, high]; got {len(pair)} numbers")
-            low, high = (self.number(v, (*path, "range", k)) for k, v in enumerate(pair))
-            if low > high:
-                self.fail((*path, "range"), f"expected low <= high; got [{low:g}, {high:g}]")
-            bounds = (low, high)
+            low, high = spec["range"]
+            bounds = (float(low), float(high))
         choices: dict[str, float] | None = None
         if "choices" in spec:
-            options = self.entries(spec["choices"], (*path, "choices"), "choices", "list_items")
-            if not options:
-                self.fail((*path, "choices"), "expected at least one choice")
-            choices = {k: self.number(v, (*path, "choices", k)) for k, v in options.items()}
+            choices = {k: float(v) for k, v in spec["choices"].items()}
         raw = spec["value"]
         value: float | Expression
         if choices is not None:
@@ -507,17 +593,17 @@ class _Checker:
             if name in value.names:
                 self.fail((*path, "value"), f"a derived parameter cannot use itself ({name!r})")
         else:
-            value = self.number(raw, (*path, "value"))
+            value = float(raw)
         if isinstance(value, float):
             self.in_range(value, bounds, (*path, "value"))
         return Parameter(
             name=name,
             value=value,
             range=bounds,
-            unit=self.string(spec.get("unit", ""), (*path, "unit")),
-            label=self.string(spec.get("label", ""), (*path, "label")),
-            description=self.text(spec.get("description", ""), (*path, "description")),
-            source=self.string(spec.get("source", ""), (*path, "source")),
+            unit=spec.get("unit", ""),
+            label=spec.get("label", ""),
+            description=spec.get("description", ""),
+            source=spec.get("source", ""),
             choices=choices,
             distribution=self.distribution(spec, path, bounds, choices),
         )
@@ -535,8 +621,6 @@ class _Checker:
         if choices is not None:
             self.fail(where, "a categorical parameter has no distribution")
         raw = spec["distribution"]
-        if not isinstance(raw, dict):
-            self.fail(where, f"expected a table {{kind = ..., ...}}; got {_kind_name(raw)}")
         kind = self.one_of(raw.get("kind"), (*where, "kind"), list(_FAMILIES), "a distribution")
         needed = _FAMILIES[kind]
         for key in raw:
@@ -630,9 +714,9 @@ class _Checker:
                     trail.append(other)
                     stack.append(iter(uses(other)))
 
-    def condition(self, value: object, path: KeyPath, moves: Mapping[str, Move]) -> Condition:
-        if not isinstance(value, dict):
-            self.fail(path, f'expected a table {{move = "action", ...}}; got {_kind_name(value)}')
+    def condition(
+        self, value: dict[str, Any], path: KeyPath, moves: Mapping[str, Move]
+    ) -> Condition:
         parts = []
         for name, actions in value.items():
             move = moves.get(name)
@@ -650,15 +734,11 @@ class _Checker:
             parts.append((name, frozenset(chosen)))
         return tuple(parts)
 
-    def moves(self, value: object, players: Sequence[str]) -> tuple[Move, ...]:
-        where: KeyPath = ("moves",)
-        table = self.entries(value, where, "moves", "moves")
-        if not table:
-            self.fail(where, "a scenario needs at least one move")
+    def moves(self, table: dict[str, Any], players: Sequence[str]) -> tuple[Move, ...]:
         earlier: dict[str, Move] = {}
         groups: list[str] = []
         for name, spec in table.items():
-            path = (*where, name)
+            path = ("moves", name)
             spec = self.table(spec, path, TABLES["move"])
             move = self.move(name, spec, path, players, earlier, groups)
             earlier[name] = move
@@ -680,22 +760,10 @@ class _Checker:
             [*players, CHANCE_PLAYER],
             "a player's id or 'chance'",
         )
-        actions = self.array(spec["actions"], (*path, "actions"), "actions")
-        if not actions:
-            self.fail((*path, "actions"), "expected at least one action")
-        if len(actions) > LIMITS["actions"]:
-            self.fail(
-                (*path, "actions"), f"at most {LIMITS['actions']} actions; got {len(actions):,}"
-            )
-        for k, action in enumerate(actions):
-            self.identifier(action, (*path, "actions", k), "an action name")
-        if len(set(actions)) != len(actions):
-            self.fail((*path, "actions"), "actions must be distinct")
-        group = ""
-        if "group" in spec:
-            group = self.identifier(spec["group"], (*path, "group"))
-            if group in groups and groups[-1] != group:
-                self.fail((*path, "group"), f"the moves of group {group!r} must be consecutive")
+        actions: list[str] = spec["actions"]
+        group: str = spec.get("group", "")
+        if group and group in groups and groups[-1] != group:
+            self.fail((*path, "group"), f"the moves of group {group!r} must be consecutive")
         same_group = {m for m, g in zip(earlier, groups, strict=True) if group and g == group}
         if "observes" in spec:
             observes = self.names_in(
@@ -726,17 +794,9 @@ class _Checker:
             status_quo = self.one_of(
                 spec["status_quo"], (*path, "status_quo"), actions, "one of the actions"
             )
-        says: dict[str, str] = {}
-        if "says" in spec:
-            phrases = spec["says"]
-            if not isinstance(phrases, dict):
-                self.fail(
-                    (*path, "says"),
-                    f'expected a table {{action = "phrase"}}; got {_kind_name(phrases)}',
-                )
-            for action, phrase in phrases.items():
-                self.one_of(action, (*path, "says", action), actions, "one of the actions")
-                says[action] = self.string(phrase, (*path, "says", action))
+        says: dict[str, str] = dict(spec.get("says", {}))
+        for action in says:
+            self.one_of(action, (*path, "says", action), actions, "one of the actions")
         cases: tuple[ChanceCase, ...] = ()
         if player == CHANCE_PLAYER:
             cases = self.chance_cases(spec, path, tuple(actions), earlier)
@@ -755,7 +815,7 @@ class _Checker:
             forced=forced,
             status_quo=status_quo,
             says=says,
-            description=self.text(spec.get("description", ""), (*path, "description")),
+            description=spec.get("description", ""),
         )
 
     def chance_cases(
@@ -768,8 +828,7 @@ class _Checker:
         if "probabilities" not in spec and "cases" not in spec:
             self.fail(path, "a chance move needs 'probabilities' or 'cases'")
         cases = []
-        raw_cases = self.array_of_tables(spec.get("cases", []), (*path, "cases"), "cases")
-        for k, raw in enumerate(raw_cases):
+        for k, raw in enumerate(spec.get("cases", ())):
             where = (*path, "cases", k)
             raw = self.table(raw, where, TABLES["case"])
             cases.append(
@@ -789,12 +848,8 @@ class _Checker:
         return tuple(cases)
 
     def probabilities(
-        self, value: object, path: KeyPath, actions: tuple[str, ...]
+        self, value: dict[str, Any], path: KeyPath, actions: tuple[str, ...]
     ) -> tuple[Expression | None, ...]:
-        if not isinstance(value, dict):
-            self.fail(
-                path, f"expected a table {{action = probability, ...}}; got {_kind_name(value)}"
-            )
         for action in value:
             self.one_of(action, (*path, action), actions, "one of the actions")
         missing = [a for a in actions if a not in value]
@@ -828,7 +883,7 @@ class _Checker:
                 count += len(cases)
                 if count > LIMITS["terms"]:
                     self.fail(path, f"at most {LIMITS['terms']:,} payoff terms and cases in all")
-                result.append(Term(pid, name, self.text(spec["reason"], (*path, "reason")), cases))
+                result.append(Term(pid, name, spec["reason"], cases))
         return tuple(result)
 
     def term_cases(
@@ -843,12 +898,9 @@ class _Checker:
             for key in ("when", "unless"):
                 if key in spec:
                     self.fail((*path, key), f"with 'cases', put '{key}' inside each case")
-            raw_cases = self.array_of_tables(spec["cases"], (*path, "cases"), "cases")
-            if not raw_cases:
-                self.fail((*path, "cases"), "expected at least one case")
             specs = [
                 ((*path, "cases", k), self.table(c, (*path, "cases", k), TABLES["term_case"]))
-                for k, c in enumerate(raw_cases)
+                for k, c in enumerate(spec["cases"])
             ]
         else:
             specs = [(path, spec)]
@@ -862,27 +914,19 @@ class _Checker:
         )
 
     def expectations(
-        self, value: object, parameters: Mapping[str, Parameter], moves: Sequence[Move]
+        self,
+        value: list[dict[str, Any]],
+        parameters: Mapping[str, Parameter],
+        moves: Sequence[Move],
     ) -> tuple[Expectation, ...]:
         where: KeyPath = ("expect",)
         by_name = {m.name: m for m in moves}
         result = []
-        for k, spec in enumerate(self.array_of_tables(value, where, "expectations")):
+        for k, spec in enumerate(value):
             path = (*where, k)
             spec = self.table(spec, path, TABLES["expect"])
-            concept = ""
-            if "concept" in spec:
-                concept = self.one_of(
-                    spec["concept"], (*path, "concept"), EXPECT_CONCEPTS, "a solution concept"
-                )
             settings: dict[str, float] = {}
-            raw_set = spec.get("set", {})
-            if not isinstance(raw_set, dict):
-                self.fail(
-                    (*path, "set"),
-                    f"expected a table {{parameter = value}}; got {_kind_name(raw_set)}",
-                )
-            for name, raw in raw_set.items():
+            for name, raw in spec.get("set", {}).items():
                 self.one_of(name, (*path, "set", name), list(parameters), "a parameter")
                 settings[name] = self.setting(parameters[name], raw, (*path, "set", name))
             force = self.actions(spec.get("force", {}), (*path, "force"), by_name)
@@ -892,42 +936,20 @@ class _Checker:
                         (*path, "force", name),
                         f"the move is already forced to {by_name[name].forced!r}",
                     )
-            count = None
-            if "equilibria" in spec:
-                raw_count = spec["equilibria"]
-                if isinstance(raw_count, bool) or not isinstance(raw_count, int) or raw_count < 0:
-                    self.fail(
-                        (*path, "equilibria"),
-                        f"expected a whole number >= 0; got {_kind_name(raw_count)}",
-                    )
-                count = raw_count
-            round_number = spec.get("round", 1)
-            if (
-                isinstance(round_number, bool)
-                or not isinstance(round_number, int)
-                or not (1 <= round_number <= 50)
-            ):
-                self.fail(
-                    (*path, "round"),
-                    f"expected a round number from 1; got {_kind_name(round_number)}",
-                )
             if "given" in spec and not spec.get("path"):
                 self.fail((*path, "given"), "'given' restricts 'path': give a 'path' too")
-            mixed = spec.get("mixed")
-            if mixed is not None and not isinstance(mixed, bool):
-                self.fail((*path, "mixed"), f"expected true or false; got {_kind_name(mixed)}")
             result.append(
                 Expectation(
-                    description=self.string(spec["description"], (*path, "description")),
-                    concept=concept,
+                    description=spec["description"],
+                    concept=spec.get("concept", ""),
                     set=settings,
                     force=force,
                     path=self.actions(spec.get("path", {}), (*path, "path"), by_name),
                     given=self.condition(spec.get("given", {}), (*path, "given"), by_name),
-                    equilibria=count,
-                    mixed=mixed,
+                    equilibria=spec.get("equilibria"),
+                    mixed=spec.get("mixed"),
                     key=self.label(path),
-                    round=round_number,
+                    round=spec.get("round", 1),
                 )
             )
         return tuple(result)
@@ -939,9 +961,9 @@ class _Checker:
         self.in_range(value, parameter.range, path)
         return value
 
-    def actions(self, value: object, path: KeyPath, moves: Mapping[str, Move]) -> dict[str, str]:
-        if not isinstance(value, dict):
-            self.fail(path, f'expected a table {{move = "action"}}; got {_kind_name(value)}')
+    def actions(
+        self, value: dict[str, Any], path: KeyPath, moves: Mapping[str, Move]
+    ) -> dict[str, str]:
         result = {}
         for name, action in value.items():
             if name not in moves:

@@ -1,11 +1,15 @@
 """The scenario file format, declared once: what the loader checks and the reference shows.
 
 Every table a scenario file may contain is a :class:`Table` listing its keys,
-each with a :class:`Key` kind, whether it is required and what it means. The
-loader (:mod:`sim.scenario.loader`) rejects keys that are not declared here and
-checks each value against its kind; ``docs/reference/scenario-files.md`` is
-generated from the same declarations by :func:`reference_markdown` (a test
-keeps the two equal), so the documentation cannot drift from what is accepted.
+each with a :class:`Key` kind, whether it is required and what it means, and
+what else is checked of its value: how many items it may hold, the range of a
+whole number, the only words it may be. The loader
+(:mod:`sim.scenario.loader`) rejects keys that are not declared here and checks
+each value against its declaration in one place, leaving its hand-written code
+only what a declaration cannot say (what a name refers to, expressions,
+cycles); ``docs/reference/scenario-files.md`` is generated from the same
+declarations by :func:`reference_markdown` (a test keeps the two equal), so the
+documentation cannot drift from what is accepted.
 
 Run ``python -m sim.scenario.schema`` to print the reference.
 """
@@ -17,6 +21,7 @@ from typing import Final
 
 __all__ = [
     "KINDS",
+    "LENGTHS",
     "LIMITS",
     "TABLES",
     "Key",
@@ -27,13 +32,37 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Key:
-    """One key of a table: its name, kind, whether it is required, and what it means."""
+    """One key of a table: its name, kind, whether it is required, and what it means.
+
+    The fields after ``default`` declare what the loader checks of the value
+    besides its kind; the reference shows the kind, and the description says
+    the rest in words.
+    """
 
     name: str
     kind: str
     description: str
     required: bool = False
     default: str = ""
+    #: For a table of named entries (whose names are identifiers) or an array:
+    #: what one entry or item is, in the singular (``"action"``).
+    item: str = ""
+    #: The :data:`LIMITS` entry that caps how many entries or items it holds.
+    limit: str = ""
+    #: Whether it must hold at least one entry or item.
+    nonempty: bool = False
+    #: For a whole number: the lowest and the highest value (``None``: no highest).
+    bounds: tuple[int, int | None] | None = None
+    #: The only words it may be (an enumeration).
+    values: tuple[str, ...] = ()
+    #: How an error names what was expected: ``"a solution concept"`` for an
+    #: enumeration, ``"an action name"`` for the items of an array of identifiers.
+    noun: str = ""
+    #: The :data:`TABLES` entry that the value, or each of its entries, is.
+    table: str = ""
+    #: It names something the file declares elsewhere (a player, a move, an
+    #: action): the loader checks it against those, not against its kind.
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,13 +83,17 @@ class Table:
         return tuple(k.name for k in self.keys)
 
 
+#: The most characters a value of each kind may have.
+LENGTHS: Final[dict[str, int]] = {"string": 300, "text": 20_000, "identifier": 64}
+
 #: What each kind of value is, as the reference states it.
 KINDS: Final[dict[str, str]] = {
-    "string": "a string of at most 300 characters",
-    "text": 'a string of at most 20,000 characters (use `"""` for several lines)',
+    "string": f"a string of at most {LENGTHS['string']:,} characters",
+    "text": f'a string of at most {LENGTHS["text"]:,} characters (use `"""` for several lines)',
     "date": "a date, `2020-11-15` (TOML date or string)",
     "identifier": (
-        "a name of letters, digits and `_`, not starting with a digit, at most 64 characters"
+        "a name of letters, digits and `_`, not starting with a digit, "
+        f"at most {LENGTHS['identifier']} characters"
     ),
     "identifiers": "an array of distinct identifiers",
     "strings": "an array of strings",
@@ -124,13 +157,61 @@ TABLES: Final[dict[str, Table]] = {
                 "from; tables merge key by key, and any other value given here replaces the "
                 "base's (arrays such as `expect` and `cases` are replaced whole).",
             ),
-            Key("scenario", "table", "Title, date, narrative and sources.", required=True),
-            Key("players", "table", "One `[players.ID]` table per player, in order.", True),
-            Key("parameters", "table", "One `[parameters.NAME]` table per named number."),
-            Key("moves", "table", "One `[moves.NAME]` table per move, in the order of play.", True),
-            Key("terms", "table", "`[terms.PLAYER.NAME]`: the named payoff terms.", True),
-            Key("rounds", "table", "`[rounds]`: play the moves again, round after round."),
-            Key("expect", "tables", "`[[expect]]`: outcomes the author states and tests check."),
+            Key(
+                "scenario",
+                "table",
+                "Title, date, narrative and sources.",
+                required=True,
+                table="scenario",
+            ),
+            Key(
+                "players",
+                "table",
+                "One `[players.ID]` table per player, in order.",
+                required=True,
+                item="player",
+                limit="players",
+                nonempty=True,
+                table="player",
+            ),
+            Key(
+                "parameters",
+                "table",
+                "One `[parameters.NAME]` table per named number.",
+                item="parameter",
+                limit="parameters",
+                table="parameter",
+            ),
+            Key(
+                "moves",
+                "table",
+                "One `[moves.NAME]` table per move, in the order of play.",
+                required=True,
+                item="move",
+                limit="moves",
+                nonempty=True,
+                table="move",
+            ),
+            Key(
+                "terms",
+                "table",
+                "`[terms.PLAYER.NAME]`: the named payoff terms.",
+                required=True,
+                reference=True,
+            ),
+            Key(
+                "rounds",
+                "table",
+                "`[rounds]`: play the moves again, round after round.",
+                table="rounds",
+            ),
+            Key(
+                "expect",
+                "tables",
+                "`[[expect]]`: outcomes the author states and tests check.",
+                limit="expectations",
+                table="expect",
+            ),
         ),
     ),
     "scenario": Table(
@@ -166,7 +247,14 @@ TABLES: Final[dict[str, Table]] = {
             Key("label", "string", "The ordinal meaning of the value, e.g. `low: Trump-era`."),
             Key("description", "text", "What the number means."),
             Key("source", "string", "The fact or judgement behind the value."),
-            Key("choices", "choices", "For a categorical parameter: its labels and their numbers."),
+            Key(
+                "choices",
+                "choices",
+                "For a categorical parameter: its labels and their numbers.",
+                item="choice",
+                limit="list_items",
+                nonempty=True,
+            ),
             Key(
                 "distribution",
                 "distribution",
@@ -179,13 +267,29 @@ TABLES: Final[dict[str, Table]] = {
         "A move, in the order of play. `NAME` is an identifier that names the move in play "
         "paths (`stance=fund`).",
         (
-            Key("player", "identifier", "A player's ID, or `chance` for nature.", required=True),
-            Key("actions", "identifiers", "The actions, at most 64.", required=True),
+            Key(
+                "player",
+                "identifier",
+                "A player's ID, or `chance` for nature.",
+                required=True,
+                reference=True,
+            ),
+            Key(
+                "actions",
+                "identifiers",
+                "The actions, at most 64.",
+                required=True,
+                item="action",
+                limit="actions",
+                nonempty=True,
+                noun="an action name",
+            ),
             Key(
                 "observes",
                 "identifiers",
                 "The earlier moves whose actions the player knows when moving.",
                 default="all earlier moves",
+                reference=True,
             ),
             Key(
                 "group",
@@ -202,12 +306,20 @@ TABLES: Final[dict[str, Table]] = {
                 "cases",
                 "tables",
                 "Chance moves: `[[moves.NAME.cases]]`, the first that holds applies.",
+                limit="cases",
+                table="case",
             ),
-            Key("forced", "identifier", "The only action allowed (e.g. Tokyo attends regardless)."),
+            Key(
+                "forced",
+                "identifier",
+                "The only action allowed (e.g. Tokyo attends regardless).",
+                reference=True,
+            ),
             Key(
                 "status_quo",
                 "identifier",
                 "The action kept when the player is indifferent between it and another best one.",
+                reference=True,
             ),
             Key("says", "phrases", "How each action reads in a sentence after the player's name."),
             Key("description", "text", "What the move is."),
@@ -232,7 +344,15 @@ TABLES: Final[dict[str, Table]] = {
             ),
             Key("when", "condition", "The term applies only where this holds."),
             Key("unless", "condition", "The term does not apply where this holds."),
-            Key("cases", "tables", "`[[terms.PLAYER.NAME.cases]]`, instead of `value`."),
+            Key(
+                "cases",
+                "tables",
+                "`[[terms.PLAYER.NAME.cases]]`, instead of `value`.",
+                item="case",
+                limit="cases",
+                nonempty=True,
+                table="term_case",
+            ),
         ),
     ),
     "term_case": Table(
@@ -254,7 +374,9 @@ TABLES: Final[dict[str, Table]] = {
         "induction with the value of the rounds still to come (the stage is the same "
         "whatever happened before, so this is subgame perfect).",
         (
-            Key("count", "integer", "How many rounds, from 2 to 50.", required=True),
+            Key(
+                "count", "integer", "How many rounds, from 2 to 50.", required=True, bounds=(2, 50)
+            ),
             Key("discount", "expression", "The discount factor between rounds.", default="1"),
             Key(
                 "payoffs",
@@ -263,6 +385,8 @@ TABLES: Final[dict[str, Table]] = {
                 "outcome is the settlement, as in bargaining); `every_round`: they count in "
                 "every round played (flows).",
                 default="when_it_ends",
+                values=("when_it_ends", "every_round"),
+                noun="when payoffs count",
             ),
             Key(
                 "ends_when",
@@ -283,6 +407,8 @@ TABLES: Final[dict[str, Table]] = {
                 "identifier",
                 "`spe`, `nash`, `pure-nash`, `correlated` or `coarse-correlated`.",
                 default="the scenario's default concept",
+                values=("spe", "nash", "pure-nash", "correlated", "coarse-correlated"),
+                noun="a solution concept",
             ),
             Key("set", "assignments", "Parameter values for this check."),
             Key("force", "actions", "Moves forced to one action for this check."),
@@ -298,8 +424,9 @@ TABLES: Final[dict[str, Table]] = {
                 "integer",
                 "With `[rounds]`: the round `path` and `given` refer to.",
                 default="1",
+                bounds=(1, 50),
             ),
-            Key("equilibria", "integer", "The number of equilibria found."),
+            Key("equilibria", "integer", "The number of equilibria found.", bounds=(0, None)),
             Key("mixed", "boolean", "Whether some equilibrium is mixed."),
         ),
     ),
