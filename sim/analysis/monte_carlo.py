@@ -41,6 +41,10 @@ def monte_carlo_design(scenario: Scenario, n: int, *, seed: int = 0) -> Design:
     >>> design = monte_carlo_design(scenario, 100, seed=1)
     >>> design.names[:2], design.size
     (('us_alliance_priority', 'seoul_approval'), 100)
+    >>> monte_carlo_design(scenario, 0)
+    Traceback (most recent call last):
+    ...
+    sim.errors.UsageError: monte_carlo_design(): n: expected 1 to 100,000,000 draws; got 0
     """
     # A derived parameter follows its inputs (it may have inherited a distribution).
     uncertain = [
@@ -48,16 +52,16 @@ def monte_carlo_design(scenario: Scenario, n: int, *, seed: int = 0) -> Design:
     ]
     if not uncertain:
         raise UsageError(
-            f"{{monte_carlo}}: {scenario.path} declares no parameter distribution "
+            f"{{n}}: {scenario.path} declares no parameter distribution "
             "(add distribution = {kind = ...} to a [parameters.NAME] table)",
             function="monte_carlo_design",
-            parameters=["monte_carlo"],
+            parameters=["n"],
         )
     if not 1 <= n <= MAX_POINTS:
         raise UsageError(
-            f"{{monte_carlo}}: expected 1 to {MAX_POINTS:,} draws; got {n}",
+            f"{{n}}: expected 1 to {MAX_POINTS:,} draws; got {n}",
             function="monte_carlo_design",
-            parameters=["monte_carlo"],
+            parameters=["n"],
         )
     rng = np.random.default_rng(seed)
     columns = []
