@@ -1,9 +1,9 @@
 """Files written whole or not at all: a temporary file, then a rename.
 
 A command that fails part-way must leave nothing half-written, and a reader
-must never see a file being written. So text goes to a temporary file in the
-same directory, which is renamed over the target only when complete (a rename
-within one file system is atomic).
+must never see a file being written. So text (or the bytes of a figure) goes to
+a temporary file in the same directory, which is renamed over the target only
+when complete (a rename within one file system is atomic).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sim.errors import OutputError
 __all__ = ["write_atomically"]
 
 
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole, or not at all.
+def write_atomically(path: str | Path, content: str | bytes) -> None:
+    """Write ``content`` (text, as UTF-8, or bytes) to ``path`` whole, or not at all.
 
     Raises
     ------
@@ -33,6 +33,9 @@ def write_atomically(path: str | Path, text: str) -> None:
     >>> write_atomically(folder / "game.nfg", "NFG 1 R")
     >>> (folder / "game.nfg").read_text(), sorted(p.name for p in folder.iterdir())
     ('NFG 1 R', ['game.nfg'])
+    >>> write_atomically(folder / "figure.pdf", b"%PDF-1.4")
+    >>> (folder / "figure.pdf").read_bytes()
+    b'%PDF-1.4'
     >>> write_atomically(folder / "missing" / "game.nfg", "")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -49,8 +52,12 @@ def write_atomically(path: str | Path, text: str) -> None:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write there: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        if isinstance(content, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(content)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(content)
         os.replace(temporary, path)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)

@@ -208,6 +208,24 @@ def test_files_are_written_whole_or_not_at_all(
     assert [p.name for p in tmp_path.iterdir()] == ["game.efg"]
 
 
+def test_figures_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    from sim.errors import OutputError
+    from sim.plot.shift import save_figure
+
+    figure = Figure()
+    figure.add_subplot().plot([0, 1], [1, 0])
+    save_figure(figure, str(tmp_path / "line.svg"))
+    assert (tmp_path / "line.svg").read_text().lstrip().startswith("<?xml")
+    with pytest.raises(OutputError, match=r"the directory .* does not exist"):
+        save_figure(figure, str(tmp_path / "missing" / "line.png"))
+    (tmp_path / "folder.png").mkdir()
+    with pytest.raises(OutputError, match="is a directory"):
+        save_figure(figure, str(tmp_path / "folder.png"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.png", "line.svg"]
+
+
 def test_commands_print_what_their_library_functions_say(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

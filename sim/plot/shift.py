@@ -144,23 +144,15 @@ def shift_from_table(scenario: Scenario, table: object, parameter: str) -> Figur
 
 def save_figure(fig: Figure, out: str) -> None:
     """Write a figure as PNG, SVG or PDF (by the suffix), whole or not at all."""
-    import os
-    import tempfile
+    import io
     from pathlib import Path
 
     from sim.errors import UsageError
+    from sim.files import write_atomically
 
-    path = Path(out)
-    suffix = path.suffix.lower()
+    suffix = Path(out).suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise UsageError(f"{out}: expected a .png, .svg or .pdf file name")
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise UsageError(f"{out}: the directory {directory} does not exist")
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=suffix)
-    os.close(fd)
-    try:
-        fig.savefig(temporary, dpi=150)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    image = io.BytesIO()
+    fig.savefig(image, format=suffix[1:], dpi=150)
+    write_atomically(out, image.getvalue())
