@@ -31,7 +31,7 @@ def test_the_shift_figure_has_a_band_per_outcome_and_a_line_per_threshold() -> N
     )  # fmt: skip
     top, bottom = figure.axes
     assert len(top.patches) == len(result.bands) == 3
-    legend = [t.get_text() for t in top.get_legend().get_texts()]
+    legend = [" ".join(t.get_text().split()) for t in top.get_legend().get_texts()]  # unwrapped
     assert legend[0].startswith("A: Washington: mediate_quietly; Seoul: ")
     labels = list(dict.fromkeys(outcome_label(scenario, b[2]) for b in bands))
     assert legend == [f"{chr(ord('A') + k)}: {label}" for k, label in enumerate(labels)]
@@ -95,7 +95,10 @@ def test_a_regime_map_has_one_region_per_outcome(
     figure = regime_map(
         load_scenario(BASELINE), table, "us_alliance_priority", "seoul_audience_cost"
     )
-    legend = [t.get_text().split(": ", 1)[1] for t in figure.axes[0].get_legend().get_texts()]
+    legend = [  # the legend wraps long descriptions; compare them unwrapped
+        " ".join(t.get_text().split()).split(": ", 1)[1]
+        for t in figure.axes[0].get_legend().get_texts()
+    ]
     scenario = load_scenario(BASELINE)
     first = table.sort_values("point").drop_duplicates("point")
     words = {outcome_label(scenario, parse_outcome(t)) for t in first.outcome}

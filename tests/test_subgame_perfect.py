@@ -212,6 +212,7 @@ def test_batch_equals_single_game(seed: int) -> None:
         listed = {as_choices(point, spe.behaviour): spe for spe in found}
         choice = tuple(int(x) for x in result.choices[b])
         assert choice in listed
+        assert bool(result.tied[b]) == (found.count > 1)  # others exist exactly when tied
         np.testing.assert_allclose(result.values[b], listed[choice].payoffs, atol=1e-12)
         beh = {v: np.eye(len(tree.children(v)))[a] for v, a in zip(nodes, choice, strict=True)}
         reach = point.play_distribution(
@@ -267,6 +268,7 @@ def test_batch_tie_break_equals_single_game() -> None:
         point = ExtensiveFormGame(tree, payoffs[b])
         listed = {as_choices(point, s.behaviour) for s in spe_behaviour(point, tie_break=rule)}
         assert tuple(int(x) for x in result.choices[b]) in listed
+        assert bool(result.tied[b]) == (len(listed) > 1)
 
 
 # ---------------------------------------------------------------------- known answers

@@ -15,8 +15,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim.analysis.design import grid_design, parse_vary, sample_design
+from sim.analysis.play import Play, equilibrium_support, reachable_terminals
 from sim.analysis.shifts import find_shifts
-from sim.analysis.sweep import path_text, run_sweep
+from sim.analysis.sweep import run_sweep
 from sim.cli import main
 from sim.report.solve import solve_scenario
 from sim.scenario import load_scenario
@@ -33,6 +34,25 @@ def baseline():  # type: ignore[no-untyped-def]
     return load_scenario(BASELINE)
 
 
+def players_play(game, eq) -> str:  # type: ignore[no-untyped-def]
+    """An equilibrium of ``solve_scenario`` labelled as a sweep labels it, by its own route."""
+    structure = build_structure_of(game)
+    return Play.of_tree(game.tree, structure).label(equilibrium_support(game, eq.equilibrium))
+
+
+def build_structure_of(game):  # type: ignore[no-untyped-def]
+    """Each terminal's play path, read off the tree (the sweep reads the scenario's)."""
+    tree = game.tree
+    paths = []
+    for v in tree.terminals.tolist():
+        path = {}
+        for node, a in tree.path(v):
+            h = int(tree.node_infoset[node])
+            path[tree.move_names[h]] = tree.action_labels[h][a]
+        paths.append(path)
+    return paths
+
+
 def test_a_batched_spe_sweep_equals_solving_each_point(baseline) -> None:  # type: ignore[no-untyped-def]
     design = grid_design(
         [
@@ -43,16 +63,23 @@ def test_a_batched_spe_sweep_equals_solving_each_point(baseline) -> None:  # typ
     table = run_sweep(baseline, design, workers=1).table
     assert table is not None and len(table) == 35
     for row in table.itertuples():
-        (eq,) = solve_scenario(
+        solution = solve_scenario(
             baseline,
             settings={
                 "us_alliance_priority": row.us_alliance_priority,
                 "seoul_audience_cost": row.seoul_audience_cost,
             },
         )
-        p, path = eq.outcomes[0]
-        assert row.outcome == "; ".join(f"{m}={a}" for m, a in path.items())
+        (eq,) = solution
+        p = eq.outcomes[0][0]
+        assert row.outcome == players_play(solution.game, eq)
         assert row.outcome_probability == pytest.approx(p)
+        assert (row.equilibria, row.complete) == (1, True)
+        # Chance is a number beside the label: P(completes | the court's move is reached).
+        chance = dict(x.split("=") for x in row.move_liquidation.split("; "))
+        reached = sum(q for q, path in eq.outcomes if "liquidation" in path)
+        completes = sum(q for q, path in eq.outcomes if path.get("liquidation") == "completes")
+        assert float(chance["completes"]) == pytest.approx(completes / reached, abs=1e-4)
         assert [row.payoff_washington, row.payoff_seoul, row.payoff_tokyo] == pytest.approx(
             list(eq.payoffs)
         )
@@ -69,9 +96,9 @@ def test_a_batched_pure_nash_sweep_equals_solving_each_point() -> None:
         solution = solve_scenario(
             scenario, concept="pure-nash", settings={"us_alliance_priority": rho}
         )
-        expected = sorted("; ".join(f"{m}={a}" for m, a in eq.outcomes[0][1].items())
-                          for eq in solution)  # fmt: skip
+        expected = sorted(players_play(solution.game, eq) for eq in solution)
         assert sorted(rows.outcome) == expected, point
+        assert set(rows.equilibria) == {len(solution)}
 
 
 def test_samples_are_reproducible_and_stratified(baseline) -> None:  # type: ignore[no-untyped-def]
@@ -371,8 +398,9 @@ def test_blocked_batched_spe_equals_one_pass_over_the_whole_batch(baseline) -> N
         chunk_size=size, workers=1,
     )  # fmt: skip
     assert np.array_equal(found["payoffs"], whole.values)
-    best = whole.terminal_probabilities.argmax(axis=1)
-    assert list(found["outcome"]) == [path_text(structure.paths[t]) for t in best]
+    reachable = reachable_terminals(structure.tree, whole.decision_nodes, whole.choices)
+    play = Play.of_tree(structure.tree, structure.paths)
+    assert list(found["outcome"]) == [play.label(row) for row in reachable]
     # The referee, chunked or not, on a profile with random deviations.
     choices = whole.choices.copy()
     flip = rng.random(choices.shape) < 0.05

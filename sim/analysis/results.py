@@ -71,7 +71,8 @@ def probabilities_text(table: pd.DataFrame, scenario: Scenario, design: Design) 
 
     lines = [
         f"Outcome probabilities over {design.size:,} draws of {', '.join(design.names)} "
-        "(the players' choices on each draw's most likely path; 95% Wilson intervals):"
+        "(the players' play in each draw's first equilibrium, whichever way chance falls; "
+        "95% Wilson intervals):"
     ]
     for row in outcome_probabilities(table, scenario).itertuples():
         share = f"{row.probability:.3f} [{row.low:.3f}, {row.high:.3f}]"

@@ -1,13 +1,17 @@
 """Where the equilibrium shifts along a parameter, located by bisection and said in words.
 
-The outcome at a point is the set of play paths that its equilibria reach with
-positive probability (for each equilibrium). :func:`find_shifts` evaluates a
-grid along the parameter (all points in one batch where the concept allows),
-then bisects every grid interval whose two ends differ, all intervals together,
-until each bracket is narrower than the tolerance (by default ``1e-6`` of the
-range). Each threshold is then described in words from the most probable play
-path on either side: "Seoul switches from proceed to fund and Tokyo from skip
-to attend".
+The outcome at a point is the set of its equilibria's outcomes, each the
+players' play (:mod:`sim.analysis.play`): the actions each player uses at each
+decision play can reach, whichever way chance falls. So a threshold is where
+some player's equilibrium choice changes, or where an equilibrium appears or
+disappears; where only chance's probabilities move (a court's chance of
+completing a sale), nothing is reported: that is a continuous change, drawn as
+a curve by ``sim plot``. :func:`find_shifts` evaluates a grid along the
+parameter (all points in one batch where the concept allows), then bisects
+every grid interval whose two ends differ, all intervals together, until each
+bracket is narrower than the tolerance (by default ``1e-6`` of the range).
+Each threshold is then described in words: "Seoul switches from proceed to
+fund and Tokyo from skip to attend", or "a second equilibrium appears: ...".
 
 A change that reverts within one grid interval is invisible to the grid; use
 a finer ``grid`` if the outcome may change twice within ``range / grid``.
@@ -30,9 +34,11 @@ from sim.scenario.compiler import ScenarioStructure, build_structure
 from sim.scenario.loader import as_scenario
 from sim.scenario.model import Scenario
 
-__all__ = ["Band", "Shift", "ShiftsResult", "describe_change", "find_shifts"]
+__all__ = ["Band", "Shift", "ShiftsResult", "describe_change", "describe_set_change", "find_shifts"]
 
-Outcome = tuple[frozenset[Any], dict[str, str]]
+#: A point's outcome: the set of its equilibria's supports (what is compared), and
+#: each equilibrium's play as ``{move: choice}``, in the order they are listed.
+Outcome = tuple[frozenset[Any], tuple[dict[str, str], ...]]
 
 
 @dataclass
@@ -66,11 +72,12 @@ class Shift:
 
 @dataclass(frozen=True)
 class Band:
-    """A stretch of the parameter with one outcome (its most probable play path)."""
+    """A stretch of the parameter with one outcome: its equilibria's play (first: ``outcome``)."""
 
     low: float
     high: float
     outcome: dict[str, str]
+    equilibria: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,17 @@ class ShiftsResult:
         >>> xs.tolist(), payoffs["Seoul"].round(3).tolist()
         ([0.0, 0.5, 1.0, 1.5, 2.0], [0.3, 0.3, 0.175, 1.575, 2.975])
         """
+        xs, payoffs, _ = self.curves(points)
+        return xs, payoffs
+
+    def curves(
+        self, points: int = 401
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, list[str]]]:
+        """The first equilibrium's payoffs and move columns on ``points`` values of the parameter.
+
+        The move columns are as a sweep writes them (``sim.plot.shift.moving_probabilities``
+        turns their probabilities into curves).
+        """
         xs = np.linspace(self.start, self.stop, points)
         batch = Batch(
             self.scenario, self.structure, self.concept, self.settings, {self.parameter: xs}
@@ -114,7 +132,12 @@ class ShiftsResult:
         payoffs = np.full((points, len(self.scenario.players)), np.nan)
         first = np.unique(index, return_index=True)[1]  # the first equilibrium at each point
         payoffs[index[first]] = np.asarray(found["payoffs"])[first]
-        return xs, {p.name: payoffs[:, i] for i, p in enumerate(self.scenario.players)}
+        moves = {name: [""] * points for name in found["moves"]}
+        for name, texts in found["moves"].items():
+            for k, row in zip(index[first].tolist(), first.tolist(), strict=True):
+                moves[name][k] = texts[row]
+        by_player = {p.name: payoffs[:, i] for i, p in enumerate(self.scenario.players)}
+        return xs, by_player, moves
 
     def text(self) -> str:
         """The thresholds and bands in words (what ``sim shifts`` prints).
@@ -127,10 +150,10 @@ class ShiftsResult:
         ...                      0, 2, tol=1e-3)
         >>> print(result.text())
         The summit standoff, November 2020: spe along us_alliance_priority from 0 to 2 (thresholds to within 0.001)
-        At us_alliance_priority = 0.610: Washington switches from stay_out to press_publicly, Seoul from proceed to fund and Tokyo from skip to attend and from keep to ease.
+        At us_alliance_priority = 0.610: Washington switches from stay_out to press_publicly, Seoul from proceed to fund and Tokyo from skip to attend and from keep to ease if liquidation=stalls.
         <BLANKLINE>
-          0.000 .. 0.610: mediation=stay_out; stance=proceed; summit=skip; liquidation=completes; controls=keep; gsomia=keep
-          0.610 .. 2.000: mediation=press_publicly; stance=fund; summit=attend; liquidation=stalls; controls=ease; gsomia=keep
+          0.000 .. 0.610: mediation=stay_out; stance=proceed; summit=skip; controls=keep; gsomia=keep
+          0.610 .. 2.000: mediation=press_publicly; stance=fund; summit=attend; controls=keep if liquidation=completes / ease if liquidation=stalls; gsomia=keep
         """  # noqa: E501
         digits = max(1, -math.floor(math.log10(self.tol)) if self.tol < 1 else 1)
         lines = [
@@ -143,8 +166,12 @@ class ShiftsResult:
             lines.append(f"At {self.parameter} = {shift.value:.{digits}f}: {shift.description}.")
         lines.append("")
         for band in self.bands:
-            path = "; ".join(f"{m}={a}" for m, a in band.outcome.items())
-            lines.append(f"  {band.low:.{digits}f} .. {band.high:.{digits}f}: {path}")
+            where = f"  {band.low:.{digits}f} .. {band.high:.{digits}f}: "
+            if len(band.equilibria) > 1:
+                lines.append(where + f"{len(band.equilibria)} equilibria:")
+                lines += [f"      {path_text(play)}" for play in band.equilibria]
+            else:
+                lines.append(where + path_text(band.outcome))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -169,7 +196,13 @@ class ShiftsResult:
                 for s in self.shifts
             ],
             "bands": [
-                {"low": b.low, "high": b.high, "outcome": path_text(b.outcome)} for b in self.bands
+                {
+                    "low": b.low,
+                    "high": b.high,
+                    "outcome": path_text(b.outcome),
+                    "equilibria": [path_text(play) for play in b.equilibria or (b.outcome,)],
+                }
+                for b in self.bands
             ],
         }
 
@@ -192,16 +225,69 @@ def describe_change(scenario: Scenario, before: Mapping[str, str], after: Mappin
             continue
         old, new = before.get(move.name), after.get(move.name)
         if old != new:
-            changes.setdefault(move.player, []).append(
-                f"from {old or '(no move)'} to {new or '(no move)'}"
-            )
+            changes.setdefault(move.player, []).append(_step(old, new))
     if not changes:
-        return "the outcomes chance can lead to change, not the players' choices"
+        return "no player's choice changes"
     parts = [
         f"{names[pid]} {'switches ' if k == 0 else ''}{' and '.join(steps)}"
         for k, (pid, steps) in enumerate(changes.items())
     ]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _step(old: str | None, new: str | None) -> str:
+    """``from keep to ease``; where chance decides, only the branches that change.
+
+    >>> _step("keep", "keep if liquidation=completes / ease if liquidation=stalls")
+    'from keep to ease if liquidation=stalls'
+    """
+    if old and new and " / " in new and " / " not in old:
+        changed = [part for part in new.split(" / ") if part.split(" if ")[0] != old]
+        return f"from {old} to {' / '.join(changed)}"
+    if old and new and " / " in old and " / " not in new:
+        changed = [part for part in old.split(" / ") if part.split(" if ")[0] != new]
+        return f"from {' / '.join(changed)} to {new}"
+    return f"from {old or '(no move)'} to {new or '(no move)'}"
+
+
+def describe_set_change(
+    scenario: Scenario,
+    before: tuple[dict[str, str], ...],
+    after: tuple[dict[str, str], ...],
+) -> str:
+    """What changes between two points' equilibria, in one sentence.
+
+    With one equilibrium on each side, who switches (:func:`describe_change`);
+    otherwise which equilibria appear and which disappear.
+
+    Examples
+    --------
+    >>> from sim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/baseline_nov2020.toml")
+    >>> describe_set_change(scenario, ({"summit": "skip"},),
+    ...                     ({"summit": "skip"}, {"summit": "attend"}))
+    'a second equilibrium appears: summit=attend'
+    """
+    if len(before) == 1 and len(after) == 1:
+        return describe_change(scenario, before[0], after[0])
+    gone = [play for play in before if play not in after]
+    new = [play for play in after if play not in before]
+    ordinal = {2: "second", 3: "third", 4: "fourth"}
+    parts = []
+    if gone:
+        parts.append(
+            ("the equilibrium " if len(gone) == 1 else "the equilibria ")
+            + " and ".join(path_text(play) for play in gone)
+            + (" disappears" if len(gone) == 1 else " disappear")
+        )
+    if new:
+        count = len(after)
+        which = ordinal.get(count, f"{count}th") if len(new) == 1 and gone == [] else "new"
+        parts.append(
+            (f"a {which} equilibrium appears: " if len(new) == 1 else "new equilibria appear: ")
+            + " and ".join(path_text(play) for play in new)
+        )
+    return "; ".join(parts) or "the equilibria's supports change"
 
 
 def find_shifts(
@@ -231,7 +317,7 @@ def find_shifts(
     --------
     >>> result = find_shifts("scenarios/baseline_nov2020.toml", "us_alliance_priority", 0, 2)
     >>> [(round(s.value, 4), s.description) for s in result.shifts]
-    [(0.6094, 'Washington switches from stay_out to press_publicly, Seoul from proceed to fund and Tokyo from skip to attend and from keep to ease')]
+    [(0.6094, 'Washington switches from stay_out to press_publicly, Seoul from proceed to fund and Tokyo from skip to attend and from keep to ease if liquidation=stalls')]
     """  # noqa: E501
     scenario = as_scenario(scenario, function="find_shifts")
     if force:
@@ -255,12 +341,13 @@ def find_shifts(
         batch = Batch(scenario, structure, concept, settings, {parameter: values}, support=True)
         found: Found = method(batch)
         keys: list[set[Any]] = [set() for _ in values]
-        first: list[dict[str, str] | None] = [None] * len(values)
+        plays: list[list[dict[str, str]]] = [[] for _ in values]
         for row, k in enumerate(np.asarray(found["index"]).tolist()):
             keys[k].add(found["support"][row])
-            if first[k] is None:
-                first[k] = parse_outcome(found["outcome"][row])
-        return [(frozenset(key), path or {}) for key, path in zip(keys, first, strict=True)]
+            play = parse_outcome(found["outcome"][row])
+            if play not in plays[k]:
+                plays[k].append(play)
+        return [(frozenset(key), tuple(p)) for key, p in zip(keys, plays, strict=True)]
 
     xs = np.linspace(start, stop, grid)
     at = outcomes(xs)
@@ -294,15 +381,17 @@ def find_shifts(
             (b.low + b.high) / 2,
             b.low,
             b.high,
-            b.left[1],
-            b.right[1],
-            describe_change(scenario, b.left[1], b.right[1]),
+            _first(b.left),
+            _first(b.right),
+            describe_set_change(scenario, b.left[1], b.right[1]),
         )
         for b in brackets
     )
     edges = [start, *(s.value for s in shifts), stop]
-    paths = [at[0][1], *(s.after for s in shifts)]
-    bands = tuple(Band(edges[k], edges[k + 1], paths[k]) for k in range(len(edges) - 1))
+    sides = [at[0], *(b.right for b in brackets)]
+    bands = tuple(
+        Band(edges[k], edges[k + 1], _first(sides[k]), sides[k][1]) for k in range(len(edges) - 1)
+    )
     return ShiftsResult(
         scenario,
         parameter,
@@ -316,3 +405,8 @@ def find_shifts(
         structure,
         settings,
     )
+
+
+def _first(outcome: Outcome) -> dict[str, str]:
+    """The play of a point's first equilibrium (empty where it has none)."""
+    return outcome[1][0] if outcome[1] else {}

@@ -2,17 +2,23 @@
 
 The result is the tidy table of design.md: one row per equilibrium per point,
 with a column per varied parameter, ``point`` (the point's index in the
-design), ``concept``, ``outcome`` (the most probable play path,
-``move=action; move=action``), ``outcome_probability``, ``payoff_<player id>``
-and ``max_regret``. A point without an equilibrium of the concept keeps one
-row with an empty ``outcome``, so that no point silently disappears.
+design), ``concept``, ``outcome`` (the players' play, ``move=action;
+move=action``, chance apart: :mod:`sim.analysis.play`), ``outcome_probability``
+(of the most likely play path, chance included), ``payoff_<player id>``,
+``max_regret``, ``equilibria`` (how many at the point), ``complete`` (whether
+that is all of them) and one ``move_<name>`` column per move (its action, or
+each action's probability where it is mixed, depends on chance, or is
+chance's). A point without an equilibrium of the concept keeps one row with an
+empty ``outcome``, so that no point silently disappears.
 
 How points are solved
 ---------------------
 - ``spe`` on a perfect-information tree: a whole chunk is compiled as arrays
   and solved by :func:`~sim.solvers.subgame_perfect.backward_induction_batch`
   (one equilibrium per point, the status quo kept on ties); the regret is
-  recomputed by :func:`~sim.games.behaviour.batch_spe_regret`.
+  recomputed by :func:`~sim.games.behaviour.batch_spe_regret`. Points where a
+  player is indifferent (ties the status-quo rule does not settle) have other
+  equilibria too: only they are solved again one by one, listing every one.
 - ``pure-nash`` on a scenario whose reduced normal form is small: the chunk's
   normal forms are built at once from the tree's realization matrix and every
   pure equilibrium is marked by :func:`~sim.solvers.pure_nash.pure_nash_mask`.
@@ -28,6 +34,7 @@ scenario and its hash, the design, the concept, the version and the timings.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -36,6 +43,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.analysis.design import Axis, Design
+from sim.analysis.play import Play, reachable_terminals
 from sim.errors import UsageError
 from sim.report.scenario import default_concept, force_moves
 from sim.report.solve import solve_scenario
@@ -53,7 +62,6 @@ from sim.scenario.compiler import (
     compile_scenario,
 )
 from sim.scenario.model import Scenario
-from sim.text import OUTCOME_CUTOFF
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,8 +94,8 @@ SOLVE_BLOCK = 2_048
 DEFAULT_CHUNK_PER_POINT = 50
 
 
-def columns(scenario: Scenario, design: Design) -> list[str]:
-    """The table's columns, in order."""
+def columns(scenario: Scenario, design: Design, structure: ScenarioStructure) -> list[str]:
+    """The table's columns, in order: design.md's, then ``equilibria``, ``complete``, moves."""
     return [
         *design.names,
         "point",
@@ -96,7 +104,16 @@ def columns(scenario: Scenario, design: Design) -> list[str]:
         "outcome_probability",
         *(f"payoff_{pid}" for pid in scenario.player_ids),
         "max_regret",
+        "equilibria",
+        "complete",
+        *play_of(structure).column_names,
     ]
+
+
+@lru_cache(maxsize=16)
+def play_of(structure: ScenarioStructure) -> Play:
+    """How a structure's equilibria are labelled (built once per structure and process)."""
+    return Play.of_tree(structure.tree, structure.paths)
 
 
 def parse_outcome(text: str) -> dict[str, str]:
@@ -174,6 +191,7 @@ def _batched_spe(batch: Batch) -> Found:
     from sim.solvers.subgame_perfect import backward_induction_batch
 
     scenario, structure = batch.scenario, batch.structure
+    play = play_of(structure)
     compiled = batch.compile()
     tree = structure.tree
     size = len(compiled.case_values)
@@ -181,7 +199,9 @@ def _batched_spe(batch: Batch) -> Found:
     probability = np.zeros(size)
     payoffs = np.zeros((size, tree.n_players))
     regret = np.zeros(size)
-    support: list[tuple[int, ...]] = []
+    tied = np.zeros(size, dtype=bool)
+    support = np.zeros((size, tree.n_terminals), dtype=bool)
+    moves: dict[str, list[str]] = {name: [] for name in play.column_names}
     # A few thousand points at a time: their payoffs stay in the processor's cache
     # from compilation through backward induction to the regret.
     for lo in range(0, size, SOLVE_BLOCK):
@@ -195,17 +215,74 @@ def _batched_spe(batch: Batch) -> Found:
         probability[rows] = reached[np.arange(len(reached)), best[rows]]
         payoffs[rows] = result.values
         regret[rows] = batch_spe_regret(tree, pay, chance, result.decision_nodes, result.choices)
-        if batch.support:
-            support.extend(tuple(np.flatnonzero(r).tolist()) for r in reached > OUTCOME_CUTOFF)
-    texts = np.array([path_text(p) for p in structure.paths], dtype=object)
+        tied[rows] = result.tied
+        support[rows] = reachable_terminals(tree, result.decision_nodes, result.choices)
+        for name, texts in play.move_columns(reached, support[rows]).items():
+            moves[name].extend(texts)
+    found = _found(batch, np.arange(size), support, probability, payoffs, regret, moves)
+    if tied.any():
+        # Several SPEs at these points: list every one, as solve_scenario does.
+        again = np.flatnonzero(tied)
+        points = {name: np.asarray(v)[again] for name, v in batch.points.items()}
+        listed = _per_point(dataclasses.replace(batch, points=points))
+        listed["index"] = again[listed["index"]]
+        found = _merged(found, ~tied, listed)
+    return found
+
+
+def _found(
+    batch: Batch,
+    index: npt.NDArray[np.int64],
+    support: npt.NDArray[np.bool_],
+    probability: FloatArray,
+    payoffs: FloatArray,
+    regret: FloatArray,
+    moves: Mapping[str, list[str]],
+    counts: npt.ArrayLike | None = None,
+    complete: npt.ArrayLike | None = None,
+) -> Found:
+    """The evaluators' common result: one row per equilibrium, labelled by the players' play.
+
+    ``support`` is each equilibrium's structural support (the outcomes reachable
+    whichever way chance falls); the label depends on nothing else.
+    """
+    play = play_of(batch.structure)
+    distinct, where = np.unique(support.reshape(len(index), -1), axis=0, return_inverse=True)
+    where = np.ravel(where)
+    labels = np.array([play.label(row) for row in distinct], dtype=object)
+    keys = [tuple(np.flatnonzero(row).tolist()) for row in distinct] if batch.support else []
     return {
-        "index": np.arange(size),
-        "support": support,
-        "outcome": texts[best],
+        "index": index,
+        "support": [keys[k] for k in where.tolist()] if batch.support else [],
+        "outcome": labels[where].tolist(),
         "outcome_probability": probability,
         "payoffs": payoffs,
         "max_regret": regret,
+        "equilibria": np.ones(len(index), dtype=np.int64) if counts is None else counts,
+        "complete": np.ones(len(index), dtype=bool) if complete is None else complete,
+        "moves": dict(moves),
     }
+
+
+def _merged(kept: Found, keep: npt.NDArray[np.bool_], added: Found) -> Found:
+    """``kept``'s rows where ``keep`` is true, and every row of ``added``, in point order."""
+    rows = np.flatnonzero(keep)
+    index = np.concatenate([np.asarray(kept["index"])[rows], np.asarray(added["index"])])
+    order = np.argsort(index, kind="stable")
+
+    def join(a: Any, b: Any) -> Any:
+        if isinstance(a, list) and not a and not b:  # supports, when not asked for
+            return []
+        if isinstance(a, list):
+            both = [a[r] for r in rows.tolist()] + list(b)
+            return [both[k] for k in order.tolist()]
+        return np.concatenate([np.asarray(a)[rows], np.asarray(b)])[order]
+
+    merged: Found = {key: join(kept[key], added[key]) for key in kept if key != "moves"}
+    merged["moves"] = {
+        name: join(kept["moves"][name], added["moves"][name]) for name in kept["moves"]
+    }
+    return merged
 
 
 def _batched_pure_nash(batch: Batch) -> Found:
@@ -241,55 +318,56 @@ def _batched_pure_nash(batch: Batch) -> Found:
         others = [c for k, c in enumerate(cells) if k != i]
         np.maximum(regret, best[(index, *others)] - payoffs[:, i], out=regret)
     flat_cells = np.ravel_multi_index(cells, shape)
-    reached = reach[index] * flat[flat_cells]  # (n_equilibria, T): where each leads
+    structural = flat[flat_cells] > 0  # (n_equilibria, T): where each can lead
+    reached = reach[index] * flat[flat_cells]  # ... and with what probability
     best = reached.argmax(axis=1)
-    texts = np.array([path_text(p) for p in structure.paths], dtype=object)
-    outcome = texts[best].tolist()
     probability = reached[np.arange(len(best)), best]
-    support = []
-    if batch.support:
-        support = [tuple(np.flatnonzero(r > OUTCOME_CUTOFF).tolist()) for r in reached]
-    return {
-        "index": index,
-        "support": support,
-        "outcome": outcome,
-        "outcome_probability": probability,
-        "payoffs": payoffs,
-        "max_regret": regret,
-    }
+    moves = play_of(structure).move_columns(reached, structural)
+    counts = np.bincount(index, minlength=size)[index]
+    return _found(batch, index, structural, probability, payoffs, regret, moves, counts)
 
 
 def _per_point(batch: Batch) -> Found:
+    from sim.analysis.play import equilibrium_support
+
     scenario, points = batch.scenario, batch.points
     size = len(next(iter(points.values()))) if points else 0
+    n_terminals = batch.structure.tree.n_terminals
     index: list[int] = []
-    support: list[tuple[str, ...]] = []
-    outcome: list[str] = []
-    probability: list[float] = []
+    support: list[npt.NDArray[np.bool_]] = []
+    reached: list[FloatArray] = []
     payoffs: list[FloatArray] = []
     regret: list[float] = []
+    counts: list[int] = []
+    complete: list[bool] = []
     for k in range(size):
         point = {**batch.settings, **{name: float(v[k]) for name, v in points.items()}}
         solution = solve_scenario(
             scenario, concept=batch.concept, settings=point, structure=batch.structure
         )
         for eq in solution:
-            p, path = eq.outcomes[0] if eq.outcomes else (0.0, {})
             index.append(k)
-            support.append(tuple(sorted(path_text(q) for _, q in eq.outcomes)))
-            outcome.append(path_text(path))
-            probability.append(p)
+            support.append(equilibrium_support(solution.game, eq.equilibrium))
+            reached.append(np.asarray(eq.terminal_probabilities, dtype=np.float64))
             payoffs.append(np.asarray(eq.payoffs, dtype=np.float64))
             regret.append(eq.max_regret)
-    n = len(scenario.players)
-    return {
-        "index": np.array(index, dtype=np.int64),
-        "support": support,
-        "outcome": outcome,
-        "outcome_probability": np.array(probability),
-        "payoffs": np.array(payoffs).reshape(-1, n),
-        "max_regret": np.array(regret),
-    }
+            counts.append(len(solution))
+            complete.append(solution.complete)
+    structural = np.array(support, dtype=bool).reshape(-1, n_terminals)
+    probabilities = np.array(reached).reshape(-1, n_terminals)
+    best = probabilities.argmax(axis=1) if len(probabilities) else np.zeros(0, dtype=np.int64)
+    moves = play_of(batch.structure).move_columns(probabilities, structural)
+    return _found(
+        batch,
+        np.array(index, dtype=np.int64),
+        structural,
+        probabilities[np.arange(len(best)), best],
+        np.array(payoffs).reshape(-1, len(scenario.players)),
+        np.array(regret),
+        moves,
+        np.array(counts, dtype=np.int64),
+        np.array(complete, dtype=bool),
+    )
 
 
 def evaluator_for(
@@ -346,7 +424,11 @@ def evaluate_chunk(job: _Job) -> pd.DataFrame:
     for i, pid in enumerate(scenario.player_ids):
         data[f"payoff_{pid}"] = payoffs[:, i]
     data["max_regret"] = arrange(found["max_regret"], np.nan)
-    return pd.DataFrame(data, columns=columns(scenario, job.design))
+    data["equilibria"] = arrange(found["equilibria"], 0.0).astype(np.int64)
+    data["complete"] = arrange(np.asarray(found["complete"], dtype=np.float64), 1.0) > 0
+    for name, texts in found["moves"].items():
+        data[name] = arrange(texts, "")
+    return pd.DataFrame(data, columns=columns(scenario, job.design, structure))
 
 
 def csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
@@ -628,7 +710,7 @@ def run_sweep(
         raise
     if show:
         print(file=sys.stderr)
-    table, rows = _gather(frames, path, parts, n_chunks, columns(scenario, design))
+    table, rows = _gather(frames, path, parts, n_chunks, columns(scenario, design, structure))
     sidecar = {
         **identity,
         "version": _version(),

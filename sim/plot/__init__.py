@@ -52,11 +52,19 @@ def region_letter(ax: Any, x: float, y: float, k: int) -> None:
 
 
 def outcome_legend(ax: Any, labels: dict[str, int], below: float) -> None:
-    """A legend under ``ax``: each outcome's swatch, letter and description in words."""
+    """A legend under ``ax``: each outcome's swatch, letter and description in words.
+
+    Long descriptions are wrapped, so that the legend stays within the figure.
+    """
+    import textwrap
+
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(**region_style(k), label=f"{chr(ord('A') + k)}: {label}")
+        Patch(
+            **region_style(k),
+            label=textwrap.fill(f"{chr(ord('A') + k)}: {label}", width=96, subsequent_indent="   "),
+        )
         for label, k in labels.items()
     ]
     ax.legend(

@@ -219,16 +219,22 @@ def _nth(found: list[Any], k: int, path: str | Path, concept: str) -> Any:
 def shifts_figure(result: ShiftsResult) -> Figure:
     """The shift plot of :func:`~sim.analysis.shifts.find_shifts`'s result: bands and payoffs.
 
+    A probability that moves along the parameter (here the court's chance of
+    completing a sale, which differs after a fund) gets a panel of its own.
+
     Examples
     --------
     >>> from sim.analysis.shifts import find_shifts
     >>> result = find_shifts("scenarios/baseline_nov2020.toml", "us_alliance_priority", 0, 2)
-    >>> len(shifts_figure(result).axes)
-    2
+    >>> [ax.get_ylabel() for ax in shifts_figure(result).axes]
+    ['outcome', 'probability', 'equilibrium payoff']
     """
-    from sim.plot.shift import shift_figure
+    from sim.plot.shift import moving_probabilities, shift_figure
 
-    xs, payoffs = result.payoff_curves()
-    bands = [(b.low, b.high, b.outcome) for b in result.bands]
+    xs, payoffs, moves = result.curves()
+    bands = [(b.low, b.high, b.equilibria or (b.outcome,)) for b in result.bands]
     thresholds = [s.value for s in result.shifts]
-    return shift_figure(result.scenario, result.parameter, bands, thresholds, xs, payoffs)
+    curves = moving_probabilities(moves)
+    return shift_figure(
+        result.scenario, result.parameter, bands, thresholds, xs, payoffs, probabilities=curves
+    )

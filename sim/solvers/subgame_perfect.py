@@ -134,12 +134,18 @@ class BatchResult:
     terminal_probabilities
         Shape ``(B, n_terminals)``: the probability of reaching each terminal on
         the equilibrium path (chance included), in the order of ``tree.terminals``.
+    tied
+        Shape ``(B,)``: true where some decision node, on the path or off it,
+        has several best actions that ``tie_break`` does not settle, so the
+        point has other subgame-perfect equilibria than the one returned
+        (:func:`backward_induction` lists them).
     """
 
     decision_nodes: IntArray
     choices: npt.NDArray[np.integer]
     values: FloatArray
     terminal_probabilities: FloatArray
+    tied: npt.NDArray[np.bool_]
 
 
 # ---------------------------------------------------------------------- tie-break
@@ -787,6 +793,7 @@ class _BatchPlan:
         choices: npt.NDArray[np.integer],
         values: FloatArray,
         reach: FloatArray,
+        tied: npt.NDArray[np.bool_],
     ) -> None:
         """Solve the points of one chunk, writing into the given output slices.
 
@@ -824,10 +831,13 @@ class _BatchPlan:
                 chosen = np.full((len(extra), m), k - 1, dtype=np.int64)
                 for a in range(k - 2, -1, -1):  # the lowest best index wins
                     chosen = np.where(ok[:, a], a, chosen)
+                several = ok.sum(axis=1) > 1  # (G, points)
                 if np.any(extra >= 0):
                     favourite = np.clip(extra, 0, None)
                     allowed = ok[np.arange(len(extra)), favourite] & (extra >= 0)[:, None]
                     chosen = np.where(allowed, favourite[:, None], chosen)
+                    several &= ~allowed  # the rule settles it
+                tied |= several.any(axis=0)
                 value = np.empty((len(extra), n_players, m))
                 picks = [chosen == a for a in range(1, group.n_actions)]
                 for q in range(n_players):  # one player at a time: no broadcasting
@@ -930,6 +940,8 @@ def backward_induction_batch(
     ([[0, 0], [1, 1]], [[2.0, 2.0], [0.0, 0.0]])
     >>> result.terminal_probabilities.tolist()
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    >>> result.tied.tolist()  # nobody is indifferent at either point
+    [False, False]
     """
     if not isinstance(tree, GameTree):
         raise UsageError(f"tree must be a GameTree; got {type(tree).__name__}")
@@ -972,10 +984,12 @@ def backward_induction_batch(
     choices = np.zeros((batch, len(plan.decision_nodes)), dtype=dtype)
     values = np.zeros((batch, tree.n_players))
     reach = np.zeros((batch, tree.n_terminals))
+    tied = np.zeros(batch, dtype=bool)
 
     def run(lo: int) -> None:
         rows = slice(lo, min(lo + chunk_size, batch))
-        plan.run(pay[rows], prob[rows], float(tol), choices[rows], values[rows], reach[rows])
+        out = (choices[rows], values[rows], reach[rows], tied[rows])
+        plan.run(pay[rows], prob[rows], float(tol), *out)
 
     starts = range(0, batch, chunk_size)
     n_threads = min(workers if workers is not None else os.cpu_count() or 1, len(starts))
@@ -987,4 +1001,4 @@ def backward_induction_batch(
 
         with ThreadPoolExecutor(n_threads) as pool:
             list(pool.map(run, starts))
-    return BatchResult(plan.decision_nodes, choices, values, reach)
+    return BatchResult(plan.decision_nodes, choices, values, reach, tied)

@@ -1,0 +1,288 @@
+"""An equilibrium's outcome as the players' play, with chance kept apart.
+
+What a sweep, a shift or a plot calls an equilibrium's *outcome* is what the
+players chose: each player's action (or, where they mix, the actions they
+use) at each decision the play can reach, whichever way chance falls. Which
+way chance is likelier to fall is not part of it: when a court's chance of
+completing a sale rises past one half, no government has changed anything,
+and no threshold should be drawn there. Chance's distribution, and the
+probabilities of mixed or chance-dependent moves, go in the table's move
+columns, as numbers beside the label.
+
+Everything here starts from the *structural support* of an equilibrium: the
+outcomes (terminals) that play reaches with positive probability when every
+chance branch counts as possible. It depends on the players' strategies only,
+so two points with the same choices have the same support and the same label
+whatever the chance probabilities.
+
+:class:`Play` is built once per scenario structure; it labels supports and
+writes the move columns for a whole block of points at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property, lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.games.extensive_form import CHANCE, ExtensiveFormGame
+from sim.games.tree import GameTree
+from sim.solvers.solution import Equilibrium
+from sim.text import OUTCOME_CUTOFF
+
+__all__ = ["Play", "equilibrium_support", "reachable_terminals"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def reachable_terminals(
+    tree: GameTree, decision_nodes: npt.ArrayLike, choices: npt.ArrayLike
+) -> BoolArray:
+    """For a batch of pure choices, the outcomes play can reach whichever way chance falls.
+
+    Parameters
+    ----------
+    tree
+        The game tree.
+    decision_nodes
+        The decision nodes that ``choices``' columns belong to.
+    choices
+        Shape ``(B, len(decision_nodes))``: the action index chosen at each.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(B, n_terminals)``, true where the outcome is reachable.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Chance, Decision, Terminal, build_game
+    >>> tree = build_game(["A"], Chance([
+    ...     ("wet", 0.9, Decision("A", [("stay", Terminal([1])), ("go", Terminal([0]))])),
+    ...     ("dry", 0.1, Terminal([2]))])).tree
+    >>> reachable_terminals(tree, [1], [[0], [1]]).tolist()
+    [[True, False, True], [False, True, True]]
+    """
+    picked = np.asarray(choices)
+    nodes = np.asarray(decision_nodes, dtype=np.int64)
+    column = np.full(tree.n_nodes, -1, dtype=np.int64)
+    column[nodes] = np.arange(len(nodes))
+    reach = np.zeros((picked.shape[0], tree.n_nodes), dtype=bool)
+    reach[:, 0] = True
+    levels = tree.levels
+    for depth, level in enumerate(levels[:-1]):
+        below = levels[depth + 1].nodes
+        for group in level.groups:
+            members = level.nodes[group.positions]
+            kids = below[group.child_positions]  # (members, actions)
+            parent = reach[:, members][:, :, None]
+            if group.owner == CHANCE:
+                reach[:, kids] = np.broadcast_to(parent, (len(reach), *kids.shape))
+            else:
+                chosen = picked[:, column[members]][:, :, None]
+                reach[:, kids] = parent & (np.arange(kids.shape[1]) == chosen)
+    return reach[:, tree.terminals]
+
+
+def equilibrium_support(game: ExtensiveFormGame, eq: Equilibrium) -> BoolArray:
+    """The outcomes an equilibrium's play can reach whichever way chance falls.
+
+    From its behaviour strategies (actions of positive probability), else from
+    its strategies or correlated distribution over the reduced normal form (the
+    outcomes some profile in its support can reach). An equilibrium with
+    neither (a ``[rounds]`` scenario's, joined over rounds) falls back to the
+    outcomes of positive probability.
+    """
+    tree = game.tree
+    if eq.behaviour is not None:
+        reach = np.zeros(tree.n_nodes, dtype=bool)
+        reach[0] = True
+        for v in range(tree.n_nodes):  # preorder: a parent comes before its children
+            if not reach[v]:
+                continue
+            h = int(tree.node_infoset[v])
+            kids = tree.children(v)
+            for a, child in enumerate(kids):
+                if tree.infoset_player[h] == CHANCE or eq.behaviour[h][a] > OUTCOME_CUTOFF:
+                    reach[child] = True
+        return reach[tree.terminals]
+    realization = _realization(game)  # (*profiles, T)
+    if eq.joint is not None:
+        used = eq.joint > OUTCOME_CUTOFF
+    elif eq.strategies is not None:
+        used = np.ones((), dtype=bool)
+        for strategy in eq.strategies:
+            used = np.multiply.outer(used, strategy > OUTCOME_CUTOFF)
+    else:
+        assert eq.terminal_probabilities is not None
+        return np.asarray(eq.terminal_probabilities > OUTCOME_CUTOFF)
+    return np.asarray(realization[used].any(axis=0))
+
+
+@lru_cache(maxsize=16)
+def _realization(game: ExtensiveFormGame) -> BoolArray:
+    return game.profile_terminals()
+
+
+class Play:
+    """Labels and move columns for the equilibria of one scenario structure.
+
+    Parameters
+    ----------
+    tree
+        The scenario's game tree.
+    paths
+        The play path of each terminal (``{move: action}``), in
+        ``tree.terminals`` order, chance moves included.
+
+    Examples
+    --------
+    Chance decides whether the court's sale completes; Tokyo keeps its
+    controls either way, so its play is one label whatever the odds:
+
+    >>> play = Play(["court"], [
+    ...     {"court": "completes", "controls": "keep"},
+    ...     {"court": "completes", "controls": "ease"},
+    ...     {"court": "stalls", "controls": "keep"},
+    ...     {"court": "stalls", "controls": "ease"}])
+    >>> play.label([0, 2])
+    'controls=keep'
+    >>> play.label([0, 3])
+    'controls=keep if court=completes / ease if court=stalls'
+    >>> play.label([0, 1, 2, 3])
+    'controls=keep or ease'
+    >>> play.move_columns(np.array([[0.6, 0.0, 0.4, 0.0]]), np.array([[True, False, True, False]]))
+    {'move_court': ['completes=0.6; stalls=0.4'], 'move_controls': ['keep']}
+    """
+
+    def __init__(self, chance_moves: Sequence[str], paths: Sequence[Mapping[str, str]]) -> None:
+        self.paths = tuple(dict(p) for p in paths)
+        self.chance_moves = frozenset(chance_moves)
+        order: dict[str, None] = {}
+        for path in self.paths:
+            order.update(dict.fromkeys(path))
+        self.moves = tuple(order)
+        self._labels: dict[bytes, str] = {}
+
+    @classmethod
+    def of_tree(cls, tree: GameTree, paths: Sequence[Mapping[str, str]]) -> Play:
+        """For a scenario's tree and the play path of each of its terminals."""
+        names = tree.move_names
+        chance = {names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] == CHANCE}
+        return cls(sorted(chance), paths)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The move columns, ``move_<name>``, in the order moves first appear."""
+        return tuple(f"move_{m}" for m in self.moves)
+
+    def label(self, support: Sequence[int] | npt.ArrayLike) -> str:
+        """The players' play for the outcomes in ``support`` (indices or a boolean mask).
+
+        Each player move reached is ``move=action``; where the players use
+        several actions it is ``move=a or b``, or, when chance decides which,
+        ``move=a if chance=x / b if chance=y``. Chance's own moves are left out.
+        """
+        index = np.asarray(support)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        key = np.asarray(index, dtype=np.int64).tobytes()
+        if key not in self._labels:
+            self._labels[key] = self._word(index.tolist())
+        return self._labels[key]
+
+    def _word(self, support: list[int]) -> str:
+        parts = []
+        for move in self.moves:
+            if move in self.chance_moves:
+                continue
+            reached = [self.paths[t] for t in support if move in self.paths[t]]
+            actions = list(dict.fromkeys(p[move] for p in reached))
+            if not actions:
+                continue
+            if len(actions) == 1:
+                parts.append(f"{move}={actions[0]}")
+                continue
+            parts.append(f"{move}={self._split(move, actions, reached)}")
+        return "; ".join(parts)
+
+    def _split(self, move: str, actions: list[str], reached: list[dict[str, str]]) -> str:
+        """``a if c=x / b if c=y`` when one chance move decides the action, else ``a or b``."""
+        for chance in self.moves:
+            if chance not in self.chance_moves:
+                continue
+            by_value: dict[str, set[str]] = {}
+            for path in reached:
+                if chance in path:
+                    by_value.setdefault(path[chance], set()).add(path[move])
+            decided = all(len(chosen) == 1 for chosen in by_value.values())
+            if decided and len(by_value) > 1 and set().union(*by_value.values()) == set(actions):
+                return " / ".join(
+                    f"{next(iter(chosen))} if {chance}={value}"
+                    for value, chosen in by_value.items()
+                )
+        return " or ".join(actions)
+
+    @cached_property
+    def _membership(self) -> tuple[FloatArray, FloatArray, list[tuple[str, str]]]:
+        """Which move-actions (and which moves) each terminal's path contains."""
+        pairs = list(dict.fromkeys((m, a) for path in self.paths for m, a in path.items()))
+        column = {pair: j for j, pair in enumerate(pairs)}
+        actions = np.zeros((len(self.paths), len(pairs)))
+        moves = np.zeros((len(self.paths), len(self.moves)))
+        where = {m: k for k, m in enumerate(self.moves)}
+        for t, path in enumerate(self.paths):
+            for m, a in path.items():
+                actions[t, column[(m, a)]] = 1.0
+                moves[t, where[m]] = 1.0
+        return actions, moves, pairs
+
+    def move_columns(self, probabilities: FloatArray, support: BoolArray) -> dict[str, list[str]]:
+        """One text column per move for a block of equilibria.
+
+        ``probabilities`` (shape ``(K, n_terminals)``) are each equilibrium's
+        outcome probabilities, chance included; ``support`` its structural
+        support. A player move used with one action wherever it is reached
+        shows that action; chance's moves, and player moves that are mixed or
+        depend on chance, show each action's probability given that the move
+        is reached (``a=0.6; b=0.4``, four significant digits); a move that
+        play cannot reach is empty.
+        """
+        actions, moves, pairs = self._membership
+        reached = np.asarray(probabilities, dtype=np.float64)
+        joint = reached @ actions  # (K, pairs): the probability of each move-action
+        at = reached @ moves  # (K, moves): the probability that each move is reached
+        used = (np.asarray(support, dtype=np.float64) @ actions) > 0  # structurally
+        where = {m: k for k, m in enumerate(self.moves)}
+        out: dict[str, list[str]] = {}
+        for move in self.moves:
+            js = [j for j, (m, _) in enumerate(pairs) if m == move]
+            k = where[move]
+            share = np.divide(
+                joint[:, js],
+                at[:, [k]],
+                out=np.zeros((len(reached), len(js))),
+                where=at[:, [k]] > 0,
+            )
+            # Each distinct row is written once: a block's rows repeat a few values.
+            rows = np.concatenate([np.round(share, 12), used[:, js]], axis=1)
+            distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+            texts = [self._cell(move, [pairs[j][1] for j in js], row) for row in distinct]
+            out[f"move_{move}"] = [texts[i] for i in np.ravel(inverse).tolist()]
+        return out
+
+    def _cell(self, move: str, labels: list[str], row: FloatArray) -> str:
+        """One move's column for one equilibrium: its action, or its actions' probabilities."""
+        share, uses = row[: len(labels)], row[len(labels) :] > 0
+        if not uses.any():
+            return ""
+        if move not in self.chance_moves and uses.sum() == 1:
+            return labels[int(np.argmax(uses))]
+        return "; ".join(
+            f"{a}={p:.4g}"
+            for a, p, u in zip(labels, share.tolist(), uses.tolist(), strict=True)
+            if u or p > OUTCOME_CUTOFF
+        )

@@ -1,0 +1,153 @@
+"""Sweeps and shifts report only changes that happen, and every equilibrium there is.
+
+- An outcome is the players' play: when only chance's odds move (the court's
+  hazard of completing a sale), no threshold is found and the label stays put;
+  the odds are numbers in the move columns.
+- Where a player is indifferent over an interval, every subgame-perfect
+  equilibrium is a row, and shifts say where the second one appears and where
+  one disappears (derived by hand for ``tests/data/indifferent_defender.toml``).
+- At random points drawn from every declared range at once, the sweep's set of
+  outcomes equals ``solve_scenario``'s, for every shipped scenario.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.analysis.design import grid_design, parse_vary
+from sim.analysis.play import Play, equilibrium_support
+from sim.analysis.shifts import find_shifts
+from sim.analysis.sweep import Batch, evaluator_for, run_sweep
+from sim.report.scenario import default_concept
+from sim.report.solve import solve_scenario
+from sim.scenario import load_scenario
+from sim.scenario.compiler import build_structure
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
+INDIFFERENT = ROOT / "tests" / "data" / "indifferent_defender.toml"
+SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
+
+
+def test_the_courts_odds_are_no_regime_change() -> None:
+    scenario = load_scenario(BASELINE)
+    result = find_shifts(scenario, "hazard_liquidation", 0, 1)
+    assert result.shifts == ()
+    assert len(result.bands) == 1
+    design = grid_design([parse_vary("hazard_liquidation=0:1:101", scenario)])
+    table = run_sweep(scenario, design, workers=1).table
+    assert table is not None
+    assert table["outcome"].nunique() == 1
+    assert "liquidation" not in table["outcome"].iloc[0]  # chance is not in the label
+    # ... its odds are beside it: on this path the court completes with the hazard.
+    completes = table["move_liquidation"].map(lambda text: float(text.split(";")[0].split("=")[1]))
+    np.testing.assert_allclose(completes, table["hazard_liquidation"], atol=1e-4)
+    assert set(table["move_stance"]) == {"proceed"}
+
+
+def test_every_spe_of_an_indifferent_defender_is_a_row_and_shifts_say_so() -> None:
+    scenario = load_scenario(INDIFFERENT)
+    # By hand: resisting pays -cost below 1 (better than conceding's -1), -1 on
+    # [1, 2] (a tie: two SPEs, wait/resist and demand/concede), less above 2.
+    result = find_shifts(scenario, "cost", 0, 3)
+    values = [round(s.value, 4) for s in result.shifts]
+    assert values == [1.0, 2.0]
+    assert result.shifts[0].description == (
+        "a second equilibrium appears: demand=demand; response=concede"
+    )
+    assert result.shifts[1].description == "the equilibrium demand=wait disappears"
+    assert [len(b.equilibria) for b in result.bands] == [1, 2, 1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0, 3), min_size=1, max_size=6))
+def test_the_sweep_writes_as_many_rows_as_solve_lists(costs: list[float]) -> None:
+    scenario = load_scenario(INDIFFERENT)
+    structure = build_structure(scenario)
+    batch = Batch(scenario, structure, "spe", {}, {"cost": np.array(costs)})
+    found = evaluator_for(scenario, structure, "spe")(batch)
+    index = np.asarray(found["index"])
+    for k, cost in enumerate(costs):
+        solution = solve_scenario(scenario, settings={"cost": cost})
+        rows = np.flatnonzero(index == k)
+        assert len(rows) == len(solution)
+        assert {found["outcome"][r] for r in rows} == {label(solution, eq) for eq in solution}
+        assert {bool(found["complete"][r]) for r in rows} == {solution.complete}
+
+
+def label(solution, eq) -> str:  # type: ignore[no-untyped-def]
+    """An equilibrium of ``solve_scenario`` labelled through the per-point route."""
+    structure = build_structure(solution.scenario)
+    play = Play.of_tree(structure.tree, structure.paths)
+    return play.label(equilibrium_support(solution.game, eq.equilibrium))
+
+
+def random_point(scenario, rng: np.random.Generator) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Every free parameter drawn from its declared range at once."""
+    point = {}
+    for name, parameter in scenario.parameters.items():
+        free = isinstance(parameter.value, int | float) and parameter.choices is None
+        if not free or parameter.range is None:
+            continue
+        low, high = parameter.range
+        point[name] = float(rng.uniform(low, high))
+    return point
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_sweep_and_solve_agree_on_the_set_of_outcomes(path: Path, seed: int) -> None:
+    scenario = load_scenario(path)
+    if scenario.rounds is not None:
+        pytest.skip("[rounds] scenarios are swept round by round through solve_scenario")
+    structure = build_structure(scenario)
+    concept = default_concept(scenario, structure)
+    rng = np.random.default_rng(seed)
+    points = [random_point(scenario, rng) for _ in range(4)]
+    names = sorted({n for p in points for n in p})
+    batch = Batch(
+        scenario, structure, concept, {}, {n: np.array([p[n] for p in points]) for n in names}
+    )
+    found = evaluator_for(scenario, structure, concept)(batch)
+    index = np.asarray(found["index"])
+    for k, point in enumerate(points):
+        solution = solve_scenario(scenario, concept=concept, settings=point)
+        swept = {found["outcome"][r] for r in np.flatnonzero(index == k)}
+        assert swept == {label(solution, eq) for eq in solution}, point
+
+
+def test_the_hazard_plot_draws_one_regime_and_the_courts_odds_as_a_curve(
+    tmp_path: Path,
+) -> None:
+    from sim.plot.shift import shift_from_table
+
+    scenario = load_scenario(BASELINE)
+    design = grid_design([parse_vary("hazard_liquidation=0:1:101", scenario)])
+    table = run_sweep(scenario, design, workers=1).table
+    fig = shift_from_table(scenario, table, "hazard_liquidation")
+    top, middle, _ = fig.axes
+    assert middle.get_ylabel() == "probability"
+    assert not [line for line in top.get_lines() if line.get_linestyle() == "--"]  # no threshold
+    (curve,) = middle.get_lines()
+    assert curve.get_label() == "P(liquidation=completes)"
+    np.testing.assert_allclose(curve.get_ydata(), np.linspace(0, 1, 101), atol=1e-4)
+    legend = top.get_legend().get_texts()
+    assert len(legend) == 1  # one outcome: nobody changes anything
+    fig.savefig(tmp_path / "hazard.png")
+
+
+def test_a_region_with_two_equilibria_is_named_as_such() -> None:
+    from sim.plot.kinds import shifts_figure
+
+    fig = shifts_figure(find_shifts(INDIFFERENT, "cost", 0, 3))
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert texts[1].startswith("B: 2 equilibria: Challenger: wait | Challenger: demand")
