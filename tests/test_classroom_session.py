@@ -148,12 +148,32 @@ def test_deadlines_pause_extend_and_parameter_changes(tmp_path: Path) -> None:
 def test_a_database_belongs_to_its_scenario(tmp_path: Path) -> None:
     db = tmp_path / "c.sqlite"
     store_for(BASELINE, db).close()
-    with pytest.raises(UsageError, match="use another --db"):
+    with pytest.raises(UsageError, match="as it was then; use another db for this") as refused:
         store_for(PACKAGE, db)
+    assert refused.value.render(lambda name, _: f"--{name}").endswith(
+        "use another --db for this scenario"
+    )
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(UsageError, match="not a classroom database"):
         store_for(BASELINE, junk)
+
+
+def test_a_port_in_use_is_named_in_python_and_as_the_command_line_flags(tmp_path: Path) -> None:
+    import socket
+
+    from sim.classroom.serve import serve
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UsageError, match="cannot listen there") as refused:
+            serve(load_scenario(BASELINE), host="127.0.0.1", port=port, db=str(tmp_path / "c.db"))
+    assert str(refused.value).startswith(f"serve(): host='127.0.0.1' port={port}: cannot listen")
+    flags = refused.value.render(lambda name, value: f"--{name} {value}")
+    assert flags.startswith(f"--host 127.0.0.1 --port {port}: cannot listen there (")
+    assert not (tmp_path / "c.db").exists()
 
 
 def test_the_instructor_can_move_and_remove_students(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """``sim classroom serve``: open the database, bind the port, print the addresses, serve.
 
 The socket is bound before anything is printed, so the instructor's address
-appears only when the server can answer it (and ``--port 0`` prints the port
+appears only when the server can answer it (and ``port=0`` prints the port
 the system chose, which the tests use). uvicorn then serves the app on that
 socket until Ctrl-C.
 """
@@ -47,7 +47,11 @@ def serve(scenario: Scenario, *, host: str, port: int, db: str) -> str:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise UsageError(f"--host {host} --port {port}: cannot listen there ({error})") from None
+        raise UsageError(
+            f"{{host}} {{port}}: cannot listen there ({error})",
+            function="serve",
+            parameters={"host": host, "port": port},
+        ) from None
     sock.listen(256)
     try:  # only once the port is ours: a failed start leaves no database behind
         store = Store(db, scenario, scenario_hash(scenario))

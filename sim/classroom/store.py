@@ -48,7 +48,7 @@ class Store:
 
     Parameters
     ----------
-    path
+    db
         The database file (created if missing).
     scenario
         The scenario the sessions play; a database made for another scenario
@@ -57,8 +57,8 @@ class Store:
         That hash.
     """
 
-    def __init__(self, path: str | Path, scenario: Scenario, scenario_hash: str) -> None:
-        self.path = Path(path)
+    def __init__(self, db: str | Path, scenario: Scenario, scenario_hash: str) -> None:
+        self.path = Path(db)
         self.scenario = scenario
         self.lock = threading.RLock()
         try:
@@ -76,7 +76,9 @@ class Store:
         elif bound != scenario_hash:
             raise UsageError(
                 f"{self.path}: this database holds sessions of {self.setting('scenario')} as it "
-                "was then; use another --db for this scenario"
+                "was then; use another {db} for this scenario",
+                function="Store",
+                parameters=["db"],
             )
         self.sessions: dict[str, Session] = {}
         self.classrooms: dict[str, Classroom] = {}
