@@ -32,10 +32,36 @@ from sim.games.tree import GameTree
 from sim.solvers.solution import Equilibrium
 from sim.text import OUTCOME_CUTOFF
 
-__all__ = ["Play", "equilibrium_support", "reachable_terminals"]
+__all__ = ["Play", "distinct_rows", "equilibrium_support", "reachable_terminals"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+def distinct_rows(array: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each distinct row's first index, and which distinct row each row is.
+
+    Rows are compared by their bytes (booleans packed eight to a byte), which
+    sorts a block of 20,000 flagship supports in milliseconds where
+    ``np.unique(axis=0)`` takes most of a second.
+
+    Examples
+    --------
+    >>> first, which = distinct_rows([[True, False], [False, True], [True, False]])
+    >>> first.tolist(), which.tolist()
+    ([1, 0], [1, 0, 1])
+    """
+    rows = np.asarray(array)
+    rows = rows.reshape(len(rows), -1)
+    if rows.dtype == bool:
+        rows = np.packbits(rows, axis=1)
+    rows = np.ascontiguousarray(rows)
+    width = rows.dtype.itemsize * rows.shape[1]
+    if width == 0:
+        return np.zeros(min(len(rows), 1), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    keys = rows.view(np.dtype((np.void, width))).ravel()
+    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
+    return first.astype(np.int64), np.ravel(which).astype(np.int64)
 
 
 def reachable_terminals(
@@ -251,11 +277,14 @@ class Play:
         is reached (``a=0.6; b=0.4``, four significant digits); a move that
         play cannot reach is empty.
         """
-        actions, moves, pairs = self._membership
+        actions, _, pairs = self._membership
         reached = np.asarray(probabilities, dtype=np.float64)
         joint = reached @ actions  # (K, pairs): the probability of each move-action
-        at = reached @ moves  # (K, moves): the probability that each move is reached
-        used = (np.asarray(support, dtype=np.float64) @ actions) > 0  # structurally
+        of_move = np.array([[m == move for move in self.moves] for m, _ in pairs], dtype=float)
+        at = joint @ of_move  # (K, moves): the probability that each move is reached
+        # Which move-actions play can reach: a block has few distinct supports.
+        first, which = distinct_rows(support)
+        used = ((np.asarray(support)[first].astype(np.float64) @ actions) > 0)[which]
         where = {m: k for k, m in enumerate(self.moves)}
         out: dict[str, list[str]] = {}
         for move in self.moves:
@@ -268,10 +297,10 @@ class Play:
                 where=at[:, [k]] > 0,
             )
             # Each distinct row is written once: a block's rows repeat a few values.
-            rows = np.concatenate([np.round(share, 12), used[:, js]], axis=1)
-            distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
-            texts = [self._cell(move, [pairs[j][1] for j in js], row) for row in distinct]
-            out[f"move_{move}"] = [texts[i] for i in np.ravel(inverse).tolist()]
+            rows = np.concatenate([np.round(share, 12) + 0.0, used[:, js]], axis=1)
+            first, which = distinct_rows(rows)
+            texts = [self._cell(move, [pairs[j][1] for j in js], rows[r]) for r in first.tolist()]
+            out[f"move_{move}"] = [texts[i] for i in which.tolist()]
         return out
 
     def _cell(self, move: str, labels: list[str], row: FloatArray) -> str:

@@ -51,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.analysis.design import Axis, Design
-from sim.analysis.play import Play, reachable_terminals
+from sim.analysis.play import Play, distinct_rows, reachable_terminals
 from sim.errors import UsageError
 from sim.report.scenario import default_concept, force_moves
 from sim.report.solve import solve_scenario
@@ -247,8 +247,8 @@ def _found(
     whichever way chance falls); the label depends on nothing else.
     """
     play = play_of(batch.structure)
-    distinct, where = np.unique(support.reshape(len(index), -1), axis=0, return_inverse=True)
-    where = np.ravel(where)
+    first, where = distinct_rows(support.reshape(len(index), -1))
+    distinct = support.reshape(len(index), -1)[first]
     labels = np.array([play.label(row) for row in distinct], dtype=object)
     keys = [tuple(np.flatnonzero(row).tolist()) for row in distinct] if batch.support else []
     return {

@@ -27,9 +27,11 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: parameters (``solve(): concept='qre' needs lam``); this is the one place that
 #: says them as the command line's flags (``--concept qre needs --lambda``).
 FLAGS = {
-    "chunk_size": "--chunk-size", "concept": "--concept", "equilibrium": "--equilibrium",
+    "chunk_size": "--chunk-size", "concept": "--concept", "db": "--db",
+    "equilibrium": "--equilibrium", "host": "--host", "port": "--port",
     "expect": "--expect", "force": "--force", "grid": "--grid", "kind": "--kind",
-    "lam": "--lambda", "method": "--method", "monte_carlo": "--monte-carlo",
+    "lam": "--lambda", "method": "--method",
+    "n": "--monte-carlo",  # monte_carlo_design(n=...); no other message may say {n}
     "objective": "--objective", "out": "--out", "player": "--player", "require_all": "--all",
     "resume": "--resume", "sample": "--sample", "sampling": "--sampling",
     "scheduler": "--scheduler", "seed": "--seed", "settings": "--set",
