@@ -151,3 +151,17 @@ def test_a_region_with_two_equilibria_is_named_as_such() -> None:
     fig = shifts_figure(find_shifts(INDIFFERENT, "cost", 0, 3))
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert texts[1].startswith("B: 2 equilibria: Challenger: wait | Challenger: demand")
+
+
+def test_probabilities_count_a_draw_with_two_equilibria_as_both() -> None:
+    from sim.analysis.monte_carlo import outcome_probabilities
+
+    scenario = load_scenario(INDIFFERENT)
+    design = grid_design([parse_vary("cost=0:3:31", scenario)])  # 11 of 31 points tie
+    table = run_sweep(scenario, design, workers=1).table
+    shares = outcome_probabilities(table, scenario).set_index("outcome")["points"].to_dict()
+    assert shares == {
+        "Challenger: wait": 10,
+        "Challenger: wait | Challenger: demand; Defender: concede": 11,
+        "Challenger: demand; Defender: concede": 10,
+    }

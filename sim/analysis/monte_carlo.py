@@ -77,28 +77,35 @@ def outcome_probabilities(
 ) -> pd.DataFrame:
     """How often each outcome occurs over a sweep's points, with a Wilson interval.
 
-    The outcome of a point is that of its first equilibrium (the one the
-    status-quo rule picks, for subgame perfection). With ``scenario``, outcomes
-    are told apart by the players' choices only (chance's draws are not
-    outcomes of the negotiation), in words.
+    The outcome of a point is the set of its equilibria's outcomes, each the
+    players' play (chance's draws are not outcomes of the negotiation): a
+    draw with two equilibria is counted as "a | b", not as its first one. With
+    ``scenario``, outcomes are said in words.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"point": [0, 1, 2, 3], "outcome": ["a", "a", "b", "a"]})
+    >>> table = pd.DataFrame({"point": [0, 1, 2, 2, 3], "outcome": ["a", "a", "a", "b", "a"]})
     >>> outcome_probabilities(table).round(3).to_dict("records")[0]
     {'outcome': 'a', 'points': 3, 'probability': 0.75, 'low': 0.301, 'high': 0.954}
+    >>> outcome_probabilities(table)["outcome"].tolist()
+    ['a', 'a | b']
     """
     import pandas as pd
     from scipy.stats import norm
 
-    from sim.analysis.sweep import first_equilibria, parse_outcome
+    from sim.analysis.sweep import parse_outcome
 
-    outcomes = first_equilibria(table)["outcome"].fillna("")
+    ordered = table.sort_values("point", kind="stable")
+    words = ordered["outcome"].fillna("").astype(str)
     if scenario is not None:
         from sim.report.narrate import outcome_label
 
-        outcomes = outcomes.map(lambda text: outcome_label(scenario, parse_outcome(text)))
+        said = {text: outcome_label(scenario, parse_outcome(text)) for text in set(words)}
+        words = words.map(said)
+    outcomes = words.groupby(ordered["point"], sort=True).agg(
+        lambda texts: " | ".join(dict.fromkeys(texts))
+    )
     counts = outcomes.value_counts(sort=True)
     n = int(counts.sum())
     z = float(norm.ppf(0.5 + confidence / 2))

@@ -71,7 +71,7 @@ def probabilities_text(table: pd.DataFrame, scenario: Scenario, design: Design) 
 
     lines = [
         f"Outcome probabilities over {design.size:,} draws of {', '.join(design.names)} "
-        "(the players' play in each draw's first equilibrium, whichever way chance falls; "
+        "(the players' play in each draw's equilibria, whichever way chance falls; "
         "95% Wilson intervals):"
     ]
     for row in outcome_probabilities(table, scenario).itertuples():
