@@ -7,7 +7,7 @@ imports nothing of sim's, so any layer can use it (tests/test_architecture.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from html import escape
 
@@ -19,6 +19,7 @@ __all__ = [
     "found_text",
     "fraction_text",
     "html_report",
+    "path_text",
     "regret_text",
     "strategy_text",
 ]
@@ -77,6 +78,17 @@ def found_text(count: int, concept: str, method: str, complete: bool) -> str:
     noun = "equilibrium" if count == 1 else "equilibria"
     status = "complete" if complete else "not known to be complete"
     return f"{count} {concept} {noun} by {method}, {status}"
+
+
+def path_text(path: Mapping[str, str]) -> str:
+    """A play path (or a play) as every report writes it: ``move=action; move=action``.
+
+    Examples
+    --------
+    >>> path_text({"stance": "fund", "summit": "attend"})
+    'stance=fund; summit=attend'
+    """
+    return "; ".join(f"{move}={action}" for move, action in path.items())
 
 
 def strategy_text(

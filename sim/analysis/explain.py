@@ -30,7 +30,7 @@ from sim.games.extensive_form import CHANCE, ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import action_values
 from sim.solvers.solution import Equilibrium, Solution
-from sim.text import fraction_text, strategy_text
+from sim.text import fraction_text, path_text, strategy_text
 
 #: ``explain_report`` lists at most this many decisions off the equilibrium path.
 MAX_OFF_PATH = 40
@@ -346,4 +346,4 @@ def _played(solution: Solution, eq: Equilibrium) -> str:
     assert isinstance(game, ExtensiveFormGame)
     assert eq.terminal_probabilities is not None
     paths = game.outcome_paths(eq.terminal_probabilities)
-    return "play " + " | ".join("; ".join(f"{m}={a}" for m, a in p.items()) for _, p in paths)
+    return "play " + " | ".join(path_text(p) for _, p in paths)

@@ -22,7 +22,7 @@ writes the move columns for a whole block of points at a time.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -135,7 +135,7 @@ def equilibrium_support(game: ExtensiveFormGame, eq: Equilibrium) -> BoolArray:
                 if tree.infoset_player[h] == CHANCE or eq.behaviour[h][a] > OUTCOME_CUTOFF:
                     reach[child] = True
         return reach[tree.terminals]
-    realization = _realization(game)  # (*profiles, T)
+    realization = _realization(game.tree, game)  # (*profiles, T)
     if eq.joint is not None:
         used = eq.joint > OUTCOME_CUTOFF
     elif eq.strategies is not None:
@@ -148,9 +148,20 @@ def equilibrium_support(game: ExtensiveFormGame, eq: Equilibrium) -> BoolArray:
     return np.asarray(realization[used].any(axis=0))
 
 
-@lru_cache(maxsize=16)
-def _realization(game: ExtensiveFormGame) -> BoolArray:
-    return game.profile_terminals()
+_REALIZATIONS: dict[GameTree, BoolArray] = {}
+
+
+def _realization(tree: GameTree, game: ExtensiveFormGame) -> BoolArray:
+    """``game.profile_terminals()``, which depends on the tree alone: kept per tree.
+
+    A sweep solves one tree at many points, each a different game; keyed on
+    the game, a cache would never hit.
+    """
+    if tree not in _REALIZATIONS:
+        if len(_REALIZATIONS) >= 8:
+            _REALIZATIONS.clear()
+        _REALIZATIONS[tree] = game.profile_terminals()
+    return _REALIZATIONS[tree]
 
 
 class Play:
@@ -254,17 +265,15 @@ class Play:
 
     @cached_property
     def _membership(self) -> tuple[FloatArray, FloatArray, list[tuple[str, str]]]:
-        """Which move-actions (and which moves) each terminal's path contains."""
+        """Which move-actions each terminal's path contains, and which move each is of."""
         pairs = list(dict.fromkeys((m, a) for path in self.paths for m, a in path.items()))
         column = {pair: j for j, pair in enumerate(pairs)}
         actions = np.zeros((len(self.paths), len(pairs)))
-        moves = np.zeros((len(self.paths), len(self.moves)))
-        where = {m: k for k, m in enumerate(self.moves)}
         for t, path in enumerate(self.paths):
             for m, a in path.items():
                 actions[t, column[(m, a)]] = 1.0
-                moves[t, where[m]] = 1.0
-        return actions, moves, pairs
+        of_move = np.array([[m == move for move in self.moves] for m, _ in pairs], dtype=float)
+        return actions, of_move, pairs
 
     def move_columns(self, probabilities: FloatArray, support: BoolArray) -> dict[str, list[str]]:
         """One text column per move for a block of equilibria.
@@ -277,10 +286,9 @@ class Play:
         is reached (``a=0.6; b=0.4``, four significant digits); a move that
         play cannot reach is empty.
         """
-        actions, _, pairs = self._membership
+        actions, of_move, pairs = self._membership
         reached = np.asarray(probabilities, dtype=np.float64)
         joint = reached @ actions  # (K, pairs): the probability of each move-action
-        of_move = np.array([[m == move for move in self.moves] for m, _ in pairs], dtype=float)
         at = joint @ of_move  # (K, moves): the probability that each move is reached
         # Which move-actions play can reach: a block has few distinct supports.
         first, which = distinct_rows(support)

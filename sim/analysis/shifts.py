@@ -27,12 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.sweep import Batch, Found, evaluator_for, parse_outcome, path_text
+from sim.analysis.sweep import Batch, Found, evaluator_for, parse_outcome
 from sim.errors import UsageError
 from sim.report.scenario import default_concept, force_moves
 from sim.scenario.compiler import ScenarioStructure, build_structure
 from sim.scenario.loader import as_scenario
 from sim.scenario.model import Scenario
+from sim.text import path_text
 
 __all__ = ["Band", "Shift", "ShiftsResult", "describe_change", "describe_set_change", "find_shifts"]
 

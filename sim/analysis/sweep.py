@@ -76,7 +76,6 @@ __all__ = [
     "evaluator_for",
     "first_equilibria",
     "parse_outcome",
-    "path_text",
     "read_table",
     "run_sweep",
     "sweep",
@@ -141,11 +140,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
 def first_equilibria(table: pd.DataFrame) -> pd.DataFrame:
     """One row per point, in point order: each point's first equilibrium."""
     return table.sort_values("point", kind="stable").drop_duplicates("point")
-
-
-def path_text(path: Mapping[str, str]) -> str:
-    """A play path as the table writes it: ``move=action; move=action``."""
-    return "; ".join(f"{move}={action}" for move, action in path.items())
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,7 @@ from sim.report.records import (
 )
 from sim.report.scenario import ScenarioSolution
 from sim.solvers.solution import Equilibrium, Solution
-from sim.text import fraction_text, regret_text, strategy_text
+from sim.text import fraction_text, path_text, regret_text, strategy_text
 
 __all__ = ["outcomes", "solution_table", "solution_to_dict"]
 
@@ -187,8 +187,7 @@ def solution_table(solution: Solution | ScenarioSolution) -> str:
             shown = outcomes(game, eq)
             word = "path" if isinstance(game, ExtensiveFormGame) else "recommend"
             for p, path in shown[:8]:
-                steps = "; ".join(f"{move}={action}" for move, action in path.items())
-                lines.append(f"  {word} {fraction_text(p)}: {steps}")
+                lines.append(f"  {word} {fraction_text(p)}: {path_text(path)}")
             if len(shown) > 8:
                 lines.append(f"  ... and {len(shown) - 8} more")
         for key, value in eq.details.items():

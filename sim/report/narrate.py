@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
 from sim.scenario.model import Condition, Move, Scenario
 
@@ -289,23 +288,21 @@ def _round_lines(scenario: Scenario, solution: ScenarioSolution) -> list[str]:
 
 def _information_sets(solution: ScenarioSolution) -> list[list[dict[str, Any]]]:
     """Per player, each information set: its move, what the mover has seen, its actions."""
+    from sim.report.records import information_sets
+
     tree = solution.compiled.structure.tree
     scenario = solution.scenario
-    sets: list[list[dict[str, Any]]] = [[] for _ in range(tree.n_players)]
-    for h in range(tree.n_infosets):
-        player = int(tree.infoset_player[h])
-        if player < 0:
-            continue
+
+    def observed(h: int) -> dict[str, str]:
         move = scenario.move(tree.move_names[h])
         seen = {}
         for u, a in tree.path(tree.infoset_members(h)[0]):
             name = tree.move_names[int(tree.node_infoset[u])]
             if name in move.observes:
                 seen[name] = tree.action_labels[int(tree.node_infoset[u])][a]
-        sets[player].append(
-            {"move": move.name, "observed": seen, "actions": list(tree.action_labels[h])}
-        )
-    return sets
+        return seen
+
+    return information_sets(tree, observed)
 
 
 def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -340,7 +337,7 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
     >>> report["equilibria"][0]["behaviour"][1][0]
     [1.0, 0.0, 0.0]
     """  # noqa: E501
-    from sim.report.records import equilibrium_record
+    from sim.report.records import behaviour_by_player, equilibrium_record
 
     scenario = solution.scenario
     names = _names(scenario)
@@ -354,13 +351,6 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
         for p, sets in zip(scenario.players, _information_sets(solution), strict=True):
             players.append({"name": p.name, "actions": [], "information_sets": sets})
 
-    def by_player(profile: tuple[npt.NDArray[np.float64], ...]) -> list[list[list[float]]]:
-        behaviour: list[list[list[float]]] = [[] for _ in range(tree.n_players)]
-        for h, beta in enumerate(profile):
-            if tree.infoset_player[h] >= 0:
-                behaviour[int(tree.infoset_player[h])].append([float(p) for p in beta])
-        return behaviour
-
     def representation(eq: ScenarioEquilibrium) -> dict[str, Any]:
         if reduced and eq.strategies is not None:
             return {"strategies": [[float(p) for p in s] for s in eq.strategies]}
@@ -373,7 +363,7 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
                         "round": stage.round,
                         "reach": stage.reach,
                         "ends": stage.ends,
-                        "behaviour": by_player(stage.equilibrium.behaviour or ()),
+                        "behaviour": behaviour_by_player(tree, stage.equilibrium.behaviour or ()),
                         "outcomes": [
                             {"probability": p, "actions": dict(path)}
                             for p, path in stage.equilibrium.outcomes
@@ -387,7 +377,7 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
                 ],
             }
         assert eq.behaviour is not None
-        return {"strategies": empty, "behaviour": by_player(eq.behaviour)}
+        return {"strategies": empty, "behaviour": behaviour_by_player(tree, eq.behaviour)}
 
     values = solution.compiled.values
     game = {

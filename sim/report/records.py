@@ -8,7 +8,7 @@ induces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -124,11 +124,15 @@ def equilibrium_record(
     }
 
 
-def information_sets(tree: GameTree) -> list[list[dict[str, Any]]]:
+def information_sets(
+    tree: GameTree, observed: Callable[[int], dict[str, str]] | None = None
+) -> list[list[dict[str, Any]]]:
     """Per player, each information set's move and actions, in the tree's order.
 
     This is the order of :func:`behaviour_by_player`'s vectors, so that
     ``behaviour[i][k]`` gives the probabilities of ``information_sets(tree)[i][k]``.
+    ``observed``, given an information set, says what its mover has seen (a
+    scenario knows; a game file does not), written between move and actions.
 
     Examples
     --------
@@ -142,10 +146,13 @@ def information_sets(tree: GameTree) -> list[list[dict[str, Any]]]:
     sets: list[list[dict[str, Any]]] = [[] for _ in range(tree.n_players)]
     for h in range(tree.n_infosets):
         player = int(tree.infoset_player[h])
-        if player >= 0:
-            sets[player].append(
-                {"move": tree.move_names[h], "actions": list(tree.action_labels[h])}
-            )
+        if player < 0:
+            continue
+        entry: dict[str, Any] = {"move": tree.move_names[h]}
+        if observed is not None:
+            entry["observed"] = observed(h)
+        entry["actions"] = list(tree.action_labels[h])
+        sets[player].append(entry)
     return sets
 
 

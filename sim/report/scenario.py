@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +57,28 @@ Path = Mapping[str, str]
 #: Beyond this many pure profiles, subgame-perfect results are given in
 #: behaviour strategies only (building the reduced normal form would dominate).
 SPE_NORMAL_FORM_LIMIT = 10_000
+
+
+T = TypeVar("T")
+
+
+class _Through(Generic[T]):
+    """An attribute of a view read from the object it wraps: one copy of each field.
+
+    ``concept = _Through[str]("solution")`` on a class makes ``view.concept``
+    mean ``view.solution.concept``.
+    """
+
+    def __init__(self, inner: str) -> None:
+        self.inner = inner
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, view: object, owner: type | None = None) -> T:
+        value: T = getattr(getattr(view, self.inner), self.name)
+        return value
 
 
 @dataclass(frozen=True)
@@ -97,25 +119,15 @@ class ScenarioEquilibrium:
     breakdown: Mapping[str, Mapping[str, float]]
     deviations: tuple[Deviation, ...] = ()
 
-    @property
-    def concept(self) -> str:
-        return self.equilibrium.concept
-
-    @property
-    def method(self) -> str:
-        return self.equilibrium.method
-
-    @property
-    def payoffs(self) -> FloatArray:
-        return self.equilibrium.payoffs
-
-    @property
-    def max_regret(self) -> float:
-        return self.equilibrium.max_regret
-
-    @property
-    def pure(self) -> bool:
-        return self.equilibrium.pure
+    concept = _Through[str]("equilibrium")
+    method = _Through[str]("equilibrium")
+    payoffs = _Through[FloatArray]("equilibrium")
+    max_regret = _Through[float]("equilibrium")
+    pure = _Through[bool]("equilibrium")
+    behaviour = _Through["tuple[FloatArray, ...] | None"]("equilibrium")
+    strategies = _Through["tuple[FloatArray, ...] | None"]("equilibrium")
+    details = _Through["Mapping[str, float]"]("equilibrium")
+    joint = _Through["FloatArray | None"]("equilibrium")
 
     @property
     def terminal_probabilities(self) -> FloatArray:
@@ -123,22 +135,6 @@ class ScenarioEquilibrium:
         probabilities = self.equilibrium.terminal_probabilities
         assert probabilities is not None  # every scenario equilibrium is built with them
         return probabilities
-
-    @property
-    def behaviour(self) -> tuple[FloatArray, ...] | None:
-        return self.equilibrium.behaviour
-
-    @property
-    def strategies(self) -> tuple[FloatArray, ...] | None:
-        return self.equilibrium.strategies
-
-    @property
-    def details(self) -> Mapping[str, float]:
-        return self.equilibrium.details
-
-    @property
-    def joint(self) -> FloatArray | None:
-        return self.equilibrium.joint
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,30 +182,13 @@ class ScenarioSolution:
     equilibria: tuple[ScenarioEquilibrium, ...]
     rounds: tuple[RoundResult, ...] = ()
 
-    @property
-    def concept(self) -> str:
-        return self.solution.concept
-
-    @property
-    def method(self) -> str:
-        return self.solution.method
-
-    @property
-    def complete(self) -> bool:
-        return self.solution.complete
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return self.solution.notes
-
-    @property
-    def options(self) -> Mapping[str, Any]:
-        return self.solution.options
-
-    @property
-    def normal(self) -> NormalFormGame | None:
-        """The reduced normal form, when it was built (then equilibria have ``strategies``)."""
-        return self.solution.normal
+    concept = _Through[str]("solution")
+    method = _Through[str]("solution")
+    complete = _Through[bool]("solution")
+    notes = _Through["tuple[str, ...]"]("solution")
+    options = _Through["Mapping[str, Any]"]("solution")
+    #: The reduced normal form, when it was built (then equilibria have ``strategies``).
+    normal = _Through["NormalFormGame | None"]("solution")
 
     @property
     def game(self) -> ExtensiveFormGame:

@@ -47,6 +47,7 @@ from sim.scenario.model import (
     condition_holds,
 )
 from sim.scenario.schema import LIMITS
+from sim.text import path_text
 
 __all__ = [
     "CompiledScenario",
@@ -354,7 +355,7 @@ def build_structure(scenario: Scenario) -> ScenarioStructure:
         for case in move.cases:
             if condition_holds(case.when, prefix):
                 return case
-        shown = "; ".join(f"{m}={a}" for m, a in prefix.items()) or "the start"
+        shown = path_text(prefix) or "the start"
         raise _fail(
             scenario,
             f"moves.{move.name}: no case of the chance move applies after {shown}; add a "

@@ -251,15 +251,12 @@ class Solution:
 
 def _paths_text(game: NormalFormGame | ExtensiveFormGame, eq: Equilibrium, limit: int = 3) -> str:
     """An equilibrium's most likely play paths on a tree, in one line."""
-    from sim.text import fraction_text
+    from sim.text import fraction_text, path_text
 
     if not isinstance(game, ExtensiveFormGame) or eq.terminal_probabilities is None:
         return ""
     paths = game.outcome_paths(eq.terminal_probabilities)
-    shown = [
-        f"{fraction_text(p)}: " + "; ".join(f"{m}={a}" for m, a in path.items())
-        for p, path in paths[:limit]
-    ]
+    shown = [f"{fraction_text(p)}: {path_text(path)}" for p, path in paths[:limit]]
     return " | ".join(shown) + (f" | ... {len(paths) - limit} more" if len(paths) > limit else "")
 
 

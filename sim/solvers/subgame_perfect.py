@@ -499,19 +499,7 @@ def spe_behaviour(
     found = _tabulate(
         game, tie_break=tie_break, tol=tol, max_profiles=max_profiles, nash_tol=nash_tol
     )
-    equilibria = tuple(
-        make_behaviour_equilibrium(game, behaviour, concept="spe", method="backward_induction")
-        for behaviour, _ in found.profiles
-    )
-    return Solution(
-        game=game,
-        equilibria=equilibria,
-        concept="spe",
-        method="backward_induction",
-        complete=found.complete,
-        notes=found.notes,
-        count=found.count,
-    )
+    return _in_behaviour(game, found)
 
 
 def _tabulate(
@@ -727,12 +715,18 @@ def backward_induction(
 
 
 def _in_behaviour(
-    game: ExtensiveFormGame, found: _Found, max_equilibria: int, why: str
+    game: ExtensiveFormGame, found: _Found, max_equilibria: int | None = None, why: str = ""
 ) -> Solution:
-    """The equilibria in behaviour strategies only, when the reduced normal form is too large."""
-    listed = found.profiles[:max_equilibria]
-    notes = [*found.notes, f"{why}, so the equilibria are given in behaviour strategies"]
-    complete = found.complete and len(listed) == len(found.profiles)
+    """The tables' profiles as a Solution in behaviour strategies, each checked on the tree.
+
+    ``why`` (the reduced normal form is too large) and ``max_equilibria`` are
+    for :func:`backward_induction`'s fallback; :func:`spe_behaviour` caps the
+    profiles when it reads the tables.
+    """
+    listed = found.profiles if max_equilibria is None else found.profiles[:max_equilibria]
+    notes = list(found.notes)
+    if why:
+        notes.append(f"{why}, so the equilibria are given in behaviour strategies")
     if len(listed) < len(found.profiles):
         notes.append(f"more than {max_equilibria:,} equilibria; the first ones are listed")
     return Solution(
@@ -743,7 +737,7 @@ def _in_behaviour(
         ),
         concept="spe",
         method="backward_induction",
-        complete=complete,
+        complete=found.complete and len(listed) == len(found.profiles),
         notes=tuple(notes),
         count=found.count,
     )
