@@ -165,3 +165,11 @@ def test_probabilities_count_a_draw_with_two_equilibria_as_both() -> None:
         "Challenger: wait | Challenger: demand; Defender: concede": 11,
         "Challenger: demand; Defender: concede": 10,
     }
+
+
+def test_the_instructors_guide_keeps_a_threshold_where_an_equilibrium_appears() -> None:
+    from sim.classroom.handouts import _threshold_lines
+
+    lines = _threshold_lines(load_scenario(INDIFFERENT), {}, limit=5)
+    assert any("a second equilibrium appears" in line for line in lines), lines
+    assert any("disappears" in line for line in lines), lines

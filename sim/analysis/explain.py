@@ -129,8 +129,9 @@ def _plan(game: ExtensiveFormGame, eq: Equilibrium) -> dict[int, int]:
         return {h: int(np.argmax(b)) for h, b in enumerate(eq.behaviour) if len(b)}
     plan: dict[int, int] = {}
     tree = game.tree
+    every = game.reduced_strategies()
     for player, strategy in enumerate(eq.normal_profile()):
-        reduced = game.reduced_strategies()[player][int(np.argmax(strategy))]
+        reduced = every[player][int(np.argmax(strategy))]
         for h, action in zip(tree.player_infosets(player), reduced, strict=True):
             if action is not None:
                 plan[h] = action

@@ -21,8 +21,9 @@ writes the move columns for a whole block of points at a time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +33,7 @@ from sim.games.tree import GameTree
 from sim.solvers.solution import Equilibrium
 from sim.text import OUTCOME_CUTOFF
 
-__all__ = ["Play", "distinct_rows", "equilibrium_support", "reachable_terminals"]
+__all__ = ["Play", "distinct_rows", "equilibrium_support", "per_tree", "reachable_terminals"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -135,33 +136,42 @@ def equilibrium_support(game: ExtensiveFormGame, eq: Equilibrium) -> BoolArray:
                 if tree.infoset_player[h] == CHANCE or eq.behaviour[h][a] > OUTCOME_CUTOFF:
                     reach[child] = True
         return reach[tree.terminals]
-    realization = _realization(game.tree, game)  # (*profiles, T)
     if eq.joint is not None:
         used = eq.joint > OUTCOME_CUTOFF
     elif eq.strategies is not None:
         used = np.ones((), dtype=bool)
         for strategy in eq.strategies:
             used = np.multiply.outer(used, strategy > OUTCOME_CUTOFF)
-    else:
+    else:  # no strategies to follow: what play reaches, chance's zeros included
         assert eq.terminal_probabilities is not None
         return np.asarray(eq.terminal_probabilities > OUTCOME_CUTOFF)
+    realization = _realization(game.tree, game)  # (*profiles, T)
     return np.asarray(realization[used].any(axis=0))
+
+
+V = TypeVar("V")
+
+
+def per_tree(cache: dict[GameTree, V], tree: GameTree, make: Callable[[], V]) -> V:
+    """``make()`` once per tree (by value), in a small cache that a process keeps.
+
+    A sweep solves one tree at many points, each a different game, and its
+    chunks reach worker processes as fresh copies: keyed on a game or on an
+    object's identity, a cache would never hit.
+    """
+    if tree not in cache:
+        if len(cache) >= 8:
+            cache.clear()
+        cache[tree] = make()
+    return cache[tree]
 
 
 _REALIZATIONS: dict[GameTree, BoolArray] = {}
 
 
 def _realization(tree: GameTree, game: ExtensiveFormGame) -> BoolArray:
-    """``game.profile_terminals()``, which depends on the tree alone: kept per tree.
-
-    A sweep solves one tree at many points, each a different game; keyed on
-    the game, a cache would never hit.
-    """
-    if tree not in _REALIZATIONS:
-        if len(_REALIZATIONS) >= 8:
-            _REALIZATIONS.clear()
-        _REALIZATIONS[tree] = game.profile_terminals()
-    return _REALIZATIONS[tree]
+    """``game.profile_terminals()``, which depends on the tree alone."""
+    return per_tree(_REALIZATIONS, tree, game.profile_terminals)
 
 
 class Play:

@@ -61,7 +61,12 @@ class _Bracket:
 
 @dataclass(frozen=True)
 class Shift:
-    """One threshold: the outcome changes between ``low`` and ``high`` (at most ``tol`` apart)."""
+    """One threshold between ``low`` and ``high`` (at most ``tol`` apart).
+
+    Some player's choice changes there, or an equilibrium appears or
+    disappears; ``before`` and ``after`` are the first equilibrium's play on
+    either side (equal when only another equilibrium changes).
+    """
 
     value: float
     low: float

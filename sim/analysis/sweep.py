@@ -43,7 +43,6 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +50,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.analysis.design import Axis, Design
-from sim.analysis.play import Play, distinct_rows, reachable_terminals
+from sim.analysis.play import Play, distinct_rows, per_tree, reachable_terminals
 from sim.errors import UsageError
 from sim.report.scenario import default_concept, force_moves
 from sim.report.solve import solve_scenario
@@ -109,10 +108,15 @@ def columns(scenario: Scenario, design: Design, structure: ScenarioStructure) ->
     ]
 
 
-@lru_cache(maxsize=16)
+_PLAYS: dict[Any, Play] = {}
+
+
 def play_of(structure: ScenarioStructure) -> Play:
-    """How a structure's equilibria are labelled (built once per structure and process)."""
-    return Play.of_tree(structure.tree, structure.paths)
+    """How a structure's equilibria are labelled: built once per tree and process.
+
+    A structure's terminal paths follow from its tree, so the tree is the key.
+    """
+    return per_tree(_PLAYS, structure.tree, lambda: Play.of_tree(structure.tree, structure.paths))
 
 
 def parse_outcome(text: str) -> dict[str, str]:

@@ -328,7 +328,6 @@ def _qre_rows(scenario: Scenario, solution: Any) -> list[tuple[str, ...]]:
 
 def _threshold_lines(scenario: Scenario, settings: Mapping[str, Any], limit: int) -> list[str]:
     from sim.analysis.shifts import find_shifts
-    from sim.report.narrate import outcome_label
 
     lines = []
     for name, parameter in scenario.parameters.items():
@@ -339,9 +338,7 @@ def _threshold_lines(scenario: Scenario, settings: Mapping[str, Any], limit: int
             result = find_shifts(scenario, name, low, high, settings=settings, grid=65)
         except InputError:  # e.g. a derived value leaves its range somewhere
             continue
-        for shift in result.shifts:
-            if outcome_label(scenario, shift.before) == outcome_label(scenario, shift.after):
-                continue  # only what chance can lead to changes, not the players' choices
+        for shift in result.shifts:  # each is a change of the players' choices or equilibria
             meaning = f" ({parameter.description.rstrip('.')})" if parameter.description else ""
             lines.append(f"At {name} = {shift.value:.4g}{meaning}: {shift.description}")
         if len(lines) >= limit:

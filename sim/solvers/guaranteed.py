@@ -13,14 +13,14 @@ the referee like any other, with ``complete=False`` and the reason in
 - every pure equilibrium of the normal form, by checking each profile (a
   :class:`~sim.games.normal_form.NormalFormGame` has at most a million);
 - the equilibria that path-following reaches: Lemke-Howson from every initial
-  label for two players, the limit of the logit branch for more.
+  label (the first :data:`MAX_INITIAL_LABELS`, and the notes say so) for two
+  players, the limit of the logit branch for more.
 
 Mixed equilibria that no path reaches may be missing, and the notes say so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from sim.errors import SolverError
@@ -93,12 +93,22 @@ def listable_equilibria(
         ran.append("pure_nash")
         listed.append("every pure equilibrium")
         found += [_as_nash(normal, eq) for eq in pure_nash(normal, **options)]
-        name, follow = _path_following(normal)
-        ran.append(name)
-        found += [_as_nash(normal, eq) for eq in follow(normal, options)]
+        if normal.n_players == 2:
+            ran.append("lemke_howson")
+            found += [_as_nash(normal, eq) for eq in _every_label(normal, options)]
+        else:
+            ran.append("logit_path")
+            found += [_as_nash(normal, eq) for eq in _logit_limit(normal, options)]
     kept = deduplicate(found)
-    reach = "Lemke-Howson from every initial label" if "lemke_howson" in ran else "the logit path"
     if normal is not None:
+        labels = sum(normal.shape)
+        reach = (
+            "the logit path"
+            if normal.n_players > 2
+            else "Lemke-Howson from every initial label"
+            if labels <= MAX_INITIAL_LABELS
+            else f"Lemke-Howson from the first {MAX_INITIAL_LABELS} of {labels} initial labels"
+        )
         notes = [
             f"{why}: listed are {' and '.join(listed)}, and those {reach} reaches; "
             "other mixed equilibria may exist"
@@ -106,10 +116,9 @@ def listable_equilibria(
     else:
         notes = [
             f"{why}: listed are {' and '.join(listed)}; other equilibria (mixed, or "
-            "not subgame perfect) may exist"
+            "not subgame perfect) may exist",
+            "the reduced normal form is too large to build, so only the tree is searched",
         ]
-    if normal is None:
-        notes.append("the reduced normal form is too large to build, so only the tree is searched")
     solved: NormalFormGame | ExtensiveFormGame | None = tree if tree is not None else normal
     assert solved is not None, "listable_equilibria needs a tree or a normal form"
     return Solution(
@@ -133,16 +142,6 @@ def _as_nash(normal: NormalFormGame | None, eq: Equilibrium) -> Equilibrium:
         return replace(eq, concept="nash")
     again = make_equilibrium(normal, eq.strategies, concept="nash", method=eq.method)
     return again if eq.behaviour is None else replace(again, behaviour=eq.behaviour)
-
-
-Follow = Callable[[NormalFormGame, dict[str, float]], list[Equilibrium]]
-
-
-def _path_following(normal: NormalFormGame) -> tuple[str, Follow]:
-    """The path-following method for a game of this many players, and how to run it."""
-    if normal.n_players == 2:
-        return "lemke_howson", _every_label
-    return "logit_path", _logit_limit
 
 
 def _every_label(normal: NormalFormGame, options: dict[str, float]) -> list[Equilibrium]:

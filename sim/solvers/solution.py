@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import TooLargeError, UsageError
-from sim.games.behaviour import node_reach, subgame_regret
+from sim.games.behaviour import subgame_regret, terminal_probabilities
 from sim.games.extensive_form import ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.games.profiles import Profile, action_values, coarse_violation, obedience_violation
@@ -336,8 +336,7 @@ def make_behaviour_equilibrium(
     [0.0, 0.0, 1.0]
     """
     profile = tuple(np.asarray(b, dtype=np.float64) for b in behaviour)
-    reach = node_reach(game, profile)
-    probabilities = reach[game.tree.terminals]
+    probabilities = terminal_probabilities(game, profile)
     return Equilibrium(
         strategies=None if strategies is None else tuple(_clean(s) for s in strategies),
         payoffs=np.asarray(probabilities @ game.payoffs, dtype=np.float64),
