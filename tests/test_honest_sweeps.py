@@ -6,6 +6,10 @@
 - Where a player is indifferent over an interval, every subgame-perfect
   equilibrium is a row, and shifts say where the second one appears and where
   one disappears (derived by hand for ``tests/data/indifferent_defender.toml``).
+- In a costly-signalling game, shifts fall exactly where the weak type stops
+  bluffing (the equilibrium turns separating) and where the strong type stops
+  signalling, derived by hand for ``tests/data/costly_signal.toml``, and
+  nowhere else; the moves say what the challenger answers to what it sees.
 - At random points drawn from every declared range at once, the sweep's set of
   outcomes equals ``solve_scenario``'s, for every shipped scenario.
 """
@@ -31,6 +35,7 @@ from sim.scenario.compiler import build_structure
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_nov2020.toml"
 INDIFFERENT = ROOT / "tests" / "data" / "indifferent_defender.toml"
+SIGNAL = ROOT / "tests" / "data" / "costly_signal.toml"
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
 
 
@@ -62,6 +67,61 @@ def test_every_spe_of_an_indifferent_defender_is_a_row_and_shifts_say_so() -> No
     )
     assert result.shifts[1].description == "the equilibrium demand=wait disappears"
     assert [len(b.equilibria) for b in result.bands] == [1, 2, 1]
+
+
+SEMI_SEPARATING = (
+    "signal=mobilise if type=strong / mobilise or stay if type=weak; "
+    "response=attack or hold if signal=mobilise / attack if signal=stay"
+)
+SEPARATING = (
+    "signal=mobilise if type=strong / stay if type=weak; "
+    "response=hold if signal=mobilise / attack if signal=stay"
+)
+POOLING = "signal=stay; response=attack"
+
+
+def test_a_costly_signal_shifts_where_the_weak_type_stops_bluffing_and_nowhere_else() -> None:
+    """The Nash equilibria of ``costly_signal.toml``, by hand.
+
+    The defender is strong with probability 0.3; mobilising costs the weak type
+    c and the strong type c/2; being attacked costs either 1. The challenger
+    gains 1 attacking a weak defender and loses 1 attacking a strong one, so
+    it attacks when it believes the defender strong with probability below
+    1/2, and on the prior (0.3) it attacks.
+
+    - Pooling on staying, with an attack after a mobilisation that nobody
+      sends, is an equilibrium for every c > 0: a deviation costs and is
+      attacked anyway.
+    - Separating (strong mobilises, weak stays; hold after mobilising, attack
+      after staying): the weak type must not mimic, -1 >= -c, so c >= 1; the
+      strong type must not stay, -c/2 >= -1, so c <= 2.
+    - Below c = 1 the weak type bluffs: it mobilises with probability s that
+      leaves the challenger indifferent, 0.3 / (0.3 + 0.7 s) = 1/2, so
+      s = 3/7; the challenger holds after a mobilisation with probability r
+      that leaves the weak type indifferent, -c - (1 - r) = -1, so r = c; the
+      strong type then strictly prefers mobilising (-1 + c/2 > -1).
+    - Above c = 2 only pooling is left.
+
+    So the players' choices change at c = 1 (the bluff gives way to
+    separation) and at c = 2 (separation disappears), and only there.
+    """
+    result = find_shifts(load_scenario(SIGNAL), "cost", 0.1, 3)
+    assert [round(s.value, 4) for s in result.shifts] == [1.0, 2.0]
+    bands = [
+        {"; ".join(f"{m}={a}" for m, a in eq.items()) for eq in b.equilibria} for b in result.bands
+    ]
+    assert bands == [{SEMI_SEPARATING, POOLING}, {SEPARATING, POOLING}, {POOLING}]
+    assert "disappears" in result.shifts[1].description
+
+    # The bluff's probabilities, by hand: at c = 0.5 mobilising has
+    # probability 0.3 + 0.7 * 3/7 = 0.6 and an attack 0.4 + 0.6 * (1 - 0.5).
+    scenario = load_scenario(SIGNAL)
+    table = run_sweep(scenario, grid_design([parse_vary("cost=0.5:0.5:1", scenario)])).table
+    assert table is not None
+    bluff = table[table["outcome"] == SEMI_SEPARATING].iloc[0]
+    assert bluff["move_signal"] == "mobilise=0.6; stay=0.4"
+    assert bluff["move_response"] == "attack=0.7; hold=0.3"
+    assert bluff["payoff_defender"] == pytest.approx(0.3 * (-0.25 - 0.5) - 0.7)
 
 
 @settings(max_examples=30, deadline=None)
@@ -173,3 +233,19 @@ def test_the_instructors_guide_keeps_a_threshold_where_an_equilibrium_appears() 
     lines = _threshold_lines(load_scenario(INDIFFERENT), {}, limit=5)
     assert any("a second equilibrium appears" in line for line in lines), lines
     assert any("disappears" in line for line in lines), lines
+
+
+def test_a_regime_map_names_regions_with_several_equilibria(tmp_path: Path) -> None:
+    from sim.plot.regime_map import regime_map
+
+    scenario = load_scenario(SIGNAL)
+    design = grid_design(
+        [parse_vary("cost=0.15:2.95:29", scenario), parse_vary("prior=0.05:0.45:4", scenario)]
+    )
+    table = run_sweep(scenario, design, workers=1).table
+    fig = regime_map(scenario, table, "cost", "prior")
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert len(texts) == 3
+    assert texts[0].startswith("A: 2 equilibria: ") and texts[1].startswith("B: 2 equilibria: ")
+    assert texts[2] == "C: Defender: stay; Challenger: attack"
+    fig.savefig(tmp_path / "map.png")

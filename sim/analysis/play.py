@@ -33,7 +33,7 @@ from sim.games.tree import GameTree
 from sim.solvers.solution import Equilibrium
 from sim.text import OUTCOME_CUTOFF
 
-__all__ = ["Play", "distinct_rows", "equilibrium_support", "per_tree", "reachable_terminals"]
+__all__ = ["Play", "distinct_rows", "equilibrium_support", "per_tree"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -63,55 +63,6 @@ def distinct_rows(array: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], npt.NDAr
     keys = rows.view(np.dtype((np.void, width))).ravel()
     _, first, which = np.unique(keys, return_index=True, return_inverse=True)
     return first.astype(np.int64), np.ravel(which).astype(np.int64)
-
-
-def reachable_terminals(
-    tree: GameTree, decision_nodes: npt.ArrayLike, choices: npt.ArrayLike
-) -> BoolArray:
-    """For a batch of pure choices, the outcomes play can reach whichever way chance falls.
-
-    Parameters
-    ----------
-    tree
-        The game tree.
-    decision_nodes
-        The decision nodes that ``choices``' columns belong to.
-    choices
-        Shape ``(B, len(decision_nodes))``: the action index chosen at each.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(B, n_terminals)``, true where the outcome is reachable.
-
-    Examples
-    --------
-    >>> from sim.games.extensive_form import Chance, Decision, Terminal, build_game
-    >>> tree = build_game(["A"], Chance([
-    ...     ("wet", 0.9, Decision("A", [("stay", Terminal([1])), ("go", Terminal([0]))])),
-    ...     ("dry", 0.1, Terminal([2]))])).tree
-    >>> reachable_terminals(tree, [1], [[0], [1]]).tolist()
-    [[True, False, True], [False, True, True]]
-    """
-    picked = np.asarray(choices)
-    nodes = np.asarray(decision_nodes, dtype=np.int64)
-    column = np.full(tree.n_nodes, -1, dtype=np.int64)
-    column[nodes] = np.arange(len(nodes))
-    reach = np.zeros((picked.shape[0], tree.n_nodes), dtype=bool)
-    reach[:, 0] = True
-    levels = tree.levels
-    for depth, level in enumerate(levels[:-1]):
-        below = levels[depth + 1].nodes
-        for group in level.groups:
-            members = level.nodes[group.positions]
-            kids = below[group.child_positions]  # (members, actions)
-            parent = reach[:, members][:, :, None]
-            if group.owner == CHANCE:
-                reach[:, kids] = np.broadcast_to(parent, (len(reach), *kids.shape))
-            else:
-                chosen = picked[:, column[members]][:, :, None]
-                reach[:, kids] = parent & (np.arange(kids.shape[1]) == chosen)
-    return reach[:, tree.terminals]
 
 
 def equilibrium_support(game: ExtensiveFormGame, eq: Equilibrium) -> BoolArray:
@@ -149,6 +100,16 @@ def equilibrium_support(game: ExtensiveFormGame, eq: Equilibrium) -> BoolArray:
     return np.asarray(realization[used].any(axis=0))
 
 
+def _history(tree: GameTree, node: int) -> dict[str, str]:
+    """The moves and actions on the way to ``node``, by move name."""
+    names = tree.move_names
+    out = {}
+    for parent, a in tree.path(node):
+        h = int(tree.node_infoset[parent])
+        out[names[h]] = tree.action_labels[h][a]
+    return out
+
+
 V = TypeVar("V")
 
 
@@ -184,6 +145,11 @@ class Play:
     paths
         The play path of each terminal (``{move: action}``), in
         ``tree.terminals`` order, chance moves included.
+    observes
+        For each player move, the earlier moves its mover knows the actions
+        of. A move whose action depends on what came before is said
+        conditionally on one of these (``attack if signal=stay``), never on
+        something its mover cannot see. ``None``: every earlier move.
 
     Examples
     --------
@@ -201,25 +167,52 @@ class Play:
     'controls=keep if court=completes / ease if court=stalls'
     >>> play.label([0, 1, 2, 3])
     'controls=keep or ease'
+    >>> play.label([0, 1, 2])
+    'controls=keep or ease if court=completes / keep if court=stalls'
     >>> play.move_columns(np.array([[0.6, 0.0, 0.4, 0.0]]), np.array([[True, False, True, False]]))
     {'move_court': ['completes=0.6; stalls=0.4'], 'move_controls': ['keep']}
     """
 
-    def __init__(self, chance_moves: Sequence[str], paths: Sequence[Mapping[str, str]]) -> None:
+    def __init__(
+        self,
+        chance_moves: Sequence[str],
+        paths: Sequence[Mapping[str, str]],
+        observes: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.paths = tuple(dict(p) for p in paths)
         self.chance_moves = frozenset(chance_moves)
         order: dict[str, None] = {}
         for path in self.paths:
             order.update(dict.fromkeys(path))
         self.moves = tuple(order)
+        self.observes = None if observes is None else {m: set(o) for m, o in observes.items()}
         self._labels: dict[bytes, str] = {}
 
     @classmethod
     def of_tree(cls, tree: GameTree, paths: Sequence[Mapping[str, str]]) -> Play:
-        """For a scenario's tree and the play path of each of its terminals."""
+        """For a scenario's tree and the play path of each of its terminals.
+
+        What each move's mover observes is read off the tree: an earlier move
+        is observed when every information set of the move has one action of
+        it throughout.
+        """
         names = tree.move_names
         chance = {names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] == CHANCE}
-        return cls(sorted(chance), paths)
+        seen: dict[str, dict[str, set[str | None]]] = {}  # move -> earlier move -> actions
+        unseen: dict[str, set[str]] = {}
+        for h in range(tree.n_infosets):
+            if tree.infoset_player[h] == CHANCE:
+                continue
+            here: dict[str, set[str | None]] = {}
+            histories = [_history(tree, v) for v in tree.infoset_members(h)]
+            for move in {m for history in histories for m in history}:
+                here[move] = {history.get(move) for history in histories}
+            hidden = unseen.setdefault(names[h], set())
+            hidden.update(m for m, actions in here.items() if len(actions) > 1)
+            for m, actions in here.items():
+                seen.setdefault(names[h], {}).setdefault(m, set()).update(actions)
+        observes = {m: [x for x in earlier if x not in unseen[m]] for m, earlier in seen.items()}
+        return cls(sorted(chance), paths, observes)
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -257,20 +250,36 @@ class Play:
         return "; ".join(parts)
 
     def _split(self, move: str, actions: list[str], reached: list[dict[str, str]]) -> str:
-        """``a if c=x / b if c=y`` when one chance move decides the action, else ``a or b``."""
-        for chance in self.moves:
-            if chance not in self.chance_moves:
-                continue
-            by_value: dict[str, set[str]] = {}
+        """The actions used at ``move``, said by an earlier move that tells them apart.
+
+        ``a if c=x / b if c=y`` when an earlier move ``c`` that the mover
+        observes decides the action; failing that, ``a or b if c=x / a if
+        c=y`` when ``c`` changes which actions are used; else ``a or b``.
+        Chance's moves are tried first, in order of play, then the players'
+        moves, latest first (what a mover answers is usually what it just saw).
+        """
+        before = self.moves[: self.moves.index(move)]
+        known = [m for m in before if self.observes is None or m in self.observes.get(move, ())]
+        candidates = [m for m in known if m in self.chance_moves]
+        candidates += [m for m in reversed(known) if m not in self.chance_moves]
+        splits = []
+        for earlier in candidates:
+            by_value: dict[str, list[str]] = {}
             for path in reached:
-                if chance in path:
-                    by_value.setdefault(path[chance], set()).add(path[move])
-            decided = all(len(chosen) == 1 for chosen in by_value.values())
-            if decided and len(by_value) > 1 and set().union(*by_value.values()) == set(actions):
-                return " / ".join(
-                    f"{next(iter(chosen))} if {chance}={value}"
-                    for value, chosen in by_value.items()
-                )
+                if earlier in path:
+                    chosen = by_value.setdefault(path[earlier], [])
+                    if path[move] not in chosen:
+                        chosen.append(path[move])
+            covered = {a for chosen in by_value.values() for a in chosen} == set(actions)
+            distinct = len({frozenset(chosen) for chosen in by_value.values()}) > 1
+            if covered and distinct:
+                splits.append((earlier, by_value))
+        decided = [s for s in splits if all(len(c) == 1 for c in s[1].values())]
+        if decided or splits:
+            earlier, by_value = (decided or splits)[0]
+            return " / ".join(
+                f"{' or '.join(chosen)} if {earlier}={value}" for value, chosen in by_value.items()
+            )
         return " or ".join(actions)
 
     @cached_property
