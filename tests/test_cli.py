@@ -25,7 +25,7 @@ def test_solve_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> 
     code, out, err = run(capsys, "solve", str(EXAMPLES / "summit.nfg"), "--format", "json")
     assert code == 0 and err == ""
     report = json.loads(out)
-    assert set(report) == {"game", "equilibria", "complete", "notes", "options"}
+    assert set(report) == {"game", "equilibria", "sets", "complete", "notes", "options"}
     assert report["complete"] is True
     assert [p["name"] for p in report["game"]["players"]] == ["Seoul", "Tokyo"]
     for eq in report["equilibria"]:

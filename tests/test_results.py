@@ -121,7 +121,7 @@ def test_a_scenario_solved_in_normal_form_keeps_the_tree_and_its_normal_form() -
 def test_one_json_writer_and_one_text_entry_for_every_input(path: str) -> None:
     result = sim.solve(ROOT / path)
     report = json.loads(json.dumps(solution_to_dict(result)))
-    assert list(report) == ["game", "equilibria", "complete", "notes", "options"]
+    assert list(report) == ["game", "equilibria", "sets", "complete", "notes", "options"]
     for eq in report["equilibria"]:
         for key in ("concept", "method", "strategies", "payoffs", "max_regret", "pure", "outcomes"):
             assert key in eq

@@ -18,6 +18,7 @@ from sim.report.records import (
     outcomes,
 )
 from sim.report.scenario import ScenarioSolution
+from sim.report.sets import set_lines, set_records
 from sim.solvers.solution import Equilibrium, Solution
 from sim.text import fraction_text, path_text, regret_text, strategy_text
 
@@ -52,9 +53,13 @@ def solution_to_dict(solution: Solution | ScenarioSolution) -> dict[str, Any]:
         game, equilibria = scenario_parts(solution)
     else:
         game, equilibria = _game_parts(solution)
+    found = solution.solution if isinstance(solution, ScenarioSolution) else solution
     return {
         "game": game,
         "equilibria": equilibria,
+        "sets": []
+        if isinstance(solution, ScenarioSolution) and solution.rounds
+        else set_records(found),
         "complete": solution.complete,
         "notes": list(solution.notes),
         "options": dict(solution.options),
@@ -194,6 +199,8 @@ def solution_table(solution: Solution | ScenarioSolution) -> str:
             lines.append(f"  {key} {value:g}")
         lines.append(f"  max regret {regret_text(eq.max_regret)}")
         lines.append("")
+    joined = set_lines(solution)
+    lines += [*joined, ""] if joined else []
     count = f"{len(solution)} equilibri{'um' if len(solution) == 1 else 'a'}"
     status = (
         "the list is complete."

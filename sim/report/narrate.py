@@ -9,11 +9,12 @@ deviations: the alternative that would cost its mover least.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.report.sets import set_lines
 from sim.scenario.model import Condition, Move, Scenario
 
 if TYPE_CHECKING:
@@ -247,6 +248,8 @@ def scenario_table(solution: ScenarioSolution) -> str:
         f"{solution.method}; {kind}.",
     ]
     lines += [f"Note: {note}" for note in solution.notes]
+    if not solution.rounds:
+        lines += set_lines(solution.solution, _observer(solution))
     for k, eq in enumerate(solution, start=1):
         regret = regret_text(eq.max_regret)
         lines += ["", f"Equilibrium {k} (max regret {regret}):"]
@@ -290,6 +293,11 @@ def _information_sets(solution: ScenarioSolution) -> list[list[dict[str, Any]]]:
     """Per player, each information set: its move, what the mover has seen, its actions."""
     from sim.report.records import information_sets
 
+    return information_sets(solution.compiled.structure.tree, _observer(solution))
+
+
+def _observer(solution: ScenarioSolution) -> Callable[[int], dict[str, str]]:
+    """What the mover at each information set has seen: the moves it observes and their actions."""
     tree = solution.compiled.structure.tree
     scenario = solution.scenario
 
@@ -302,7 +310,7 @@ def _information_sets(solution: ScenarioSolution) -> list[list[dict[str, Any]]]:
                 seen[name] = tree.action_labels[int(tree.node_infoset[u])][a]
         return seen
 
-    return information_sets(tree, observed)
+    return observed
 
 
 def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dict[str, Any]]]:
