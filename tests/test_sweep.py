@@ -10,15 +10,18 @@ import time
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim.analysis.design import grid_design, parse_vary, sample_design
-from sim.analysis.play import Play, equilibrium_support, reachable_terminals
+from sim.analysis.play import Play, equilibrium_support
 from sim.analysis.shifts import find_shifts
 from sim.analysis.sweep import run_sweep
 from sim.cli import main
+from sim.games.extensive_form import CHANCE
+from sim.games.tree import GameTree
 from sim.report.solve import solve_scenario
 from sim.scenario import load_scenario
 from tests.optional import require
@@ -399,6 +402,7 @@ def test_blocked_batched_spe_equals_one_pass_over_the_whole_batch(baseline) -> N
     )  # fmt: skip
     assert np.array_equal(found["payoffs"], whole.values)
     reachable = reachable_terminals(structure.tree, whole.decision_nodes, whole.choices)
+    assert np.array_equal(whole.possible, reachable)
     play = Play.of_tree(structure.tree, structure.paths)
     assert list(found["outcome"]) == [play.label(row) for row in reachable]
     # The referee, chunked or not, on a profile with random deviations.
@@ -483,3 +487,55 @@ def test_three_outcomes_within_one_grid_interval_give_two_thresholds(baseline) -
     assert [band.outcome["mediation"] for band in coarse.bands] == [
         "stay_out", "press_publicly", "mediate_quietly"
     ]  # fmt: skip
+
+
+def reachable_terminals(
+    tree: GameTree, decision_nodes: npt.ArrayLike, choices: npt.ArrayLike
+) -> npt.NDArray[np.bool_]:
+    """For a batch of pure choices, the outcomes play can reach whichever way chance falls.
+
+    Walked level by level, apart from backward induction's own pass down the
+    tree: the referee of ``BatchResult.possible`` and of the sweep's labels.
+
+    Parameters
+    ----------
+    tree
+        The game tree.
+    decision_nodes
+        The decision nodes that ``choices``' columns belong to.
+    choices
+        Shape ``(B, len(decision_nodes))``: the action index chosen at each.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(B, n_terminals)``, true where the outcome is reachable.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Chance, Decision, Terminal, build_game
+    >>> tree = build_game(["A"], Chance([
+    ...     ("wet", 0.9, Decision("A", [("stay", Terminal([1])), ("go", Terminal([0]))])),
+    ...     ("dry", 0.1, Terminal([2]))])).tree
+    >>> reachable_terminals(tree, [1], [[0], [1]]).tolist()
+    [[True, False, True], [False, True, True]]
+    """
+    picked = np.asarray(choices)
+    nodes = np.asarray(decision_nodes, dtype=np.int64)
+    column = np.full(tree.n_nodes, -1, dtype=np.int64)
+    column[nodes] = np.arange(len(nodes))
+    reach = np.zeros((picked.shape[0], tree.n_nodes), dtype=bool)
+    reach[:, 0] = True
+    levels = tree.levels
+    for depth, level in enumerate(levels[:-1]):
+        below = levels[depth + 1].nodes
+        for group in level.groups:
+            members = level.nodes[group.positions]
+            kids = below[group.child_positions]  # (members, actions)
+            parent = reach[:, members][:, :, None]
+            if group.owner == CHANCE:
+                reach[:, kids] = np.broadcast_to(parent, (len(reach), *kids.shape))
+            else:
+                chosen = picked[:, column[members]][:, :, None]
+                reach[:, kids] = parent & (np.arange(kids.shape[1]) == chosen)
+    return reach[:, tree.terminals]

@@ -94,18 +94,16 @@ def outcome_probabilities(
     import pandas as pd
     from scipy.stats import norm
 
-    from sim.analysis.sweep import parse_outcome
+    from sim.analysis.sweep import parse_outcome, point_outcomes
 
-    ordered = table.sort_values("point", kind="stable")
-    words = ordered["outcome"].fillna("").astype(str)
+    _, sets = point_outcomes(table)
+    said: dict[str, str] = {}
     if scenario is not None:
         from sim.report.narrate import outcome_label
 
-        said = {text: outcome_label(scenario, parse_outcome(text)) for text in set(words)}
-        words = words.map(said)
-    outcomes = words.groupby(ordered["point"], sort=True).agg(
-        lambda texts: " | ".join(dict.fromkeys(texts))
-    )
+        texts = {text for outcome in sets for text in outcome}
+        said = {text: outcome_label(scenario, parse_outcome(text)) for text in texts}
+    outcomes = pd.Series([" | ".join(said.get(t, t) for t in outcome) for outcome in sets])
     counts = outcomes.value_counts(sort=True)
     n = int(counts.sum())
     z = float(norm.ppf(0.5 + confidence / 2))

@@ -50,7 +50,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.analysis.design import Axis, Design
-from sim.analysis.play import Play, distinct_rows, per_tree, reachable_terminals
+from sim.analysis.play import Play, distinct_rows, per_tree
 from sim.errors import UsageError
 from sim.report.scenario import default_concept, force_moves
 from sim.report.solve import solve_scenario
@@ -104,6 +104,7 @@ def columns(scenario: Scenario, design: Design, structure: ScenarioStructure) ->
         "max_regret",
         "equilibria",
         "complete",
+        "set",
         *play_of(structure).column_names,
     ]
 
@@ -144,6 +145,43 @@ def read_table(path: str | Path) -> pd.DataFrame:
 def first_equilibria(table: pd.DataFrame) -> pd.DataFrame:
     """One row per point, in point order: each point's first equilibrium."""
     return table.sort_values("point", kind="stable").drop_duplicates("point")
+
+
+def point_outcomes(table: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, ...]]]:
+    """Each point's first row, and the set of its equilibria's outcomes, in point order.
+
+    A point's outcome is the tuple of its equilibria's distinct outcomes in
+    the order listed: what regions, bands and counts are keyed on, so that a
+    point with two equilibria is never shown as its first one. Vectorised:
+    only points with several rows are looked at one by one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"point": [1, 0, 1, 2, 2], "outcome": ["b", "a", "a", "a", "a"]})
+    >>> first, outcomes = point_outcomes(table)
+    >>> first["point"].tolist(), outcomes
+    ([0, 1, 2], [('a',), ('b', 'a'), ('a',)])
+    """
+    ordered = table.sort_values("point", kind="stable")
+    points = ordered["point"].to_numpy()
+    texts = ordered["outcome"].fillna("").astype(str).to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, points[1:] != points[:-1]]) if len(points) else points
+    ends = np.r_[starts[1:], len(points)].astype(np.int64)
+    codes, names = _factorize(texts)
+    single = ends - starts == 1
+    out: list[tuple[str, ...]] = [(names[c],) for c in codes[starts].tolist()]
+    for k in np.flatnonzero(~single).tolist():
+        out[k] = tuple(dict.fromkeys(texts[starts[k] : ends[k]].tolist()))
+    return ordered.iloc[starts], out
+
+
+def _factorize(values: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Each value's code, and the distinct values in order of appearance (-1: missing)."""
+    import pandas as pd
+
+    codes, names = pd.factorize(values)
+    return np.asarray(codes, dtype=np.int64), list(names)
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,7 +237,7 @@ def _batched_spe(batch: Batch) -> Found:
     regret = np.zeros(size)
     tied = np.zeros(size, dtype=bool)
     support = np.zeros((size, tree.n_terminals), dtype=bool)
-    moves: dict[str, list[str]] = {name: [] for name in play.column_names}
+    moves: dict[str, list[npt.NDArray[np.object_]]] = {name: [] for name in play.column_names}
     # A few thousand points at a time: their payoffs stay in the processor's cache
     # from compilation through backward induction to the regret.
     for lo in range(0, size, SOLVE_BLOCK):
@@ -214,10 +252,15 @@ def _batched_spe(batch: Batch) -> Found:
         payoffs[rows] = result.values
         regret[rows] = batch_spe_regret(tree, pay, chance, result.decision_nodes, result.choices)
         tied[rows] = result.tied
-        support[rows] = reachable_terminals(tree, result.decision_nodes, result.choices)
-        for name, texts in play.move_columns(reached, support[rows]).items():
-            moves[name].extend(texts)
-    found = _found(batch, np.arange(size), support, probability, payoffs, regret, moves)
+        support[rows] = result.possible
+        # A point's outcome probabilities follow from its support and chance's
+        # probabilities: the move columns are worked out once per distinct pair.
+        _, kind = distinct_rows(result.possible)
+        first, which = distinct_rows(np.column_stack([kind, chance]))
+        for name, texts in play.move_columns(reached[first], result.possible[first]).items():
+            moves[name].append(np.asarray(texts, dtype=object)[which])
+    columns = {name: np.concatenate(parts) for name, parts in moves.items()}
+    found = _found(batch, np.arange(size), support, probability, payoffs, regret, columns)
     if tied.any():
         # Several SPEs at these points: list every one, as solve_scenario does.
         again = np.flatnonzero(tied)
@@ -235,14 +278,17 @@ def _found(
     probability: FloatArray,
     payoffs: FloatArray,
     regret: FloatArray,
-    moves: Mapping[str, list[str]],
+    moves: Mapping[str, Any],
     counts: npt.ArrayLike | None = None,
     complete: npt.ArrayLike | None = None,
+    sets: npt.ArrayLike | None = None,
 ) -> Found:
     """The evaluators' common result: one row per equilibrium, labelled by the players' play.
 
     ``support`` is each equilibrium's structural support (the outcomes reachable
-    whichever way chance falls); the label depends on nothing else.
+    whichever way chance falls); the label depends on nothing else. ``sets``
+    numbers the connected set of equilibria each row lies in, from 1 at each
+    point; by default each equilibrium is a set of its own.
     """
     play = play_of(batch.structure)
     first, where = distinct_rows(support.reshape(len(index), -1))
@@ -252,14 +298,30 @@ def _found(
     return {
         "index": index,
         "support": [keys[k] for k in where.tolist()] if batch.support else [],
-        "outcome": labels[where].tolist(),
+        "outcome": labels[where],
         "outcome_probability": probability,
         "payoffs": payoffs,
         "max_regret": regret,
         "equilibria": np.ones(len(index), dtype=np.int64) if counts is None else counts,
         "complete": np.ones(len(index), dtype=bool) if complete is None else complete,
+        "set": _rank_within_point(index) if sets is None else np.asarray(sets, dtype=np.int64),
         "moves": dict(moves),
     }
+
+
+def _rank_within_point(index: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """1, 2, ... for the rows of each point, in order (``index`` sorted by point).
+
+    Examples
+    --------
+    >>> _rank_within_point(np.array([0, 0, 1, 3, 3, 3])).tolist()
+    [1, 2, 1, 1, 2, 3]
+    """
+    if not len(index):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+    lengths = np.diff(np.r_[starts, len(index)])
+    return np.arange(len(index)) - np.repeat(starts, lengths) + 1
 
 
 def _merged(kept: Found, keep: npt.NDArray[np.bool_], added: Found) -> Found:
@@ -327,6 +389,7 @@ def _batched_pure_nash(batch: Batch) -> Found:
 
 def _per_point(batch: Batch) -> Found:
     from sim.analysis.play import equilibrium_support
+    from sim.solvers.sets import connected_groups
 
     scenario, points = batch.scenario, batch.points
     size = len(next(iter(points.values()))) if points else 0
@@ -338,12 +401,18 @@ def _per_point(batch: Batch) -> Found:
     regret: list[float] = []
     counts: list[int] = []
     complete: list[bool] = []
+    sets: list[int] = []
     for k in range(size):
         point = {**batch.settings, **{name: float(v[k]) for name, v in points.items()}}
         solution = solve_scenario(
             scenario, concept=batch.concept, settings=point, structure=batch.structure
         )
-        for eq in solution:
+        which = {}
+        if not solution.rounds:
+            for number, members in enumerate(connected_groups(solution.solution), start=1):
+                which.update(dict.fromkeys(members, number))
+        for j, eq in enumerate(solution):
+            sets.append(which.get(j, j + 1))
             index.append(k)
             support.append(equilibrium_support(solution.game, eq.equilibrium))
             reached.append(np.asarray(eq.terminal_probabilities, dtype=np.float64))
@@ -365,6 +434,7 @@ def _per_point(batch: Batch) -> Found:
         moves,
         np.array(counts, dtype=np.int64),
         np.array(complete, dtype=bool),
+        np.array(sets, dtype=np.int64),
     )
 
 
@@ -424,6 +494,7 @@ def evaluate_chunk(job: _Job) -> pd.DataFrame:
     data["max_regret"] = arrange(found["max_regret"], np.nan)
     data["equilibria"] = arrange(found["equilibria"], 0.0).astype(np.int64)
     data["complete"] = arrange(np.asarray(found["complete"], dtype=np.float64), 1.0) > 0
+    data["set"] = arrange(found["set"], 0.0).astype(np.int64)
     for name, texts in found["moves"].items():
         data[name] = arrange(texts, "")
     return pd.DataFrame(data, columns=columns(scenario, job.design, structure))
@@ -460,13 +531,13 @@ def csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
             # Distinct bit patterns, so that -0.0 keeps its sign (np.unique equates it with 0.0).
             bits, where = np.unique(values.view(np.int64), return_inverse=True)
             texts = ["" if v != v else repr(v) for v in bits.view(np.float64).tolist()]
-        elif all(isinstance(v, str) for v in values.tolist()):
-            distinct, where = np.unique(values.astype(str), return_inverse=True)
-            texts = distinct.tolist()
+        else:
+            # Hashing, not sorting: outcome labels are long, and a chunk has few.
+            where, texts = _factorize(values.astype(object))
+            if where.min(initial=0) < 0 or not all(isinstance(v, str) for v in texts):
+                return _pandas_csv(frame, header)  # missing values, or not text
             if any(any(c in text for c in ',"\r\n') for text in texts):
                 return _pandas_csv(frame, header)
-        else:
-            return _pandas_csv(frame, header)
         cells.append(np.array(texts, dtype=object)[where].tolist())
     lines = [",".join(map(str, frame.columns))] if header else []
     lines.extend(map(",".join, zip(*cells, strict=True)))
@@ -477,11 +548,12 @@ def _pandas_csv(frame: pd.DataFrame, header: bool) -> str:
     return str(frame.to_csv(index=False, header=header, lineterminator="\n"))
 
 
-def _write_part(parts: Path, chunk: int, frame: pd.DataFrame) -> None:
-    """One chunk's rows as ``chunk-NNNNNN.csv``, renamed into place whole."""
+def _write_part(parts: Path, chunk: int, frame: pd.DataFrame | str) -> None:
+    """One chunk's rows (or their CSV text) as ``chunk-NNNNNN.csv``, renamed into place whole."""
     final = parts / f"chunk-{chunk:06d}.csv"
     temporary = parts / f".chunk-{chunk:06d}.{os.getpid()}.tmp"
-    temporary.write_text(csv_text(frame, header=chunk == 0), encoding="utf-8", newline="\n")
+    text = frame if isinstance(frame, str) else csv_text(frame, header=chunk == 0)
+    temporary.write_text(text, encoding="utf-8", newline="\n")
     os.replace(temporary, final)
 
 
@@ -502,10 +574,18 @@ def _worker_setup() -> None:
     threadpool_limits(limits=1)
 
 
-def _run_job(job: _Job, parts: Path | None) -> tuple[int, float, pd.DataFrame | None]:
+def _run_job(
+    job: _Job, parts: Path | None, *, as_text: bool = False
+) -> tuple[int, float, pd.DataFrame | str | None]:
+    """Solve one chunk; write it to ``parts``, or return its rows (as CSV text if asked)."""
+    from sim.analysis.allocator import kept_heap
+
     started = time.perf_counter()
-    frame = evaluate_chunk(job)
+    with kept_heap():  # Dask's workers return freed memory at once: see the module
+        frame = evaluate_chunk(job)
     if parts is None:
+        if as_text:  # formatted where it was solved, in parallel, not by the one writer
+            return job.chunk, time.perf_counter() - started, csv_text(frame, header=job.chunk == 0)
         return job.chunk, time.perf_counter() - started, frame
     _write_part(parts, job.chunk, frame)
     return job.chunk, time.perf_counter() - started, None
@@ -549,12 +629,13 @@ def _run_on_dask(
             parameters={"scheduler": scheduler},
         ) from None
     try:
-        futures = client.map(_run_job, jobs, parts=None, pure=False)
+        futures = client.map(_run_job, jobs, parts=None, as_text=parts is not None, pure=False)
         for future in as_completed(futures):
             chunk, seconds, frame = future.result()
             if parts is not None and frame is not None:
                 _write_part(parts, chunk, frame)
                 frame = None
+            assert not isinstance(frame, str)
             finished((chunk, seconds, frame))
     finally:
         client.close()

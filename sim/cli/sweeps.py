@@ -203,13 +203,14 @@ def add_plot(commands: Commands) -> None:
 
     plot.add_argument(
         "--kind",
-        default="shift",
+        default=None,
         choices=list(KINDS),
-        help="shift: outcome bands and payoffs along the one varied parameter (default); "
+        help="shift: outcome bands and payoffs along the one varied parameter; "
         "map: regions of a two-parameter grid; probability: how often each outcome occurs "
         "over a sweep's points (Monte Carlo), with confidence intervals; tree: the game tree "
         "with an equilibrium's play; qre: the logit QRE branch of a game; matrix: the payoff "
-        "matrix of a 2- or 3-player game",
+        "matrix of a 2- or 3-player game (default: shift for a one-parameter grid, map for "
+        "two, probability for other sweeps; tree for a game or scenario file)",
     )
     add_scenario_options(plot)
     plot.add_argument(

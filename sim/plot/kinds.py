@@ -31,7 +31,7 @@ KINDS = SWEEP_KINDS + GAME_KINDS
 
 def figure(
     path: str | Path,
-    kind: str = "shift",
+    kind: str | None = None,
     *,
     settings: Mapping[str, Any] | None = None,
     force: Mapping[str, str] | None = None,
@@ -46,7 +46,10 @@ def figure(
         ``.parquet``) with its ``.json`` sidecar. For ``tree``, ``qre`` and
         ``matrix``: a game (``.nfg``, ``.efg``) or scenario (``.toml``) file.
     kind
-        One of :data:`KINDS`.
+        One of :data:`KINDS`. ``None`` chooses by the file: for a sweep
+        table, ``shift`` over a one-parameter grid, ``map`` over a
+        two-parameter grid, ``probability`` otherwise; for a game or scenario
+        file, ``tree``.
     settings, force
         Scenarios, for the game kinds: parameter values and forced moves.
     equilibrium
@@ -61,6 +64,13 @@ def figure(
     ...
     sim.errors.UsageError: figure(): settings and force apply to kind='tree', qre and matrix only
     """
+    if kind is None:
+        table = Path(path).suffix.lower() in {".csv", ".parquet"}
+        return (
+            _sweep_figure(path, None)
+            if table
+            else _equilibrium_tree(path, equilibrium, settings=settings, force=force)
+        )
     if kind not in KINDS:
         raise UsageError(
             f"{{kind}}: expected one of {', '.join(KINDS)}",
@@ -104,12 +114,18 @@ def _game_figure(
     return qre_figure(normal) if kind == "qre" else matrix_figure(normal)
 
 
-def _sweep_figure(path: str | Path, kind: str) -> Figure:
-    """A shift plot, regime map or outcome probabilities from a sweep table."""
+def _sweep_figure(path: str | Path, kind: str | None) -> Figure:
+    """A shift plot, regime map or outcome probabilities from a sweep table.
+
+    ``kind=None``: the one that suits the design (see :func:`figure`).
+    """
     from sim.analysis.results import read_sweep
 
     record, scenario, table = read_sweep(path)
     design = record["design"]
+    if kind is None:
+        grid = {1: "shift", 2: "map"}.get(len(design["names"]), "probability")
+        kind = grid if design.get("kind") == "grid" else "probability"
     if kind == "probability":
         from sim.analysis.monte_carlo import outcome_probabilities
         from sim.plot.probability import probability_figure

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.analysis.sweep import first_equilibria, parse_outcome
+from sim.analysis.sweep import parse_outcome, point_outcomes
 from sim.plot import outcome_legend, region_letter, region_style
 from sim.report.narrate import outcome_label
 
@@ -28,7 +28,9 @@ __all__ = ["regime_map"]
 def regime_map(scenario: Scenario, table: pd.DataFrame, x: str, y: str) -> Figure:
     """A regime map from a sweep over a full grid of ``x`` and ``y``.
 
-    Each grid point is coloured by the outcome of its first equilibrium.
+    Each grid point is coloured by the set of its equilibria's outcomes: a
+    region where two equilibria hold is a region of its own, named "2
+    equilibria: ... | ...".
 
     Examples
     --------
@@ -45,17 +47,20 @@ def regime_map(scenario: Scenario, table: pd.DataFrame, x: str, y: str) -> Figur
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    first = first_equilibria(table)
-    xs = np.unique(first[x].to_numpy(dtype=np.float64))
-    ys = np.unique(first[y].to_numpy(dtype=np.float64))
+    first, outcomes = point_outcomes(table)
+    xs, column = np.unique(first[x].to_numpy(dtype=np.float64), return_inverse=True)
+    ys, row = np.unique(first[y].to_numpy(dtype=np.float64), return_inverse=True)
+    # A region is a set of equilibrium outcomes: a point with two equilibria is
+    # its own region, named with both, never coloured as the first one listed.
+    kinds = list(dict.fromkeys(outcomes))
+    kind_of = {outcome: k for k, outcome in enumerate(kinds)}
     labels: dict[str, int] = {}
+    code_of_kind = np.array(
+        [labels.setdefault(_words(scenario, outcome), len(labels)) for outcome in kinds],
+        dtype=np.int64,
+    )
     codes = np.full((len(ys), len(xs)), -1, dtype=np.int64)
-    column = {v: k for k, v in enumerate(xs.tolist())}
-    row = {v: k for k, v in enumerate(ys.tolist())}
-    for xv, yv, text in zip(first[x], first[y], first["outcome"], strict=True):
-        label = outcome_label(scenario, parse_outcome(text)) if text else "no equilibrium"
-        code = labels.setdefault(label, len(labels))
-        codes[row[float(yv)], column[float(xv)]] = code
+    codes[np.ravel(row), np.ravel(column)] = code_of_kind[[kind_of[o] for o in outcomes]]
     fig = Figure(figsize=(9, 6.5), layout="constrained")
     ax = fig.subplots()
     # One binary field per outcome, so that interpolation between two regions can
@@ -85,3 +90,11 @@ def regime_map(scenario: Scenario, table: pd.DataFrame, x: str, y: str) -> Figur
     ax.set_ylabel(y)
     fig.suptitle(f"{scenario.title}: equilibrium regimes", fontsize=12)
     return fig
+
+
+def _words(scenario: Scenario, outcome: tuple[str, ...]) -> str:
+    """A region's legend: its outcome in words, or "N equilibria: a | b"."""
+    said = [outcome_label(scenario, parse_outcome(t)) if t else "no equilibrium" for t in outcome]
+    if len(said) == 1:
+        return said[0]
+    return f"{len(said)} equilibria: " + " | ".join(said)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from sim.analysis.sweep import first_equilibria, parse_outcome
+from sim.analysis.sweep import parse_outcome, point_outcomes
 from sim.plot import PALETTE, outcome_legend, region_letter, region_style
 from sim.report.narrate import outcome_label
 
@@ -206,11 +206,9 @@ def shift_from_table(scenario: Scenario, table: object, parameter: str) -> Figur
     import pandas as pd
 
     assert isinstance(table, pd.DataFrame)
-    first = first_equilibria(table)
-    xs = first[parameter].to_numpy(dtype=np.float64)
     # A point's outcome is the set of its equilibria's outcomes, in listed order.
-    every = table.sort_values("point", kind="stable").groupby("point", sort=True)["outcome"]
-    outcomes = [tuple(dict.fromkeys(texts)) for _, texts in every]
+    first, outcomes = point_outcomes(table)
+    xs = first[parameter].to_numpy(dtype=np.float64)
     cuts = [k for k in range(1, len(xs)) if outcomes[k] != outcomes[k - 1]]
     thresholds = [(xs[k - 1] + xs[k]) / 2 for k in cuts]
     edges = [float(xs[0]), *thresholds, float(xs[-1])]

@@ -139,6 +139,11 @@ class BatchResult:
         has several best actions that ``tie_break`` does not settle, so the
         point has other subgame-perfect equilibria than the one returned
         (:func:`backward_induction` lists them).
+    possible
+        Shape ``(B, n_terminals)``: true where the players' choices can lead
+        to the terminal whichever way chance falls (every chance branch
+        counted, even one of probability 0). It depends on the choices only:
+        the equilibrium's *structural support*.
     """
 
     decision_nodes: IntArray
@@ -146,6 +151,7 @@ class BatchResult:
     values: FloatArray
     terminal_probabilities: FloatArray
     tied: npt.NDArray[np.bool_]
+    possible: npt.NDArray[np.bool_]
 
 
 # ---------------------------------------------------------------------- tie-break
@@ -788,6 +794,7 @@ class _BatchPlan:
         values: FloatArray,
         reach: FloatArray,
         tied: npt.NDArray[np.bool_],
+        possible: npt.NDArray[np.bool_],
     ) -> None:
         """Solve the points of one chunk, writing into the given output slices.
 
@@ -845,24 +852,33 @@ class _BatchPlan:
             below = current
         assert below is not None
         values[:] = below[0].T
+        # Down the tree: each node's probability, and whether the choices can lead
+        # there at all (chance's branches all counted).
         above: FloatArray = np.ones((1, m))
+        can: npt.NDArray[np.bool_] = np.ones((1, m), dtype=bool)
         if len(self.levels) == 1:
             reach[:, 0] = 1.0
+            possible[:, 0] = True
         for d in range(len(self.levels) - 1):
             following = self.levels[d + 1]
             reached: FloatArray = np.zeros((len(following.nodes), m))
+            reachable = np.zeros((len(following.nodes), m), dtype=bool)
             for g, (group, (columns, _)) in enumerate(
                 zip(self.levels[d].groups, self.columns[d], strict=True)
             ):
                 if group.owner == CHANCE:
                     edge = chance_t[columns]
+                    reachable[group.child_positions] = can[group.positions][:, None, :]
                 else:
                     k = group.n_actions
-                    edge = chosen_by_group[(d, g)][:, None, :] == np.arange(k)[None, :, None]
+                    picked = chosen_by_group[(d, g)][:, None, :] == np.arange(k)[None, :, None]
+                    edge = picked
+                    reachable[group.child_positions] = can[group.positions][:, None, :] & picked
                 reached[group.child_positions] = above[group.positions][:, None, :] * edge
             if len(following.terminal_positions):
                 reach[:, following.terminal_rows] = reached[following.terminal_positions].T
-            above = reached
+                possible[:, following.terminal_rows] = reachable[following.terminal_positions].T
+            above, can = reached, reachable
 
 
 def _frozen_int(array: npt.ArrayLike) -> IntArray:
@@ -979,10 +995,11 @@ def backward_induction_batch(
     values = np.zeros((batch, tree.n_players))
     reach = np.zeros((batch, tree.n_terminals))
     tied = np.zeros(batch, dtype=bool)
+    possible = np.zeros((batch, tree.n_terminals), dtype=bool)
 
     def run(lo: int) -> None:
         rows = slice(lo, min(lo + chunk_size, batch))
-        out = (choices[rows], values[rows], reach[rows], tied[rows])
+        out = (choices[rows], values[rows], reach[rows], tied[rows], possible[rows])
         plan.run(pay[rows], prob[rows], float(tol), *out)
 
     starts = range(0, batch, chunk_size)
@@ -995,4 +1012,4 @@ def backward_induction_batch(
 
         with ThreadPoolExecutor(n_threads) as pool:
             list(pool.map(run, starts))
-    return BatchResult(plan.decision_nodes, choices, values, reach, tied)
+    return BatchResult(plan.decision_nodes, choices, values, reach, tied, possible)
