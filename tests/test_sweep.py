@@ -379,6 +379,30 @@ def test_chunk_files_are_the_bytes_pandas_would_write(
         assert csv_text(frame, header=header) == frame.to_csv(index=False, header=header)
 
 
+@pytest.mark.parametrize("hazard", [0.0, 0.37, 1.0])
+def test_the_structural_support_counts_chance_branches_of_probability_zero(
+    baseline,  # type: ignore[no-untyped-def]
+    hazard: float,
+) -> None:
+    """``possible`` (from backward induction's pass down) against an independent walk."""
+    from sim.analysis.sweep import Batch
+    from sim.scenario.compiler import build_structure
+    from sim.solvers.subgame_perfect import backward_induction_batch
+
+    structure = build_structure(baseline)
+    points = {
+        "us_alliance_priority": np.linspace(0, 2, 64),
+        "hazard_liquidation": np.full(64, hazard),
+    }
+    compiled = Batch(baseline, structure, "spe", {}, points).compile()
+    result = backward_induction_batch(
+        structure.tree, compiled.payoffs, compiled.chance, tie_break=baseline.tie_break
+    )
+    reachable = reachable_terminals(structure.tree, result.decision_nodes, result.choices)
+    assert np.array_equal(result.possible, reachable)
+    assert np.all(result.terminal_probabilities[~result.possible] == 0)
+
+
 def test_blocked_batched_spe_equals_one_pass_over_the_whole_batch(baseline) -> None:  # type: ignore[no-untyped-def]
     """Blocks of points (sweep), chunks (solver, referee): none of them changes a result."""
     from sim.analysis.sweep import SOLVE_BLOCK, Batch, _batched_spe

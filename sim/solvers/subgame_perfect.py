@@ -764,6 +764,11 @@ class _BatchPlan:
     def __init__(self, tree: GameTree, preferred: dict[int, int]) -> None:
         self.levels = tree.levels
         self.decision_nodes = _frozen_int(np.flatnonzero(tree.node_kind == DECISION))
+        on_path = np.zeros(tree.n_nodes, dtype=np.int64)  # chance nodes above each node
+        for level in self.levels[1:]:  # a level's parents are all in the level above
+            parents = tree.parent[level.nodes]
+            on_path[level.nodes] = on_path[parents] + (tree.node_kind[parents] == CHANCE_NODE)
+        self.chance_depth = int(on_path.max(initial=0))
         column = np.full(tree.n_nodes, -1, dtype=np.int64)
         column[self.decision_nodes] = np.arange(len(self.decision_nodes))
         chance_start = np.full(tree.n_nodes, -1, dtype=np.int64)
@@ -832,7 +837,11 @@ class _BatchPlan:
                 chosen = np.full((len(extra), m), k - 1, dtype=np.int64)
                 for a in range(k - 2, -1, -1):  # the lowest best index wins
                     chosen = np.where(ok[:, a], a, chosen)
-                several = ok.sum(axis=1) > 1  # (G, points)
+                # (G, points): two or more best actions
+                if k == 2:
+                    several = ok[:, 0] & ok[:, 1]
+                else:  # counted in bytes: cheaper than in integers
+                    several = np.add.reduce(ok, axis=1, dtype=np.uint8) > 1
                 if np.any(extra >= 0):
                     favourite = np.clip(extra, 0, None)
                     allowed = ok[np.arange(len(extra)), favourite] & (extra >= 0)[:, None]
@@ -853,32 +862,43 @@ class _BatchPlan:
         assert below is not None
         values[:] = below[0].T
         # Down the tree: each node's probability, and whether the choices can lead
-        # there at all (chance's branches all counted).
+        # there at all (chance's branches all counted). Where chance gives every
+        # branch a positive probability the two agree, and one pass does.
+        # (A path's probability cannot underflow to 0 when even the smallest
+        # probability, to the power of the most chance moves on a path, is normal.)
+        smallest = float(prob.min(initial=1.0))
+        structural = smallest <= 0 or smallest**self.chance_depth < 1e-300
         above: FloatArray = np.ones((1, m))
         can: npt.NDArray[np.bool_] = np.ones((1, m), dtype=bool)
         if len(self.levels) == 1:
             reach[:, 0] = 1.0
-            possible[:, 0] = True
         for d in range(len(self.levels) - 1):
             following = self.levels[d + 1]
             reached: FloatArray = np.zeros((len(following.nodes), m))
-            reachable = np.zeros((len(following.nodes), m), dtype=bool)
+            reachable = np.zeros((len(following.nodes), m), dtype=bool) if structural else can
             for g, (group, (columns, _)) in enumerate(
                 zip(self.levels[d].groups, self.columns[d], strict=True)
             ):
                 if group.owner == CHANCE:
                     edge = chance_t[columns]
-                    reachable[group.child_positions] = can[group.positions][:, None, :]
+                    if structural:
+                        reachable[group.child_positions] = can[group.positions][:, None, :]
                 else:
                     k = group.n_actions
                     picked = chosen_by_group[(d, g)][:, None, :] == np.arange(k)[None, :, None]
                     edge = picked
-                    reachable[group.child_positions] = can[group.positions][:, None, :] & picked
+                    if structural:
+                        reachable[group.child_positions] = can[group.positions][:, None, :] & picked
                 reached[group.child_positions] = above[group.positions][:, None, :] * edge
             if len(following.terminal_positions):
                 reach[:, following.terminal_rows] = reached[following.terminal_positions].T
-                possible[:, following.terminal_rows] = reachable[following.terminal_positions].T
+                if structural:
+                    possible[:, following.terminal_rows] = reachable[following.terminal_positions].T
             above, can = reached, reachable
+        if not structural:
+            np.greater(reach, 0.0, out=possible)
+        elif len(self.levels) == 1:
+            possible[:, 0] = True
 
 
 def _frozen_int(array: npt.ArrayLike) -> IntArray:
