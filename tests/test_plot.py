@@ -62,7 +62,7 @@ def test_shifts_writes_the_plot_and_the_thresholds(
     assert "expected a .png, .svg or .pdf" in capsys.readouterr().err and not bad.exists()
 
 
-def test_plot_draws_a_one_parameter_sweep_and_refuses_a_grid(
+def test_plot_draws_the_figure_that_suits_the_sweep_and_refuses_a_mismatch(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table = tmp_path / "line.csv"
@@ -75,7 +75,8 @@ def test_plot_draws_a_one_parameter_sweep_and_refuses_a_grid(
     more = [*vary, "--vary", "public_cover=0:1:2"]
     assert main(["sweep", str(BASELINE), *more, "--out", str(grid), "--workers", "1"]) == 0
     capsys.readouterr()
-    assert main(["plot", str(grid), "--out", str(tmp_path / "grid.png")]) == 2
+    assert main(["plot", str(grid), "--out", str(tmp_path / "grid.png")]) == 0  # a map
+    assert main(["plot", str(grid), "--kind", "shift", "--out", str(tmp_path / "g.png")]) == 2
     assert "needs a grid over 1 parameter(s)" in capsys.readouterr().err
 
 
