@@ -181,3 +181,16 @@ def test_the_sweep_numbers_each_points_sets() -> None:
         solution = solve_scenario(scenario, settings={"cost": float(cost)})
         expected = sorted(len(s.members) for s in equilibrium_sets(solution.solution))
         assert sorted(rows["set"].value_counts().tolist()) == expected
+
+
+def test_shifts_say_each_bands_sets_at_its_middle() -> None:
+    from sim.analysis.shifts import find_shifts
+
+    result = find_shifts(load_scenario(SIGNAL), "cost", 0.1, 3)
+    for band in result.bands:
+        middle = (band.low + band.high) / 2
+        (sentence,) = band.sets  # the pooling equilibria's off-path attack, every band
+        low = max(0.0, 1 - middle / 2)  # derived above
+        assert f"from {low:.3g} to 1." in sentence, (middle, sentence)
+    assert "as sim solve lists them: Equilibria 2 and 3" in result.text()
+    assert result.to_dict()["bands"][0]["sets"] == list(result.bands[0].sets)

@@ -30,6 +30,7 @@ import numpy as np
 from sim.analysis.sweep import Batch, Found, evaluator_for, parse_outcome
 from sim.errors import UsageError
 from sim.report.scenario import default_concept, force_moves
+from sim.report.solve import solve_scenario
 from sim.scenario.compiler import ScenarioStructure, build_structure
 from sim.scenario.loader import as_scenario
 from sim.scenario.model import Scenario
@@ -84,6 +85,9 @@ class Band:
     high: float
     outcome: dict[str, str]
     equilibria: tuple[dict[str, str], ...] = ()
+    #: At the band's middle, which listed equilibria are the ends of one connected set,
+    #: with the probabilities that vary in it (as ``sim solve`` says them).
+    sets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,9 @@ class ShiftsResult:
                 lines += [f"      {path_text(play)}" for play in band.equilibria]
             else:
                 lines.append(where + path_text(band.outcome))
+            middle = (band.low + band.high) / 2
+            at = f"      At {self.parameter} = {middle:.{digits}f}, as sim solve lists them: "
+            lines += [at + sentence for sentence in band.sets]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -207,6 +214,7 @@ class ShiftsResult:
                     "high": b.high,
                     "outcome": path_text(b.outcome),
                     "equilibria": [path_text(play) for play in b.equilibria or (b.outcome,)],
+                    "sets": list(b.sets),
                 }
                 for b in self.bands
             ],
@@ -396,7 +404,14 @@ def find_shifts(
     edges = [start, *(s.value for s in shifts), stop]
     sides = [at[0], *(b.right for b in brackets)]
     bands = tuple(
-        Band(edges[k], edges[k + 1], _first(sides[k]), sides[k][1]) for k in range(len(edges) - 1)
+        Band(
+            edges[k],
+            edges[k + 1],
+            _first(sides[k]),
+            sides[k][1],
+            _sets_at(scenario, structure, concept, settings, parameter, edges[k], edges[k + 1]),
+        )
+        for k in range(len(edges) - 1)
     )
     return ShiftsResult(
         scenario,
@@ -411,6 +426,29 @@ def find_shifts(
         structure,
         settings,
     )
+
+
+def _sets_at(
+    scenario: Scenario,
+    structure: ScenarioStructure,
+    concept: str,
+    settings: Mapping[str, Any],
+    parameter: str,
+    low: float,
+    high: float,
+) -> tuple[str, ...]:
+    """The connected sets of equilibria at a band's middle, in words (none for ``[rounds]``)."""
+    from sim.report.narrate import observer
+    from sim.report.sets import set_sentences
+    from sim.solvers.sets import JOINED_CONCEPTS
+
+    if scenario.rounds is not None or concept not in JOINED_CONCEPTS:
+        return ()
+    middle = (low + high) / 2
+    solution = solve_scenario(
+        scenario, concept=concept, settings={**settings, parameter: middle}, structure=structure
+    )
+    return tuple(set_sentences(solution.solution, observer(solution)))
 
 
 def _first(outcome: Outcome) -> dict[str, str]:

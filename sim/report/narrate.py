@@ -249,7 +249,7 @@ def scenario_table(solution: ScenarioSolution) -> str:
     ]
     lines += [f"Note: {note}" for note in solution.notes]
     if not solution.rounds:
-        lines += set_lines(solution.solution, _observer(solution))
+        lines += set_lines(solution.solution, observer(solution))
     for k, eq in enumerate(solution, start=1):
         regret = regret_text(eq.max_regret)
         lines += ["", f"Equilibrium {k} (max regret {regret}):"]
@@ -293,10 +293,10 @@ def _information_sets(solution: ScenarioSolution) -> list[list[dict[str, Any]]]:
     """Per player, each information set: its move, what the mover has seen, its actions."""
     from sim.report.records import information_sets
 
-    return information_sets(solution.compiled.structure.tree, _observer(solution))
+    return information_sets(solution.compiled.structure.tree, observer(solution))
 
 
-def _observer(solution: ScenarioSolution) -> Callable[[int], dict[str, str]]:
+def observer(solution: ScenarioSolution) -> Callable[[int], dict[str, str]]:
     """What the mover at each information set has seen: the moves it observes and their actions."""
     tree = solution.compiled.structure.tree
     scenario = solution.scenario

@@ -16,7 +16,7 @@ from sim.solvers.sets import EquilibriumSet, FreeChoice, equilibrium_sets
 from sim.solvers.solution import Equilibrium, Solution
 from sim.text import path_text
 
-__all__ = ["distinct_outcomes", "set_lines", "set_records"]
+__all__ = ["distinct_outcomes", "set_lines", "set_records", "set_sentences"]
 
 #: What a mover has seen at an information set, for the words (a scenario knows).
 Observed = Callable[[int], Mapping[str, str]]
@@ -89,9 +89,12 @@ def set_lines(solution: Solution, observed: Observed | None = None) -> list[str]
         f"set{'' if len(sets) == 1 else 's'}, with {outcomes} distinct "
         f"outcome{'' if outcomes == 1 else 's'}."
     ]
-    for found in joined:
-        lines.append(_set_sentence(solution, found, observed))
-    return lines
+    return lines + [_set_sentence(solution, found, observed) for found in joined]
+
+
+def set_sentences(solution: Solution, observed: Observed | None = None) -> list[str]:
+    """A sentence per set of several listed equilibria: :func:`set_lines` without the count."""
+    return set_lines(solution, observed)[1:]
 
 
 def distinct_outcomes(solution: Solution) -> int:
