@@ -13,6 +13,7 @@ from sim.games.extensive_form import ExtensiveFormGame
 from sim.games.normal_form import NormalFormGame
 from sim.report.records import (
     behaviour_by_player,
+    belief_records,
     equilibrium_record,
     information_sets,
     outcomes,
@@ -102,6 +103,7 @@ def _game_parts(solution: Solution) -> tuple[dict[str, Any], list[dict[str, Any]
             eq,
             {"strategies": empty, "behaviour": behaviour_by_player(tree, eq.behaviour or ())},
             outcomes(game, eq),
+            **belief_records(tree, eq.beliefs),
         )
         for eq in solution
     ]
@@ -195,6 +197,11 @@ def solution_table(solution: Solution | ScenarioSolution) -> str:
                 lines.append(f"  {word} {fraction_text(p)}: {path_text(path)}")
             if len(shown) > 8:
                 lines.append(f"  ... and {len(shown) - 8} more")
+        if eq.beliefs is not None and eq.behaviour is not None:
+            from sim.report.beliefs import belief_sentences
+
+            assert isinstance(game, ExtensiveFormGame)
+            lines += [f"  {s}" for s in belief_sentences(game, eq.behaviour, eq.beliefs)]
         for key, value in eq.details.items():
             lines.append(f"  {key} {value:g}")
         lines.append(f"  max regret {regret_text(eq.max_regret)}")

@@ -257,6 +257,13 @@ def scenario_table(solution: ScenarioSolution) -> str:
             lines += _round_lines(scenario, solution)
         else:
             lines += ["  " + line for line in narrate(scenario, eq.outcomes)]
+        if eq.equilibrium.beliefs is not None and eq.behaviour is not None:
+            from sim.report.beliefs import belief_sentences
+
+            said = belief_sentences(
+                solution.game, eq.behaviour, eq.equilibrium.beliefs, observer(solution)
+            )
+            lines += ["", "  Beliefs:", *[f"    {sentence}" for sentence in said]] if said else []
         heading = "Expected payoffs by term" + (", discounted:" if solution.rounds else ":")
         lines += ["", f"  {heading}", *_breakdown_lines(scenario, eq)]
         if eq.deviations:
@@ -345,7 +352,7 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
     >>> report["equilibria"][0]["behaviour"][1][0]
     [1.0, 0.0, 0.0]
     """  # noqa: E501
-    from sim.report.records import behaviour_by_player, equilibrium_record
+    from sim.report.records import behaviour_by_player, belief_records, equilibrium_record
 
     scenario = solution.scenario
     names = _names(scenario)
@@ -404,6 +411,7 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
             eq.outcomes,
             path=" ".join(line.strip() for line in narrate(scenario, eq.outcomes)),
             payoff_terms={names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
+            **belief_records(tree, eq.equilibrium.beliefs),
         )
         for eq in solution
     ]

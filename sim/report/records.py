@@ -22,6 +22,7 @@ from sim.text import OUTCOME_CUTOFF
 __all__ = [
     "CONTRACT_EQUILIBRIUM_KEYS",
     "behaviour_by_player",
+    "belief_records",
     "equilibrium_game",
     "equilibrium_record",
     "information_sets",
@@ -165,3 +166,36 @@ def behaviour_by_player(
         if tree.infoset_player[h] >= 0:
             split[int(tree.infoset_player[h])].append([float(p) for p in np.asarray(beta)])
     return split
+
+
+def belief_records(tree: GameTree, beliefs: Sequence[npt.ArrayLike] | None) -> dict[str, Any]:
+    """An assessment's ``beliefs`` for the JSON: ``{}`` when the equilibrium has none.
+
+    Per player, a list parallel to the player's ``information_sets``, each a
+    list of ``{"history": {move: action, ...}, "probability": p}`` over the
+    set's nodes (design.md, section 4).
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> answer = lambda: Decision("B", [("u", Terminal([0, 1])), ("d", Terminal([1, 0]))], "B")
+    >>> game = build_game(["A", "B"], Decision("A", [("l", answer()), ("r", answer())], "A"))
+    >>> belief_records(game.tree, [[1.0], [0.25, 0.75]])["beliefs"][1]
+    [[{'history': {'A': 'l'}, 'probability': 0.25}, {'history': {'A': 'r'}, 'probability': 0.75}]]
+    """
+    if beliefs is None:
+        return {}
+    split: list[list[list[dict[str, Any]]]] = [[] for _ in range(tree.n_players)]
+    for h in range(tree.n_infosets):
+        player = int(tree.infoset_player[h])
+        if player < 0:
+            continue
+        entries = []
+        for v, p in zip(tree.infoset_members(h), np.asarray(beliefs[h]), strict=True):
+            history = {}
+            for u, a in tree.path(v):
+                k = int(tree.node_infoset[u])
+                history[tree.move_names[k]] = tree.action_labels[k][a]
+            entries.append({"history": history, "probability": float(p)})
+        split[player].append(entries)
+    return {"beliefs": split}

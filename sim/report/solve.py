@@ -23,6 +23,7 @@ from sim.games.reduced_form import normal_form_within
 from sim.report.rounds import solve_rounds
 from sim.report.scenario import (
     ScenarioSolution,
+    behaviour_equilibrium,
     default_concept,
     force_moves,
     from_normal_form,
@@ -277,6 +278,12 @@ def solve_scenario(
             )
         preferred = {**scenario.tie_break, **(tie_break or {})}
         return solve_spe_stage(compiled, game, preferred, max_equilibria)
+    if concept == "pbe":
+        from sim.solvers import solve
+
+        found = solve(game, concept, method)
+        views = tuple(behaviour_equilibrium(compiled, game, eq) for eq in found)
+        return ScenarioSolution(compiled.scenario, compiled, found, views)
     normal = normal_form_within(game, MAX_PROFILES)
     if normal is None:
         raise TooLargeError(

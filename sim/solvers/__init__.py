@@ -89,6 +89,9 @@ _REGISTRY = [
      "the logit quantal response equilibrium at a given lambda"),
     ("iterated_dominance", "dominance", "dominance", "any", "all", (),
      "iterated elimination of strictly dominated actions, by pure or mixed actions"),
+    ("two_stage_pbe", "pbe", "perfect_bayesian", "any", "all", (),
+     "every perfect Bayesian equilibrium of a two-stage game tree (senders, then "
+     "receivers), by support enumeration and linear programs"),
 ]  # fmt: skip
 
 #: Every registered solver by name, in the order ``sim methods`` lists them.
@@ -102,13 +105,15 @@ SOLVERS: dict[str, SolverInfo] = {
         finds,
         summary,
         options,
-        needs_tree=concept == "spe",
+        needs_tree=concept in ("spe", "pbe"),
     )
     for name, concept, module, players, finds, options, summary in _REGISTRY
 }
 
 #: The solution concepts :func:`solve` understands (every registered solver has one).
-CONCEPTS = ("nash", "pure-nash", "spe", "correlated", "coarse-correlated", "qre", "dominance")
+CONCEPTS = (
+    "nash", "pure-nash", "spe", "pbe", "correlated", "coarse-correlated", "qre", "dominance"
+)  # fmt: skip
 
 #: The method "auto" picks for concepts that have only one.
 _ONLY_METHOD = {
@@ -201,7 +206,8 @@ def solve(
         A normal-form game, or an extensive-form game (solved through its reduced
         normal form, except for ``"spe"``; strategies are then reduced strategies).
     concept
-        One of :data:`CONCEPTS`: ``"nash"``, ``"pure-nash"``, ``"spe"``,
+        One of :data:`CONCEPTS`: ``"nash"``, ``"pure-nash"``, ``"spe"``, ``"pbe"``
+        (perfect Bayesian: a game tree's assessments, with ``beliefs``),
         ``"correlated"``, ``"coarse-correlated"``, ``"qre"``, ``"dominance"``.
     method
         A name from :data:`SOLVERS`, or ``"auto"`` to choose by concept and game shape.

@@ -1,0 +1,629 @@
+"""Every perfect Bayesian equilibrium of a two-stage game: senders, then receivers.
+
+A perfect Bayesian equilibrium (PBE) is an assessment (behaviour and, at every
+information set, a belief over its nodes) in which every mover's choice is a
+best response given its belief, and beliefs follow Bayes' rule wherever the
+behaviour reaches a set (:mod:`sim.games.assessment` checks both).
+
+This module lists them for **two-stage games**: games whose every path has at
+most two player decisions, the first at a *sender* set (after chance only: a
+type, a state of the world) and the second at a *receiver* set whose moves
+end the game (up to chance). Signalling games (beer-quiche, costly signals,
+job-market signalling), screening and entry-deterrence games with one hidden
+move are of this kind.
+
+The method is **support enumeration with linear programs**, exact for this
+class. For each choice of the actions used at every information set:
+
+- the receivers' conditions (each used action at least as good as every
+  other, given the belief) are linear in the senders' behaviour at a set the
+  senders reach (Bayes' rule's denominator is positive there and cancels),
+  and linear in the belief at a set they do not reach, which is then free;
+- the senders' conditions are linear in the receivers' behaviour.
+
+So each support profile is a product of polytopes, one linear program each
+says whether it is empty (with every used action's probability bounded away
+from 0), and further ones give the ranges of the free beliefs. Every PBE lies
+in exactly one support profile, so the list is complete: one equilibrium per
+support profile (a point of it), and, per outcome, the range of the off-path
+beliefs that support it, in words, in ``notes``.
+
+References
+----------
+Fudenberg, D. and Tirole, J. (1991). *Game Theory*, ch. 8. MIT Press.
+
+Cho, I.-K. and Kreps, D. M. (1987). Signaling games and stable equilibria.
+*Quarterly Journal of Economics* 102, 179-221.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.errors import TooLargeError, UsageError
+from sim.games.assessment import assessment_regret, bayes_beliefs, telling_histories
+from sim.games.extensive_form import CHANCE, CHANCE_NODE, DECISION, ExtensiveFormGame
+from sim.solvers.solution import Equilibrium, Solution, make_behaviour_equilibrium
+from sim.text import path_text
+
+__all__ = ["two_stage_pbe"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: At most this many support profiles (the product over sets of 2^actions - 1).
+MAX_SUPPORT_PROFILES = 200_000
+#: A used action's probability must be at least this in some point of the polytope.
+POSITIVE = 1e-9
+
+
+@dataclass(frozen=True)
+class _Stages:
+    """A two-stage game's sets, and the linear pieces of their conditions."""
+
+    senders: tuple[int, ...]  # information sets of the first stage
+    receivers: tuple[int, ...]  # of the second
+    chance: FloatArray  # each node's product of chance probabilities on its path
+    before: dict[int, tuple[int, int]]  # receiver node -> (sender node above it, action)
+    # receiver node -> its weight for Bayes' rule from its set's deepest subgame root
+    # (chance from there), and whether the sender's choice above it counts (it is inside)
+    weight: dict[int, tuple[float, bool]]
+    # value[v]: payoffs from node v when no decision follows (shape n_players), for the
+    # children of receiver nodes and the stage-1 children that lead to no receiver
+    value: FloatArray
+    # for each sender node x and action a: the receiver nodes below child(x, a) (reached
+    # through chance only) with their conditional chance weights, and the constant part
+    below: dict[tuple[int, int], tuple[list[tuple[int, float]], FloatArray]]
+
+
+def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
+    """Every perfect Bayesian equilibrium of a two-stage game, by support enumeration.
+
+    Parameters
+    ----------
+    game
+        A game tree in which every path has at most two player decisions: one
+        at a set reached through chance only, then one whose moves end the game
+        (up to chance).
+    tol
+        Tolerance of the linear programs and of the referee's checks.
+
+    Returns
+    -------
+    Solution
+        Concept ``"pbe"``: one equilibrium per support profile that has one, in
+        behaviour strategies with ``beliefs``; ``complete`` (the method lists
+        every support profile). ``notes`` say, for each outcome, the beliefs
+        off the path that support it.
+
+    Raises
+    ------
+    UsageError
+        If the game has a third stage, or a first-stage set of several nodes
+        that chance never reaches (its belief would be free and the
+        conditions no longer linear).
+    TooLargeError
+        If there are more than 200,000 support profiles.
+
+    Examples
+    --------
+    A challenger stays out, probes or attacks; the defender sees that it came
+    in but not how, and retaliating is worse for it after either. Only attack
+    and accommodate survive: the threat to retaliate is believed by no belief.
+
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> def answer(win, cost):
+    ...     return Decision("D", [("retaliate", Terminal([-1, -2 - cost])),
+    ...                           ("accommodate", Terminal([win, -1]))], "entered")
+    >>> game = build_game(["C", "D"], Decision("C", [
+    ...     ("out", Terminal([0, 0])), ("probe", answer(1, 0)), ("attack", answer(2, 1))]))
+    >>> solution = two_stage_pbe(game)
+    >>> [eq.behaviour[0].tolist() for eq in solution], solution.complete
+    ([[0.0, 0.0, 1.0]], True)
+    """
+    if not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
+        raise UsageError(
+            f"{{tol}} must be positive; got {tol!r}", function="two_stage_pbe", parameters=["tol"]
+        )
+    stages = _stages(game)
+    tree = game.tree
+    sets = [*stages.senders, *stages.receivers]
+    sizes = [len(tree.action_labels[h]) for h in sets]
+    profiles = math.prod(2**k - 1 for k in sizes)
+    if profiles > MAX_SUPPORT_PROFILES:
+        raise TooLargeError(
+            f"{profiles:,} support profiles (more than {MAX_SUPPORT_PROFILES:,}) to enumerate",
+            function="two_stage_pbe",
+        )
+    found: list[tuple[Equilibrium, dict[int, tuple[FloatArray, FloatArray]]]] = []
+    subsets = [
+        [s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)] for k in sizes
+    ]
+    n_send = len(stages.senders)
+    # A support that no belief (receivers) or no answer (senders) makes optimal can
+    # be in no equilibrium: drop it before taking products.
+    receiver_sizes = [len(tree.action_labels[h]) for h in stages.receivers]
+    for k, h in enumerate(stages.senders):
+
+        def possible(used: tuple[int, ...], h: int = h) -> bool:
+            program = _Program(list(stages.receivers), receiver_sizes)
+            if not _sender_conditions(game, stages, program, h, used, tol):
+                return False
+            return not stages.receivers or program.solve(None, tol) is not None
+
+        subsets[k] = [used for used in subsets[k] if possible(used)]
+    for k, h in enumerate(stages.receivers, start=n_send):
+        subsets[k] = [used for used in subsets[k] if _free_belief(game, stages, h, used)]
+    for first in itertools.product(*subsets[:n_send]):
+        used1 = dict(zip(stages.senders, first, strict=True))
+        reached = {h: _reached(tree, stages, h, used1) for h in stages.receivers}
+        for second in itertools.product(*subsets[n_send:]):
+            used2 = dict(zip(stages.receivers, second, strict=True))
+            point = _solve_support(game, stages, used1, used2, reached, tol)
+            if point is not None:
+                found.append(point)
+    equilibria = []
+    for eq, _ in found:
+        equilibria.append(eq)
+    notes = _belief_notes(game, stages, found)
+    return Solution(
+        game=game,
+        equilibria=tuple(equilibria),
+        concept="pbe",
+        method="two_stage_pbe",
+        complete=True,
+        notes=tuple(notes),
+        normal=None,
+    )
+
+
+# ---------------------------------------------------------------------- structure
+def _stages(game: ExtensiveFormGame) -> _Stages:
+    tree = game.tree
+    decisions_above = np.zeros(tree.n_nodes, dtype=np.int64)
+    chance = np.ones(tree.n_nodes)
+    sender_of = np.full(tree.n_nodes, -1, dtype=np.int64)  # the decision node above, if any
+    action_of = np.full(tree.n_nodes, -1, dtype=np.int64)
+    offsets = {int(v): k for k, v in enumerate(tree.chance_nodes.tolist())}
+    for v in range(tree.n_nodes):  # preorder
+        for a, child in enumerate(tree.children(v)):
+            decision = tree.node_kind[v] == DECISION
+            decisions_above[child] = decisions_above[v] + decision
+            if tree.node_kind[v] == CHANCE_NODE:
+                k = offsets[v]
+                chance[child] = chance[v] * game.chance_probabilities[tree.chance_offsets[k] + a]
+            else:
+                chance[child] = chance[v]
+            if decision and decisions_above[v] == 0:
+                sender_of[child], action_of[child] = v, a
+            else:
+                sender_of[child], action_of[child] = sender_of[v], action_of[v]
+    senders, receivers = [], []
+    for h in range(tree.n_infosets):
+        if tree.infoset_player[h] == CHANCE:
+            continue
+        depth = {int(decisions_above[v]) for v in tree.infoset_members(h)}
+        if depth == {0}:
+            senders.append(h)
+        elif depth == {1}:
+            receivers.append(h)
+        else:
+            raise UsageError(
+                f"{{concept}}: sim lists perfect Bayesian equilibria of two-stage games so far "
+                f"(senders, then receivers whose moves end the game); information set "
+                f"{tree.move_names[h]!r} comes after {max(depth)} decisions",
+                function="two_stage_pbe",
+                parameters={"concept": "pbe"},
+            )
+    for h in senders:
+        members = tree.infoset_members(h)
+        if len(members) > 1 and chance[list(members)].sum() <= 0:
+            raise UsageError(
+                f"{{concept}}: the first-stage information set {tree.move_names[h]!r} has "
+                "several nodes and chance never reaches it, so its belief is free",
+                function="two_stage_pbe",
+                parameters={"concept": "pbe"},
+            )
+    # Payoffs from each node on when no decision follows: chance's expectation.
+    value = np.zeros((tree.n_nodes, tree.n_players))
+    value[tree.terminals] = game.payoffs
+    for v in range(tree.n_nodes - 1, -1, -1):
+        kids = tree.children(v)
+        if kids and tree.node_kind[v] == CHANCE_NODE:
+            k = offsets[v]
+            p = game.chance_probabilities[tree.chance_offsets[k] : tree.chance_offsets[k + 1]]
+            value[v] = p @ value[list(kids)]
+    before = {}
+    weight: dict[int, tuple[float, bool]] = {}
+    roots = tree.subgame_roots()
+    for h in receivers:
+        members = tree.infoset_members(h)
+        first, last = min(members), max(members)
+        root = max(r for r in roots if r < first and last < r + int(tree.subtree_size[r]))
+        for y in members:
+            before[y] = (int(sender_of[y]), int(action_of[y]))
+            w, v = 1.0, y
+            while v != root:  # chance's probabilities between the root and y
+                parent = int(tree.parent[v])
+                if tree.node_kind[parent] == CHANCE_NODE:
+                    k = offsets[parent]
+                    w *= float(
+                        game.chance_probabilities[tree.chance_offsets[k] + tree.action_index(v)]
+                    )
+                v = parent
+            weight[y] = (w, before[y][0] >= root)
+    below: dict[tuple[int, int], tuple[list[tuple[int, float]], FloatArray]] = {}
+    for h in senders:
+        for x in tree.infoset_members(h):
+            for a, z in enumerate(tree.children(x)):
+                nodes: list[tuple[int, float]] = []
+                constant = np.zeros(tree.n_players)
+                stack = [(z, 1.0)]
+                while stack:
+                    v, share = stack.pop()
+                    if tree.node_kind[v] == DECISION:
+                        nodes.append((v, share))
+                    elif tree.node_kind[v] == CHANCE_NODE:
+                        k = offsets[v]
+                        start = tree.chance_offsets[k]
+                        for b, child in enumerate(tree.children(v)):
+                            q = float(game.chance_probabilities[start + b])
+                            stack.append((child, share * q))
+                    else:
+                        constant += share * value[v]
+                below[(x, a)] = (nodes, constant)
+    return _Stages(tuple(senders), tuple(receivers), chance, before, weight, value, below)
+
+
+def _reached(tree: object, stages: _Stages, h: int, used1: dict[int, tuple[int, ...]]) -> bool:
+    """Whether the senders' supports reach receiver set ``h`` with positive probability."""
+    from sim.games.tree import GameTree
+
+    assert isinstance(tree, GameTree)
+    members = tree.infoset_members(h)
+    if len(members) == 1:
+        return False  # a single node: its belief is 1 whatever the behaviour
+    for y in members:
+        x, a = stages.before[y]
+        w, counts = stages.weight[y]
+        if w > 0 and (not counts or a in used1[int(tree.node_infoset[x])]):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------- the LPs
+class _Program:
+    """A linear feasibility problem over probability vectors, one per set, with a margin."""
+
+    def __init__(self, sets: list[int], sizes: list[int]) -> None:
+        self.offset: dict[int, int] = {}
+        n = 0
+        for h, k in zip(sets, sizes, strict=True):
+            self.offset[h] = n
+            n += k
+        self.n = n + 1  # the last variable is the margin t
+        self.sizes = dict(zip(sets, sizes, strict=True))
+        self.upper: list[FloatArray] = []  # rows of A_ub x <= 0
+        self.equal: list[tuple[FloatArray, float]] = []
+
+    def column(self, h: int, a: int) -> int:
+        return self.offset[h] + a
+
+    def constant(self, row: FloatArray, value: float) -> None:
+        """Add ``value`` to ``row @ x``: times the first set's probabilities, which sum to 1."""
+        h, k = next(iter(self.sizes.items()))
+        row[self.offset[h] : self.offset[h] + k] += value
+
+    def row(self) -> FloatArray:
+        return np.zeros(self.n)
+
+    def at_least(self, row: FloatArray) -> None:
+        """``row @ x >= 0``."""
+        self.upper.append(-row)
+
+    def zero(self, row: FloatArray) -> None:
+        self.equal.append((row, 0.0))
+
+    def solve(self, used: dict[int, tuple[int, ...]] | None, tol: float) -> FloatArray | None:
+        """A feasible point with every used probability >= t > 0 (maximising t), or None.
+
+        ``used=None``: any support will do (a feasibility check, no margin).
+        """
+        from scipy.optimize import linprog
+
+        rows_ub = list(self.upper)
+        rows_eq = list(self.equal)
+        bounds = [(0.0, 1.0)] * (self.n - 1) + [(0.0, 1.0)]
+        for h, k in self.sizes.items():
+            total = self.row()
+            total[self.offset[h] : self.offset[h] + k] = 1.0
+            rows_eq.append((total, 1.0))
+            for a in range(k):
+                j = self.column(h, a)
+                if used is None:
+                    continue
+                if a in used[h]:
+                    margin = self.row()
+                    margin[j], margin[-1] = -1.0, 1.0  # t - x_j <= 0
+                    rows_ub.append(margin)
+                else:
+                    bounds[j] = (0.0, 0.0)
+        cost = np.zeros(self.n)
+        cost[-1] = -1.0 if used is not None else 0.0
+        a_ub = np.array(rows_ub) if rows_ub else None
+        b_ub = np.zeros(len(rows_ub)) if rows_ub else None
+        a_eq = np.array([r for r, _ in rows_eq]) if rows_eq else None
+        b_eq = np.array([b for _, b in rows_eq]) if rows_eq else None
+        result = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                         method="highs")  # fmt: skip
+        if result.status != 0:
+            return None
+        x = np.asarray(result.x, dtype=np.float64)
+        if used is not None and x[-1] < POSITIVE:
+            return None
+        return x
+
+
+def _optimal(program: _Program, h: int, used: tuple[int, ...], gain: list[FloatArray]) -> None:
+    """Constraints: every used action of ``h`` as good as any other (``gain[a] @ x``)."""
+    anchor = used[0]
+    for a in range(len(gain)):
+        difference = gain[a] - gain[anchor]
+        if a in used:
+            program.zero(difference)
+        else:
+            program.at_least(-difference)  # gain[anchor] - gain[a] >= 0
+
+
+def _solve_support(
+    game: ExtensiveFormGame,
+    stages: _Stages,
+    used1: dict[int, tuple[int, ...]],
+    used2: dict[int, tuple[int, ...]],
+    reached: dict[int, bool],
+    tol: float,
+) -> tuple[Equilibrium, dict[int, tuple[FloatArray, FloatArray]]] | None:
+    """The equilibrium at one support profile, if any, and the free beliefs' ranges."""
+    tree = game.tree
+    sizes = {h: len(tree.action_labels[h]) for h in (*stages.senders, *stages.receivers)}
+    # Senders' behaviour: receivers' conditions at the sets they reach.
+    first = _Program(list(stages.senders), [sizes[h] for h in stages.senders])
+    for h in stages.receivers:
+        if not reached[h]:
+            continue
+        i = int(tree.infoset_player[h])
+        gain = []
+        for b in range(sizes[h]):
+            row = first.row()
+            for y in tree.infoset_members(h):
+                x, a = stages.before[y]
+                w, counts = stages.weight[y]
+                worth = w * stages.value[tree.children(y)[b], i]
+                if counts:
+                    row[first.column(int(tree.node_infoset[x]), a)] += worth
+                else:  # a constant: times the first sender set's probabilities, which sum to 1
+                    first.constant(row, worth)
+            gain.append(row)
+        _optimal(first, h, used2[h], gain)
+    beta1 = first.solve(used1, tol)
+    if beta1 is None:
+        return None
+    # Receivers' behaviour: senders' conditions.
+    second = _Program(list(stages.receivers), [sizes[h] for h in stages.receivers])
+    for h in stages.senders:
+        if not _sender_conditions(game, stages, second, h, used1[h], tol):
+            return None
+    beta2 = second.solve(used2, tol) if stages.receivers else np.zeros(1)
+    if beta2 is None:
+        return None
+    # Beliefs where the senders do not go: any that keeps the receivers' choice optimal.
+    free: dict[int, tuple[FloatArray, FloatArray]] = {}
+    point_beliefs: dict[int, FloatArray] = {}
+    for h in stages.receivers:
+        if reached[h]:
+            continue
+        interval = _free_belief(game, stages, h, used2[h])
+        if interval is None:
+            return None
+        free[h] = interval[:2]
+        point_beliefs[h] = interval[2]
+    behaviour = [np.zeros(0) for _ in range(tree.n_infosets)]
+    for h in stages.senders:
+        behaviour[h] = _clean(beta1[first.offset[h] : first.offset[h] + sizes[h]])
+    for h in stages.receivers:
+        behaviour[h] = _clean(beta2[second.offset[h] : second.offset[h] + sizes[h]])
+    for h in range(tree.n_infosets):  # decision sets no path reaches: none in a two-stage game
+        if tree.infoset_player[h] != CHANCE and behaviour[h].size == 0:
+            behaviour[h] = np.full(len(tree.action_labels[h]), 1 / len(tree.action_labels[h]))
+    beliefs = []
+    for h, belief in enumerate(bayes_beliefs(game, behaviour)):
+        if tree.infoset_player[h] == CHANCE:
+            beliefs.append(np.zeros(0))
+        elif belief is not None:
+            beliefs.append(belief)
+        elif h in point_beliefs:
+            beliefs.append(point_beliefs[h])
+        else:  # a first-stage singleton chance never reaches
+            beliefs.append(np.full(len(tree.infoset_members(h)), 1 / len(tree.infoset_members(h))))
+    eq = make_behaviour_equilibrium(game, behaviour, concept="pbe", method="two_stage_pbe")
+    regret, bayes = assessment_regret(game, behaviour, beliefs)
+    eq = replace(eq, max_regret=max(regret, eq.max_regret), beliefs=tuple(beliefs),
+                 details={"bayes_error": bayes})  # fmt: skip
+    return eq, free
+
+
+def _sender_conditions(
+    game: ExtensiveFormGame,
+    stages: _Stages,
+    program: _Program,
+    h: int,
+    used: tuple[int, ...],
+    tol: float,
+) -> bool:
+    """Add to ``program`` (the receivers' behaviour) that ``used`` is optimal at sender set ``h``.
+
+    False when nothing follows the senders and ``used`` is not optimal (then
+    the conditions are constants and the program has no variables).
+    """
+    tree = game.tree
+    i = int(tree.infoset_player[h])
+    members = tree.infoset_members(h)
+    total = float(stages.chance[list(members)].sum())
+    rows, constants = [], []
+    for a in range(len(tree.action_labels[h])):
+        row = program.row()
+        constant = 0.0
+        for x in members:  # the belief at a first-stage set: chance's, by Bayes' rule
+            weight = float(stages.chance[x]) / total if total > 0 else 1.0
+            nodes, fixed = stages.below[(x, a)]
+            constant += weight * float(fixed[i])
+            for y, p in nodes:
+                hy = int(tree.node_infoset[y])
+                for b, child in enumerate(tree.children(y)):
+                    row[program.column(hy, b)] += weight * p * stages.value[child, i]
+        if stages.receivers:
+            program.constant(row, constant)
+        rows.append(row)
+        constants.append(constant)
+    if not stages.receivers:  # nothing follows: the senders' conditions are constants
+        return all(constants[a] >= max(constants) - tol for a in used)
+    _optimal(program, h, used, rows)
+    return True
+
+
+def _free_belief(
+    game: ExtensiveFormGame, stages: _Stages, h: int, used: tuple[int, ...]
+) -> tuple[FloatArray, FloatArray, FloatArray] | None:
+    """At an unreached receiver set: each node's lowest and highest belief, and one belief."""
+    from scipy.optimize import linprog
+
+    tree = game.tree
+    members = tree.infoset_members(h)
+    i = int(tree.infoset_player[h])
+    n = len(members)
+    gains = np.array([[stages.value[tree.children(y)[b], i] for y in members]
+                      for b in range(len(tree.action_labels[h]))])  # fmt: skip
+    anchor = used[0]
+    a_ub, a_eq = [], [np.ones(n)]
+    b_eq = [1.0]
+    for b in range(len(gains)):
+        difference = gains[b] - gains[anchor]
+        if b in used:
+            a_eq.append(difference)
+            b_eq.append(0.0)
+        else:
+            a_ub.append(difference)  # gains[b] - gains[anchor] <= 0
+    kwargs = {
+        "A_ub": np.array(a_ub) if a_ub else None,
+        "b_ub": np.zeros(len(a_ub)) if a_ub else None,
+        "A_eq": np.array(a_eq),
+        "b_eq": np.array(b_eq),
+        "bounds": [(0.0, 1.0)] * n,
+        "method": "highs",
+    }
+    low, high = np.zeros(n), np.zeros(n)
+    for k in range(n):
+        cost = np.zeros(n)
+        cost[k] = 1.0
+        lo = linprog(cost, **kwargs)
+        if lo.status != 0:
+            return None
+        hi = linprog(-cost, **kwargs)
+        low[k], high[k] = lo.x[k], hi.x[k]
+    # One belief of the set: the middle of its extreme ones found above (a convex set).
+    centre = linprog(np.zeros(n), **kwargs).x
+    return _rounded(low), _rounded(high), _clean(np.asarray(centre, dtype=np.float64))
+
+
+def _rounded(p: FloatArray) -> FloatArray:
+    """Probabilities without the programs' round-off (not renormalised: these are bounds)."""
+    return np.clip(np.round(p, 12), 0.0, 1.0) + 0.0
+
+
+def _clean(p: FloatArray) -> FloatArray:
+    """A probability vector without the programs' round-off."""
+    q = np.where(np.abs(p) < 1e-12, 0.0, p)
+    q = np.clip(q, 0.0, 1.0)
+    total = q.sum()
+    return q / total if total > 0 else q
+
+
+def _belief_notes(
+    game: ExtensiveFormGame,
+    stages: _Stages,
+    found: list[tuple[Equilibrium, dict[int, tuple[FloatArray, FloatArray]]]],
+) -> list[str]:
+    """Per outcome, the beliefs off the path that support it, in words."""
+    tree = game.tree
+    outcomes: dict[tuple[float, ...], list[int]] = {}
+    for k, (eq, _) in enumerate(found):
+        assert eq.terminal_probabilities is not None
+        key = tuple(np.round(eq.terminal_probabilities, 9).tolist())
+        outcomes.setdefault(key, []).append(k)
+    notes = []
+    for members in outcomes.values():
+        ranges: dict[int, tuple[FloatArray, FloatArray]] = {}
+        for k in members:
+            for h, (low, high) in found[k][1].items():
+                if h in ranges:
+                    ranges[h] = (np.minimum(ranges[h][0], low), np.maximum(ranges[h][1], high))
+                else:
+                    ranges[h] = (low, high)
+        if not ranges:
+            continue
+        numbers = ", ".join(str(k + 1) for k in members)
+        parts = []
+        for h, (low, high) in ranges.items():
+            who = tree.players[int(tree.infoset_player[h])]
+            where = tree.move_names[h]
+            seen = _seen(tree, tree.infoset_members(h))
+            if seen:
+                where += f" after {path_text(seen)}"
+            nodes = tree.infoset_members(h)
+            told = [path_text(h) for h in telling_histories(game, nodes)]
+            if len(nodes) == 1:
+                continue
+            for lo, hi, history in zip(low, high, told, strict=True):
+                parts.append(
+                    f"{who}, at {where} (off the path), believes {history} with "
+                    f"probability from {lo:.3g} to {hi:.3g}"
+                )
+        if parts:
+            which = "equilibrium" if len(members) == 1 else "equilibria"
+            notes.append(
+                f"{which} {numbers} (one outcome) are supported by these beliefs: "
+                + "; ".join(parts)
+            )
+    return notes
+
+
+def _seen(tree: object, nodes: tuple[int, ...]) -> dict[str, str]:
+    """The players' moves and actions common to every node of a set: what its mover saw."""
+    from sim.games.tree import GameTree
+
+    assert isinstance(tree, GameTree)
+    histories = [_history(tree, v) for v in nodes]
+    chance = {
+        tree.move_names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] == CHANCE
+    }
+    return {
+        m: a
+        for m, a in histories[0].items()
+        if m not in chance and all(h.get(m) == a for h in histories[1:])
+    }
+
+
+def _history(tree: object, node: int) -> dict[str, str]:
+    """The moves and actions on the way to ``node``."""
+    from sim.games.tree import GameTree
+
+    assert isinstance(tree, GameTree)
+    out = {}
+    for u, a in tree.path(node):
+        h = int(tree.node_infoset[u])
+        out[tree.move_names[h]] = tree.action_labels[h][a]
+    return out

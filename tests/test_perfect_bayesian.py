@@ -1,0 +1,264 @@
+"""Perfect Bayesian equilibria of two-stage games, checked by an independent referee.
+
+- Beer-quiche (Cho and Kreps 1987, section II; Fudenberg and Tirole 1991,
+  section 11.2): the sender is strong with probability 0.9; exactly two PBE
+  outcomes, pooling on beer (the receiver believes a quiche-eater weak with
+  probability at least 1/2) and pooling on quiche (likewise after beer).
+- Probe or attack (issue 13): the defender sees that the challenger came in
+  but not how, and retaliating is worse after either; only attack and
+  accommodate is a PBE, while subgame perfection keeps two deterrence
+  equilibria (no proper subgame).
+- The costly-signal scenario's PBE at c = 0.5: the weak type bluffs with
+  probability 3/7 and the challenger believes the defender strong with
+  probability 1/2 after a mobilisation (derived in test_honest_sweeps.py).
+- Properties on generated two-stage games: every assessment listed has zero
+  sequential-rationality regret and Bayes error (sim.games.assessment, which
+  shares no code with the solver), is a Nash equilibrium and is subgame
+  perfect; on perfect-information games the PBE outcomes are the SPE outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.games.assessment import assessment_regret
+from sim.games.behaviour import subgame_regret
+from sim.games.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, build_game
+from sim.games.profiles import max_regret
+from sim.report import solution_to_dict
+from sim.report.solve import solve_scenario
+from sim.scenario import load_scenario
+from sim.solvers import solve
+from sim.solvers.subgame_perfect import reduced_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+SIGNAL = ROOT / "tests" / "data" / "costly_signal.toml"
+
+
+def beer_quiche(strong: float = 0.9) -> ExtensiveFormGame:
+    """Sender: 1 for its preferred breakfast (strong: beer, weak: quiche), 2 if not dueled.
+
+    Receiver: duelling pays 1 against the weak sender and -1 against the strong.
+    """
+
+    def sender(is_strong: bool) -> Decision:
+        branches = []
+        for food in ("beer", "quiche"):
+            liked = 1 if (food == "beer") == is_strong else 0
+            branches.append(
+                (
+                    food,
+                    Decision(
+                        "Receiver",
+                        [
+                            ("duel", Terminal([liked, -1 if is_strong else 1])),
+                            ("not", Terminal([liked + 2, 0])),
+                        ],
+                        f"after {food}",
+                    ),
+                )
+            )
+        return Decision("Sender", branches, "strong" if is_strong else "weak")
+
+    return build_game(
+        ["Sender", "Receiver"],
+        Chance([("strong", strong, sender(True)), ("weak", 1 - strong, sender(False))], "type"),
+        title="Beer-quiche",
+    )
+
+
+def probe_or_attack() -> ExtensiveFormGame:
+    def answer(win: float, cost: float) -> Decision:
+        return Decision(
+            "Defender",
+            [("retaliate", Terminal([-1, -2 - cost])), ("accommodate", Terminal([win, -1]))],
+            "entered",
+        )
+
+    return build_game(
+        ["Challenger", "Defender"],
+        Decision(
+            "Challenger",
+            [("out", Terminal([0, 0])), ("probe", answer(1, 0)), ("attack", answer(2, 1))],
+            "challenge",
+        ),
+        title="Probe or attack",
+    )
+
+
+def outcomes(solution) -> set[tuple[float, ...]]:  # type: ignore[no-untyped-def]
+    from sim.games.behaviour import terminal_probabilities
+
+    return {
+        tuple(np.round(terminal_probabilities(solution.game, eq.behaviour), 6).tolist())
+        for eq in solution
+    }
+
+
+def test_beer_quiche_has_two_pooling_outcomes_with_their_off_path_beliefs() -> None:
+    solution = solve(beer_quiche(), "pbe")
+    assert solution.complete and solution.method == "two_stage_pbe"
+    tree = solution.game.tree
+    strong_set, weak_set = tree.move_names.index("strong"), tree.move_names.index("weak")
+    pools = {
+        ("beer" if eq.behaviour[strong_set][0] == 1 else "quiche")
+        for eq in solution
+        if np.array_equal(eq.behaviour[strong_set], eq.behaviour[weak_set])
+    }
+    assert pools == {"beer", "quiche"}
+    assert len(outcomes(solution)) == 2  # pooling on beer, pooling on quiche: nothing else
+    notes = " ".join(solution.notes)
+    for food in ("beer", "quiche"):
+        assert (
+            f"at after {food} (off the path), believes type=weak with probability from 0.5 to 1"
+        ) in notes
+    for eq in solution:
+        assert assessment_regret(solution.game, eq.behaviour, eq.beliefs) == (
+            pytest.approx(0, abs=1e-9),
+            pytest.approx(0, abs=1e-9),
+        )
+
+
+def test_probe_or_attack_keeps_only_attack_and_accommodate() -> None:
+    game = probe_or_attack()
+    spe = solve(game, "spe")
+    assert len(spe) == 3  # two of them deterrence by a threat no belief justifies
+    pbe = solve(game, "pbe")
+    assert len(pbe) == 1 and pbe.complete
+    (eq,) = pbe
+    assert eq.behaviour[0].tolist() == [0.0, 0.0, 1.0]  # attack
+    assert eq.behaviour[1].tolist() == [0.0, 1.0]  # accommodate
+    assert eq.beliefs[1].tolist() == [0.0, 1.0]  # it was an attack
+    # Deterrence fails the referee: retaliating is worse under every belief.
+    for belief in ([1.0, 0.0], [0.5, 0.5], [0.0, 1.0]):
+        regret, _ = assessment_regret(game, [[1, 0, 0], [1, 0]], [[1.0], belief])
+        assert regret >= 1.0
+
+
+def test_the_costly_signal_scenarios_bluff_and_its_belief() -> None:
+    solution = solve_scenario(load_scenario(SIGNAL), concept="pbe", settings={"cost": 0.5})
+    assert solution.complete
+    tree = solution.game.tree
+    weak = _set_of(tree, "signal", "type", "weak")
+    after_mobilise = _set_of(tree, "response", "signal", "mobilise")
+    bluffs = [eq for eq in solution if 0 < eq.behaviour[weak][0] < 1]
+    assert len(bluffs) == 1
+    assert bluffs[0].behaviour[weak][0] == pytest.approx(3 / 7)
+    assert bluffs[0].equilibrium.beliefs[after_mobilise].tolist() == pytest.approx([0.5, 0.5])
+    report = solution_to_dict(solution)
+    assert report["game"]["representation"] == "behaviour"
+    beliefs = report["equilibria"][0]["beliefs"][1]  # the challenger's sets
+    assert [entry["history"]["type"] for entry in beliefs[0]] == ["strong", "weak"]
+    assert "believes type=strong with probability 0.5" in str(solution)
+    json.dumps(report)
+
+
+def _set_of(tree, move: str, earlier: str, action: str) -> int:  # type: ignore[no-untyped-def]
+    """The information set of ``move`` whose nodes come after ``earlier=action``."""
+    for h in range(tree.n_infosets):
+        if tree.move_names[h] != move:
+            continue
+        node = tree.infoset_members(h)[0]
+        for u, a in tree.path(node):
+            k = int(tree.node_infoset[u])
+            if tree.move_names[k] == earlier and tree.action_labels[k][a] == action:
+                return h
+    raise AssertionError(f"no {move} set after {earlier}={action}")
+
+
+@st.composite
+def two_stage_games(draw: st.DrawFn) -> ExtensiveFormGame:
+    """Chance draws one of T types; the sender, knowing it, sends one of M messages;
+    the receiver sees the message only and answers with one of A actions."""
+    types = draw(st.integers(1, 3))
+    messages = draw(st.integers(1, 3))
+    answers = draw(st.integers(1, 3))
+    weights = draw(st.lists(st.integers(1, 5), min_size=types, max_size=types))
+    prior = np.array(weights) / sum(weights)
+    values = st.integers(-3, 3)
+
+    def branch(t: int) -> Decision:
+        return Decision(
+            "S",
+            [
+                (
+                    f"m{m}",
+                    Decision(
+                        "R",
+                        [(f"a{a}", Terminal([draw(values), draw(values)])) for a in range(answers)],
+                        f"after m{m}",
+                    ),
+                )
+                for m in range(messages)
+            ],
+            f"type {t}",
+        )
+
+    root = Chance([(f"t{t}", float(prior[t]), branch(t)) for t in range(types)], "type")
+    return build_game(["S", "R"], root)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None)
+@given(two_stage_games())
+def test_every_listed_assessment_passes_the_independent_referee(game: ExtensiveFormGame) -> None:
+    solution = solve(game, "pbe")
+    assert solution.complete
+    assert len(solution) >= 1  # a finite game has a sequential, hence perfect Bayesian, one
+    normal = game.reduced_normal_form()
+    for eq in solution:
+        regret, bayes = assessment_regret(game, eq.behaviour, eq.beliefs)
+        assert regret <= 1e-7 and bayes <= 1e-7
+        assert subgame_regret(game, eq.behaviour) <= 1e-7  # a PBE is subgame perfect
+        assert max_regret(normal, reduced_profile(game, eq.behaviour)) <= 1e-7  # and Nash
+
+
+@st.composite
+def perfect_information_two_stage(draw: st.DrawFn) -> ExtensiveFormGame:
+    """A first mover's k actions, each answered by a second mover: generic payoffs."""
+    k = draw(st.integers(1, 3))
+    answers = draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    branches = [
+        (
+            f"x{i}",
+            Decision(
+                "B",
+                [(f"y{j}", Terminal(rng.standard_normal(2).tolist())) for j in range(answers)],
+                f"after x{i}",
+            ),
+        )
+        for i in range(k)
+    ]
+    return build_game(["A", "B"], Decision("A", branches, "first"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(perfect_information_two_stage())
+def test_on_perfect_information_games_pbe_is_subgame_perfection(game: ExtensiveFormGame) -> None:
+    assert outcomes(solve(game, "pbe")) == outcomes(solve(game, "spe"))
+
+
+def test_a_third_stage_is_refused_in_words() -> None:
+    from sim.errors import UsageError
+
+    third = Decision("A", [("u", Terminal([1, 0])), ("d", Terminal([0, 1]))], "again")
+    game = build_game(
+        ["A", "B"],
+        Decision(
+            "A",
+            [
+                ("l", Decision("B", [("x", third), ("y", Terminal([0, 0]))], "reply")),
+                ("r", Terminal([1, 1])),
+            ],
+            "first",
+        ),
+    )
+    with pytest.raises(UsageError, match="two-stage games so far"):
+        solve(game, "pbe")
