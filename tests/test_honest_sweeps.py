@@ -70,8 +70,8 @@ def test_every_spe_of_an_indifferent_defender_is_a_row_and_shifts_say_so() -> No
 
 
 SEMI_SEPARATING = (
-    "signal=mobilise if type=strong / mobilise or stay if type=weak; "
-    "response=attack or hold if signal=mobilise / attack if signal=stay"
+    "signal=mobilise if type=strong / (mobilise or stay) if type=weak; "
+    "response=(attack or hold) if signal=mobilise / attack if signal=stay"
 )
 SEPARATING = (
     "signal=mobilise if type=strong / stay if type=weak; "
@@ -210,7 +210,9 @@ def test_a_region_with_two_equilibria_is_named_as_such() -> None:
 
     fig = shifts_figure(find_shifts(INDIFFERENT, "cost", 0, 3))
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert texts[1].startswith("B: 2 equilibria: Challenger: wait | Challenger: demand")
+    assert texts[1].startswith(
+        "B: 2 equilibrium outcomes: Challenger: wait | Challenger: demand; Defender: concede"
+    )
 
 
 def test_probabilities_count_a_draw_with_two_equilibria_as_both() -> None:
@@ -222,7 +224,7 @@ def test_probabilities_count_a_draw_with_two_equilibria_as_both() -> None:
     shares = outcome_probabilities(table, scenario).set_index("outcome")["points"].to_dict()
     assert shares == {
         "Challenger: wait": 10,
-        "Challenger: wait | Challenger: demand; Defender: concede": 11,
+        "Challenger: demand; Defender: concede | Challenger: wait": 11,
         "Challenger: demand; Defender: concede": 10,
     }
 
@@ -246,6 +248,7 @@ def test_a_regime_map_names_regions_with_several_equilibria(tmp_path: Path) -> N
     fig = regime_map(scenario, table, "cost", "prior")
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert len(texts) == 3
-    assert texts[0].startswith("A: 2 equilibria: ") and texts[1].startswith("B: 2 equilibria: ")
+    assert texts[0].startswith("A: 2 equilibrium outcomes: ")
+    assert texts[1].startswith("B: 2 equilibrium outcomes: ")
     assert texts[2] == "C: Defender: stay; Challenger: attack"
     fig.savefig(tmp_path / "map.png")

@@ -194,3 +194,25 @@ def test_shifts_say_each_bands_sets_at_its_middle() -> None:
         assert f"from {low:.3g} to 1." in sentence, (middle, sentence)
     assert "as sim solve lists them: Equilibria 2 and 3" in result.text()
     assert result.to_dict()["bands"][0]["sets"] == list(result.bands[0].sets)
+
+
+def test_subgame_perfect_equilibria_are_joined_only_at_one_information_set() -> None:
+    """Entry, then a coordination game with three isolated equilibria (a review's case).
+
+    Reduced strategies drop what a player's own choices never reach, so two
+    SPEs can look one player apart in the reduced form while differing at two
+    information sets: no segment joins them.
+    """
+    scenario = load_scenario(ROOT / "tests" / "data" / "entry_coordination.toml")
+    for outside in (0.5, 1.0, 2.0):
+        solution = solve_scenario(scenario, settings={"outside": outside})
+        # Every joined pair's midpoint is subgame perfect.
+        from sim.games.behaviour import subgame_regret
+
+        for found in equilibrium_sets(solution.solution):
+            for k in found.members[1:]:
+                first, other = solution[found.members[0]].behaviour, solution[k].behaviour
+                middle = [(x + y) / 2 for x, y in zip(first, other, strict=True)]
+                assert subgame_regret(solution.game, middle) <= 1e-9
+    at_two = solve_scenario(scenario, settings={"outside": 2.0})
+    assert all(len(s.members) == 1 for s in equilibrium_sets(at_two.solution))

@@ -100,6 +100,11 @@ def equilibrium_support(game: ExtensiveFormGame, eq: Equilibrium) -> BoolArray:
     return np.asarray(realization[used].any(axis=0))
 
 
+def _either(actions: list[str]) -> str:
+    """One action, or several in brackets: ``(a or b) if x`` cannot be misread."""
+    return actions[0] if len(actions) == 1 else f"({' or '.join(actions)})"
+
+
 def _history(tree: GameTree, node: int) -> dict[str, str]:
     """The moves and actions on the way to ``node``, by move name."""
     names = tree.move_names
@@ -168,7 +173,7 @@ class Play:
     >>> play.label([0, 1, 2, 3])
     'controls=keep or ease'
     >>> play.label([0, 1, 2])
-    'controls=keep or ease if court=completes / keep if court=stalls'
+    'controls=(keep or ease) if court=completes / keep if court=stalls'
     >>> play.move_columns(np.array([[0.6, 0.0, 0.4, 0.0]]), np.array([[True, False, True, False]]))
     {'move_court': ['completes=0.6; stalls=0.4'], 'move_controls': ['keep']}
     """
@@ -253,8 +258,8 @@ class Play:
         """The actions used at ``move``, said by an earlier move that tells them apart.
 
         ``a if c=x / b if c=y`` when an earlier move ``c`` that the mover
-        observes decides the action; failing that, ``a or b if c=x / a if
-        c=y`` when ``c`` changes which actions are used; else ``a or b``.
+        observes decides the action; failing that, ``(a or b) if c=x / a if
+        c=y`` (bracketed) when ``c`` changes which actions are used; else ``a or b``.
         Chance's moves are tried first, in order of play, then the players'
         moves, latest first (what a mover answers is usually what it just saw).
         """
@@ -278,7 +283,7 @@ class Play:
         if decided or splits:
             earlier, by_value = (decided or splits)[0]
             return " / ".join(
-                f"{' or '.join(chosen)} if {earlier}={value}" for value, chosen in by_value.items()
+                f"{_either(chosen)} if {earlier}={value}" for value, chosen in by_value.items()
             )
         return " or ".join(actions)
 

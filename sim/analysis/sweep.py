@@ -150,10 +150,11 @@ def first_equilibria(table: pd.DataFrame) -> pd.DataFrame:
 def point_outcomes(table: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, ...]]]:
     """Each point's first row, and the set of its equilibria's outcomes, in point order.
 
-    A point's outcome is the tuple of its equilibria's distinct outcomes in
-    the order listed: what regions, bands and counts are keyed on, so that a
-    point with two equilibria is never shown as its first one. Vectorised:
-    only points with several rows are looked at one by one.
+    A point's outcome is the set of its equilibria's distinct outcomes, as a
+    sorted tuple (the order a solver lists them in must not make two regions
+    of one): what regions, bands and counts are keyed on, so that a point with
+    two equilibria is never shown as its first one. Vectorised: only points
+    with several rows are looked at one by one.
 
     Examples
     --------
@@ -161,7 +162,7 @@ def point_outcomes(table: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, .
     >>> table = pd.DataFrame({"point": [1, 0, 1, 2, 2], "outcome": ["b", "a", "a", "a", "a"]})
     >>> first, outcomes = point_outcomes(table)
     >>> first["point"].tolist(), outcomes
-    ([0, 1, 2], [('a',), ('b', 'a'), ('a',)])
+    ([0, 1, 2], [('a',), ('a', 'b'), ('a',)])
     """
     ordered = table.sort_values("point", kind="stable")
     points = ordered["point"].to_numpy()
@@ -172,7 +173,7 @@ def point_outcomes(table: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, .
     single = ends - starts == 1
     out: list[tuple[str, ...]] = [(names[c],) for c in codes[starts].tolist()]
     for k in np.flatnonzero(~single).tolist():
-        out[k] = tuple(dict.fromkeys(texts[starts[k] : ends[k]].tolist()))
+        out[k] = tuple(sorted(set(texts[starts[k] : ends[k]].tolist())))
     return ordered.iloc[starts], out
 
 

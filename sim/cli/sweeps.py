@@ -210,7 +210,8 @@ def add_plot(commands: Commands) -> None:
         "over a sweep's points (Monte Carlo), with confidence intervals; tree: the game tree "
         "with an equilibrium's play; qre: the logit QRE branch of a game; matrix: the payoff "
         "matrix of a 2- or 3-player game (default: shift for a one-parameter grid, map for "
-        "two, probability for other sweeps; tree for a game or scenario file)",
+        "two, probability for other sweeps; matrix for a .nfg file; tree for a .efg or "
+        "scenario file)",
     )
     add_scenario_options(plot)
     plot.add_argument(

@@ -48,8 +48,8 @@ def figure(
     kind
         One of :data:`KINDS`. ``None`` chooses by the file: for a sweep
         table, ``shift`` over a one-parameter grid, ``map`` over a
-        two-parameter grid, ``probability`` otherwise; for a game or scenario
-        file, ``tree``.
+        two-parameter grid, ``probability`` otherwise; ``matrix`` for a
+        strategic-form game (``.nfg``); ``tree`` for a game tree or scenario.
     settings, force
         Scenarios, for the game kinds: parameter values and forced moves.
     equilibrium
@@ -65,12 +65,13 @@ def figure(
     sim.errors.UsageError: figure(): settings and force apply to kind='tree', qre and matrix only
     """
     if kind is None:
-        table = Path(path).suffix.lower() in {".csv", ".parquet"}
-        return (
-            _sweep_figure(path, None)
-            if table
-            else _equilibrium_tree(path, equilibrium, settings=settings, force=force)
-        )
+        suffix = Path(path).suffix.lower()
+        if suffix not in {".csv", ".parquet"}:
+            kind = "matrix" if suffix == ".nfg" else "tree"
+        elif settings or force:
+            kind = "shift"  # refused below, in words
+        else:
+            return _sweep_figure(path, None)
     if kind not in KINDS:
         raise UsageError(
             f"{{kind}}: expected one of {', '.join(KINDS)}",

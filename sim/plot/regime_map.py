@@ -29,8 +29,8 @@ def regime_map(scenario: Scenario, table: pd.DataFrame, x: str, y: str) -> Figur
     """A regime map from a sweep over a full grid of ``x`` and ``y``.
 
     Each grid point is coloured by the set of its equilibria's outcomes: a
-    region where two equilibria hold is a region of its own, named "2
-    equilibria: ... | ...".
+    region where equilibria with two outcomes hold is a region of its own,
+    named "2 equilibrium outcomes: ... | ...".
 
     Examples
     --------
@@ -93,8 +93,8 @@ def regime_map(scenario: Scenario, table: pd.DataFrame, x: str, y: str) -> Figur
 
 
 def _words(scenario: Scenario, outcome: tuple[str, ...]) -> str:
-    """A region's legend: its outcome in words, or "N equilibria: a | b"."""
+    """A region's legend: its outcome in words, or "N equilibrium outcomes: a | b"."""
     said = [outcome_label(scenario, parse_outcome(t)) if t else "no equilibrium" for t in outcome]
     if len(said) == 1:
         return said[0]
-    return f"{len(said)} equilibria: " + " | ".join(said)
+    return f"{len(said)} equilibrium outcomes: " + " | ".join(said)

@@ -91,7 +91,7 @@ def shift_figure(
     bands
         ``(low, high, play)`` for each stretch with one outcome; ``play`` is a
         sequence of plays where the stretch has several equilibria, and its
-        region is then named "N equilibria: ... | ...".
+        region is then named "N equilibrium outcomes: ... | ...".
     thresholds
         Where the outcome changes.
     x, payoffs
@@ -125,7 +125,7 @@ def shift_figure(
         if len(play) == 1:
             return outcome_label(scenario, play[0])
         named = " | ".join(outcome_label(scenario, p) for p in play)
-        return f"{len(play)} equilibria: {named}"
+        return f"{len(play)} equilibrium outcomes: {named}"
 
     labels: dict[str, int] = {}
     for _, _, path in bands:

@@ -77,7 +77,8 @@ def _game_parts(solution: Solution) -> tuple[dict[str, Any], list[dict[str, Any]
     """
     normal, game = solution.normal, solution.game
     players: list[dict[str, Any]]
-    if normal is not None:
+    # Beliefs are given per information set, so a result with them lists the sets.
+    if normal is not None and not any(eq.beliefs is not None for eq in solution):
         players = [
             {"name": p, "actions": list(a)}
             for p, a in zip(normal.players, normal.actions, strict=True)

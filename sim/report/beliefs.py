@@ -34,8 +34,10 @@ def belief_sentences(
     >>> from sim.games.extensive_form import Decision, Terminal, build_game
     >>> answer = lambda: Decision("B", [("u", Terminal([0, 1])), ("d", Terminal([1, 0]))], "B")
     >>> game = build_game(["A", "B"], Decision("A", [("l", answer()), ("r", answer())], "A"))
-    >>> belief_sentences(game, [[0, 1], [1, 0]], [[1.0], [0.25, 0.75]])
-    ['B, at B (off the path), believes A=l with probability 0.25, A=r with probability 0.75.']
+    >>> belief_sentences(game, [[0.25, 0.75], [1, 0]], [[1.0], [0.25, 0.75]])
+    ['B, at B, believes A=l with probability 0.25, A=r with probability 0.75.']
+    >>> belief_sentences(game, [[1, 0], [1, 0]], [[1.0], [0.5, 0.5]], lambda h: {"A": "moved"})
+    ['B, at B after A=moved, believes A=l with probability 0.5, A=r with probability 0.5.']
     """
     tree = game.tree
     reach = node_reach(game, behaviour)

@@ -327,10 +327,12 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
 
     ``game.representation`` says how strategies are given:
 
-    - ``"reduced"`` (the reduced normal form has at most 10,000 profiles):
+    - ``"reduced"`` (the reduced normal form has at most 10,000 profiles, and
+      the equilibria carry no beliefs):
       ``game.players[i].actions`` are its strategies and each equilibrium's
       ``strategies`` a mixed profile over them, exactly as design.md says.
-    - ``"behaviour"`` (larger trees, such as the flagship): the reduced normal
+    - ``"behaviour"`` (larger trees, such as the flagship, and perfect
+      Bayesian equilibria, whose beliefs are per information set): the reduced normal
       form is too large to list, so ``actions`` and each ``strategies`` row are
       empty rather than reinterpreted; ``game.players[i].information_sets``
       lists the player's information sets (``move``, the ``observed`` actions,
@@ -357,9 +359,12 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
     scenario = solution.scenario
     names = _names(scenario)
     tree = solution.compiled.structure.tree
-    reduced = solution.normal is not None
+    # Beliefs are given per information set, so a result with them lists the sets.
+    with_beliefs = any(eq.equilibrium.beliefs is not None for eq in solution)
+    reduced = solution.normal is not None and not with_beliefs
     players: list[dict[str, Any]] = []
-    if solution.normal is not None:
+    if reduced:
+        assert solution.normal is not None
         for p, actions in zip(scenario.players, solution.normal.actions, strict=True):
             players.append({"name": p.name, "actions": list(actions)})
     else:

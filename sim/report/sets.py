@@ -75,7 +75,7 @@ def set_lines(solution: Solution, observed: Observed | None = None) -> list[str]
     ...     players=["Challenger", "Defender"], actions=[["out", "in"], ["concede", "fight"]])
     >>> for line in set_lines(solve(game)):
     ...     print(line)
-    The 3 equilibria listed are extreme points of 2 connected sets, with 3 distinct outcomes.
+    The 3 equilibria listed are extreme points of 2 connected sets; they have 3 distinct outcomes among them.
     Equilibria 1 and 2 are the ends of one connected set of equilibria: in it, Defender plays concede with any probability from 0 to 0.5.
     """  # noqa: E501
     sets = equilibrium_sets(solution)
@@ -86,8 +86,8 @@ def set_lines(solution: Solution, observed: Observed | None = None) -> list[str]
     outcomes = distinct_outcomes(solution)
     lines = [
         f"The {count} equilibria listed are extreme points of {len(sets)} connected "
-        f"set{'' if len(sets) == 1 else 's'}, with {outcomes} distinct "
-        f"outcome{'' if outcomes == 1 else 's'}."
+        f"set{'' if len(sets) == 1 else 's'}; they have {outcomes} distinct "
+        f"outcome{'' if outcomes == 1 else 's'} among them."
     ]
     return lines + [_set_sentence(solution, found, observed) for found in joined]
 

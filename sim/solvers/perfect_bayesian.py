@@ -48,7 +48,9 @@ import numpy.typing as npt
 from sim.errors import TooLargeError, UsageError
 from sim.games.assessment import assessment_regret, bayes_beliefs, telling_histories
 from sim.games.extensive_form import CHANCE, CHANCE_NODE, DECISION, ExtensiveFormGame
+from sim.games.reduced_form import normal_form_within
 from sim.solvers.solution import Equilibrium, Solution, make_behaviour_equilibrium
+from sim.solvers.subgame_perfect import reduced_profile
 from sim.text import path_text
 
 __all__ = ["two_stage_pbe"]
@@ -57,6 +59,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: At most this many support profiles (the product over sets of 2^actions - 1).
 MAX_SUPPORT_PROFILES = 200_000
+#: Up to this many reduced profiles, equilibria also carry their reduced strategies.
+REDUCED_LIMIT = 10_000
 #: A used action's probability must be at least this in some point of the polytope.
 POSITIVE = 1e-9
 
@@ -129,7 +133,9 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
         raise UsageError(
             f"{{tol}} must be positive; got {tol!r}", function="two_stage_pbe", parameters=["tol"]
         )
-    stages = _stages(game)
+    # The programs see payoffs scaled to a range of 1: their tolerances are absolute.
+    scale = game.payoff_range if game.payoff_range > 0 else 1.0
+    stages = _stages(ExtensiveFormGame(game.tree, game.payoffs / scale, game.chance_probabilities))
     tree = game.tree
     sets = [*stages.senders, *stages.receivers]
     sizes = [len(tree.action_labels[h]) for h in sets]
@@ -166,9 +172,13 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
             point = _solve_support(game, stages, used1, used2, reached, tol)
             if point is not None:
                 found.append(point)
-    equilibria = []
-    for eq, _ in found:
-        equilibria.append(eq)
+    # Where the reduced normal form is small, each equilibrium also gets its mixed
+    # profile there (Kuhn), so that it can be checked as a Nash equilibrium too.
+    normal = normal_form_within(game, REDUCED_LIMIT)
+    equilibria = [
+        eq if normal is None else replace(eq, strategies=reduced_profile(game, eq.behaviour or ()))
+        for eq, _ in found
+    ]
     notes = _belief_notes(game, stages, found)
     return Solution(
         game=game,
@@ -177,7 +187,7 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
         method="two_stage_pbe",
         complete=True,
         notes=tuple(notes),
-        normal=None,
+        normal=normal,
     )
 
 
@@ -530,13 +540,14 @@ def _free_belief(
         cost = np.zeros(n)
         cost[k] = 1.0
         lo = linprog(cost, **kwargs)
-        if lo.status != 0:
-            return None
         hi = linprog(-cost, **kwargs)
+        if lo.status != 0 or hi.status != 0:
+            return None
         low[k], high[k] = lo.x[k], hi.x[k]
-    # One belief of the set: the middle of its extreme ones found above (a convex set).
-    centre = linprog(np.zeros(n), **kwargs).x
-    return _rounded(low), _rounded(high), _clean(np.asarray(centre, dtype=np.float64))
+    centre = linprog(np.zeros(n), **kwargs)  # one belief of the set
+    if centre.status != 0:
+        return None
+    return _rounded(low), _rounded(high), _clean(np.asarray(centre.x, dtype=np.float64))
 
 
 def _rounded(p: FloatArray) -> FloatArray:

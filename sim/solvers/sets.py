@@ -5,16 +5,20 @@ off the path may mix in any proportion over an interval, and a method lists
 only the ends (the extreme equilibria). Printed one by one, the ends look like
 unrelated equilibria with the same play. This module joins them.
 
-Two equilibria that differ in **one player's strategy only** are the two ends
-of a segment of equilibria. Every other player's payoff is linear in that
-player's mixed strategy, so each of their regrets along the segment is a
-maximum of linear functions minus a linear one: convex, and zero at both ends,
-hence zero throughout. That player's own regret is a constant minus a linear
-function, zero at both ends, hence zero throughout. The argument holds in every
-subgame too (a mixture of two strategies, restricted to a subgame, is a mixture
-of their restrictions), so a segment between two subgame-perfect equilibria
-that differ in one player's strategy is subgame perfect all along.
+Two Nash equilibria that differ in **one player's mixed strategy only** are
+the two ends of a segment of equilibria. Every other player's payoff is linear
+in that player's mixed strategy, so each of their regrets along the segment is
+a maximum of linear functions minus a linear one: convex, and zero at both
+ends, hence zero throughout. That player's own regret is a constant minus a
+linear function, zero at both ends, hence zero throughout.
 
+For behaviour strategies on a tree (subgame-perfect equilibria) the same
+holds for two equilibria that differ at **one information set only**: with
+perfect recall a path meets the set at most once, so every payoff, in every
+subgame, is linear in the behaviour there, and the argument above applies
+subgame by subgame. (Differing at two sets of one player is not enough:
+payoffs are then products of the two, and the midpoint of "A then a" and "B
+then b" can fail.)
 :func:`equilibrium_sets` joins the listed equilibria along such segments and
 returns the connected sets, with the probabilities that vary within each and
 their ranges. For a two-player game whose every extreme equilibrium is listed
@@ -26,7 +30,8 @@ products that meet share a vertex (Jansen 1981; Avis, Rosenberg, Savani and von
 Stengel 2010, section 4). Elsewhere (more players, subgame perfection) the
 joins are certain but two listed equilibria can lie in one connected set that
 this does not see, for instance through mixed equilibria the method does not
-list; :attr:`EquilibriumSet.exact` says which.
+list, or along a path that changes two sets at once; :attr:`EquilibriumSet.exact`
+says which.
 
 References
 ----------
@@ -113,8 +118,9 @@ class EquilibriumSet:
 def equilibrium_sets(solution: Solution) -> tuple[EquilibriumSet, ...]:
     """The connected sets that a solution's listed equilibria lie in.
 
-    Equilibria are joined when they differ in one player's strategy only (the
-    module notes say why that makes a segment of equilibria), and sets are
+    Nash equilibria are joined when they differ in one player's strategy only,
+    subgame-perfect ones when they differ at one information set only (the
+    module notes say why either makes a segment of equilibria), and sets are
     the connected groups of such joins. Concepts other than ``nash`` and
     ``spe`` put each equilibrium in a set of its own.
 
@@ -169,31 +175,25 @@ def connected_groups(solution: Solution) -> list[tuple[int, ...]]:
     >>> connected_groups(solve(coordination))  # three isolated equilibria
     [(0,), (1,), (2,)]
     """
-    game = solution.game
-    tree_game = game if isinstance(game, ExtensiveFormGame) else None
-    joined = solution.concept in JOINED_CONCEPTS
-    return _components(solution.equilibria, tree_game, joined=joined)
+    return _components(solution.equilibria, solution.concept)
 
 
-def _by_player(eq: Equilibrium, tree_game: ExtensiveFormGame | None) -> list[FloatArray] | None:
-    """Each player's strategy as one vector: mixed over the normal form, else behaviour."""
-    if eq.strategies is not None:
+def _pieces(eq: Equilibrium, concept: str) -> list[FloatArray] | None:
+    """What two equilibria may differ in, one piece only, to be joined.
+
+    Nash equilibria with mixed strategies: each player's strategy. Otherwise
+    (subgame perfection, or Nash in behaviour strategies only): the behaviour
+    at each information set. ``None``: nothing to compare.
+    """
+    if concept == "nash" and eq.strategies is not None:
         return [np.ravel(np.asarray(s, dtype=np.float64)) for s in eq.strategies]
-    if eq.behaviour is None or tree_game is None:
+    if eq.behaviour is None:
         return None
-    tree = tree_game.tree
-    return [
-        np.concatenate(
-            [np.zeros(0), *(np.asarray(eq.behaviour[h]) for h in tree.player_infosets(i))]
-        )
-        for i in range(tree.n_players)
-    ]
+    return [np.ravel(np.asarray(b, dtype=np.float64)) for b in eq.behaviour]
 
 
-def _components(
-    equilibria: Sequence[Equilibrium], tree_game: ExtensiveFormGame | None, *, joined: bool
-) -> list[tuple[int, ...]]:
-    """Indices grouped by joins between equilibria that differ in one player's strategy."""
+def _components(equilibria: Sequence[Equilibrium], concept: str) -> list[tuple[int, ...]]:
+    """Indices grouped by joins between equilibria that differ in one piece only."""
     parent = list(range(len(equilibria)))
 
     def root(k: int) -> int:
@@ -202,8 +202,8 @@ def _components(
             k = parent[k]
         return k
 
-    if joined:
-        vectors = [_by_player(eq, tree_game) for eq in equilibria]
+    if concept in JOINED_CONCEPTS:
+        vectors = [_pieces(eq, concept) for eq in equilibria]
         for a, left in enumerate(vectors):
             for b in range(a + 1, len(vectors)):
                 right = vectors[b]

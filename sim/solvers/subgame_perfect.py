@@ -838,10 +838,7 @@ class _BatchPlan:
                 for a in range(k - 2, -1, -1):  # the lowest best index wins
                     chosen = np.where(ok[:, a], a, chosen)
                 # (G, points): two or more best actions
-                if k == 2:
-                    several = ok[:, 0] & ok[:, 1]
-                else:  # counted in bytes: cheaper than in integers
-                    several = np.add.reduce(ok, axis=1, dtype=np.uint8) > 1
+                several = ok[:, 0] & ok[:, 1] if k == 2 else np.count_nonzero(ok, axis=1) > 1
                 if np.any(extra >= 0):
                     favourite = np.clip(extra, 0, None)
                     allowed = ok[np.arange(len(extra)), favourite] & (extra >= 0)[:, None]
