@@ -11,7 +11,9 @@
   signalling, derived by hand for ``tests/data/costly_signal.toml``, and
   nowhere else; the moves say what the challenger answers to what it sees.
 - At random points drawn from every declared range at once, the sweep's set of
-  outcomes equals ``solve_scenario``'s, for every shipped scenario.
+  outcomes equals ``solve_scenario``'s, for every shipped scenario, and for
+  generated sequential scenarios whose small integer payoffs tie often (with
+  chance probabilities of 0 and 1 among the points).
 """
 
 from __future__ import annotations
@@ -252,3 +254,86 @@ def test_a_regime_map_names_regions_with_several_equilibria(tmp_path: Path) -> N
     assert texts[1].startswith("B: 2 equilibrium outcomes: ")
     assert texts[2] == "C: Defender: stay; Challenger: attack"
     fig.savefig(tmp_path / "map.png")
+
+
+@st.composite
+def tied_scenarios(draw: st.DrawFn) -> str:
+    """A small sequential scenario with chance and small integer payoffs (ties are common).
+
+    Chance (probability ``p`` of ``wet``, swept over [0, 1], ends included),
+    then A with 2-3 actions, then B, who sees everything, with 2-3 actions;
+    each player's payoff adds a term in -2..2 for every action taken.
+    """
+    a_actions = [f"a{k}" for k in range(draw(st.integers(2, 3)))]
+    b_actions = [f"b{k}" for k in range(draw(st.integers(2, 3)))]
+    lines = [
+        "[scenario]",
+        'title = "Generated"',
+        "date = 2026-12-07",
+        'narrative = "x"',
+        'sources = ["generated"]',
+        "[players.a]",
+        'name = "A"',
+        'description = "x"',
+        "[players.b]",
+        'name = "B"',
+        'description = "x"',
+        "[parameters.p]",
+        "value = 0.5",
+        "range = [0, 1]",
+        'label = "p"',
+        'description = "x"',
+        'source = "x"',
+        "[moves.weather]",
+        'player = "chance"',
+        'actions = ["wet", "dry"]',
+        'probabilities = { wet = "p", dry = "1 - p" }',
+        'description = "x"',
+        "[moves.first]",
+        'player = "a"',
+        f"actions = {a_actions!r}".replace("'", '"'),
+        'description = "x"',
+        "[moves.second]",
+        'player = "b"',
+        f"actions = {b_actions!r}".replace("'", '"'),
+        'description = "x"',
+    ]
+    for player in ("a", "b"):
+        lines += [f"[terms.{player}.base]", 'reason = "x"', 'value = "0"']
+        for move, actions in (
+            ("weather", ["wet", "dry"]),
+            ("first", a_actions),
+            ("second", b_actions),
+        ):
+            for action in actions:
+                value = draw(st.integers(-2, 2))
+                if value:
+                    lines += [
+                        f"[terms.{player}.{move}_{action}]",
+                        'reason = "x"',
+                        f'when = {{ {move} = "{action}" }}',
+                        f'value = "{value}"',
+                    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(tied_scenarios(), st.lists(st.sampled_from([0.0, 0.3, 0.5, 1.0]), min_size=1, max_size=4))
+def test_on_generated_trees_with_ties_the_sweep_lists_what_solve_lists(
+    tmp_path: Path, text: str, values: list[float]
+) -> None:
+    path = tmp_path / "generated.toml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    structure = build_structure(scenario)
+    batch = Batch(scenario, structure, "spe", {}, {"p": np.array(values)})
+    found = evaluator_for(scenario, structure, "spe")(batch)
+    index = np.asarray(found["index"])
+    for k, p in enumerate(values):
+        solution = solve_scenario(scenario, concept="spe", settings={"p": p})
+        rows = np.flatnonzero(index == k)
+        assert len(rows) == len(solution)
+        assert {found["outcome"][r] for r in rows} == {label(solution, eq) for eq in solution}
