@@ -58,7 +58,7 @@ __all__ = ["two_stage_pbe"]
 FloatArray = npt.NDArray[np.float64]
 
 #: At most this many support profiles (the product over sets of 2^actions - 1).
-MAX_SUPPORT_PROFILES = 200_000
+MAX_SUPPORT_PROFILES = 20_000
 #: Up to this many reduced profiles, equilibria also carry their reduced strategies.
 REDUCED_LIMIT = 10_000
 #: A used action's probability must be at least this in some point of the polytope.
@@ -111,7 +111,7 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
         that chance never reaches (its belief would be free and the
         conditions no longer linear).
     TooLargeError
-        If there are more than 200,000 support profiles.
+        If there are more than 20,000 support profiles.
 
     Examples
     --------
