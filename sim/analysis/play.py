@@ -105,16 +105,6 @@ def _either(actions: list[str]) -> str:
     return actions[0] if len(actions) == 1 else f"({' or '.join(actions)})"
 
 
-def _history(tree: GameTree, node: int) -> dict[str, str]:
-    """The moves and actions on the way to ``node``, by move name."""
-    names = tree.move_names
-    out = {}
-    for parent, a in tree.path(node):
-        h = int(tree.node_infoset[parent])
-        out[names[h]] = tree.action_labels[h][a]
-    return out
-
-
 V = TypeVar("V")
 
 
@@ -209,7 +199,7 @@ class Play:
             if tree.infoset_player[h] == CHANCE:
                 continue
             here: dict[str, set[str | None]] = {}
-            histories = [_history(tree, v) for v in tree.infoset_members(h)]
+            histories = [tree.history(v) for v in tree.infoset_members(h)]
             for move in {m for history in histories for m in history}:
                 here[move] = {history.get(move) for history in histories}
             hidden = unseen.setdefault(names[h], set())

@@ -246,13 +246,7 @@ def _best_continuation(
 def telling_histories(game: ExtensiveFormGame, nodes: Sequence[int]) -> list[dict[str, str]]:
     """For each node of a set, the moves that tell it apart: chance's if they do, else all."""
     tree = game.tree
-    histories = []
-    for v in nodes:
-        history = {}
-        for u, a in tree.path(v):
-            h = int(tree.node_infoset[u])
-            history[tree.move_names[h]] = tree.action_labels[h][a]
-        histories.append(history)
+    histories = [tree.history(v) for v in nodes]
     chance = {
         tree.move_names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] == CHANCE
     }

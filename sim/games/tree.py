@@ -660,6 +660,25 @@ class GameTree:
             node = p
         return tuple(steps[::-1])
 
+    def history(self, node: int) -> dict[str, str]:
+        """The moves and actions on the way to ``node``: ``{move name: action label}``.
+
+        Examples
+        --------
+        >>> tree = GameTree(["Seoul", "Tokyo"], parent=[-1, 0, 1, 1, 0],
+        ...                 node_infoset=[0, 1, -1, -1, -1], infoset_player=[0, 1],
+        ...                 action_labels=[["propose", "wait"], ["accept", "refuse"]],
+        ...                 infoset_labels=["talks", "answer"])
+        >>> tree.history(3)
+        {'talks': 'propose', 'answer': 'refuse'}
+        """
+        names = self.move_names
+        out = {}
+        for parent, a in self.path(node):
+            h = int(self.node_infoset[parent])
+            out[names[h]] = self.action_labels[h][a]
+        return out
+
     # ------------------------------------------------------------------ dunder
     def _key(self) -> tuple[object, ...]:
         return (

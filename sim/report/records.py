@@ -192,10 +192,6 @@ def belief_records(tree: GameTree, beliefs: Sequence[npt.ArrayLike] | None) -> d
             continue
         entries = []
         for v, p in zip(tree.infoset_members(h), np.asarray(beliefs[h]), strict=True):
-            history = {}
-            for u, a in tree.path(v):
-                k = int(tree.node_infoset[u])
-                history[tree.move_names[k]] = tree.action_labels[k][a]
-            entries.append({"history": history, "probability": float(p)})
+            entries.append({"history": tree.history(v), "probability": float(p)})
         split[player].append(entries)
     return {"beliefs": split}

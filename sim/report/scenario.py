@@ -376,12 +376,7 @@ def _deviations(
         chosen = int(np.argmax(beta))
         others = [a for a in range(len(kids)) if a != chosen]
         best = max(others, key=lambda a: values[kids[a], i])
-        after = {
-            tree.move_names[int(tree.node_infoset[u])]: tree.action_labels[
-                int(tree.node_infoset[u])
-            ][a]
-            for u, a in tree.path(v)
-        }
+        after = tree.history(v)
         found.append(
             Deviation(
                 player=names.get(tree.players[i], tree.players[i]),

@@ -617,7 +617,7 @@ def _seen(tree: object, nodes: tuple[int, ...]) -> dict[str, str]:
     from sim.games.tree import GameTree
 
     assert isinstance(tree, GameTree)
-    histories = [_history(tree, v) for v in nodes]
+    histories = [tree.history(v) for v in nodes]
     chance = {
         tree.move_names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] == CHANCE
     }
@@ -626,15 +626,3 @@ def _seen(tree: object, nodes: tuple[int, ...]) -> dict[str, str]:
         for m, a in histories[0].items()
         if m not in chance and all(h.get(m) == a for h in histories[1:])
     }
-
-
-def _history(tree: object, node: int) -> dict[str, str]:
-    """The moves and actions on the way to ``node``."""
-    from sim.games.tree import GameTree
-
-    assert isinstance(tree, GameTree)
-    out = {}
-    for u, a in tree.path(node):
-        h = int(tree.node_infoset[u])
-        out[tree.move_names[h]] = tree.action_labels[h][a]
-    return out
