@@ -272,3 +272,40 @@ def test_a_third_stage_is_refused_in_words() -> None:
     )
     with pytest.raises(UsageError, match="two-stage games so far"):
         solve(game, "pbe")
+
+
+def test_the_intuitive_criterion_keeps_only_pooling_on_beer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Cho and Kreps (1987): pooling on quiche needs the receiver to fear a beer-drinker is
+    weak, but only the strong type could gain by beer; pooling on beer survives."""
+    from sim.cli import main
+    from sim.formats import load_game
+
+    game = load_game(ROOT / "sim" / "examples" / "beer_quiche.efg")
+    refined = solve(game, "pbe", refine="intuitive")
+    strong = game.tree.move_names.index("strong")
+    assert {tuple(eq.behaviour[strong]) for eq in refined} == {(1.0, 0.0)}  # beer
+    assert len(outcomes(refined)) == 1 and refined.complete
+    assert "keeps 2 of 4" in " ".join(refined.notes)
+    path = str(ROOT / "sim" / "examples" / "beer_quiche.efg")
+    assert (
+        main(["solve", path, "--concept", "pbe", "--refine", "intuitive", "--format", "json"]) == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["equilibria"]) == 2 and report["options"]["refine"] == "intuitive"
+    assert main(["solve", path, "--concept", "nash", "--refine", "intuitive"]) == 2
+    assert "--refine does not apply to --concept nash" in capsys.readouterr().err
+
+
+def test_the_intuitive_criterion_rules_out_pooling_when_only_the_strong_would_signal() -> None:
+    """At c = 1.5 (separation possible): pooling on staying needs the challenger to attack a
+    mobiliser, but mobilising could only pay the strong type (-0.75 > -1; the weak type gets
+    at most -1.5 < -1), so the criterion keeps the separating equilibrium alone."""
+    solution = solve_scenario(
+        load_scenario(SIGNAL), concept="pbe", settings={"cost": 1.5}, refine="intuitive"
+    )
+    (eq,) = solution
+    tree = solution.game.tree
+    assert eq.behaviour[_set_of(tree, "signal", "type", "strong")].tolist() == [1.0, 0.0]
+    assert eq.behaviour[_set_of(tree, "signal", "type", "weak")].tolist() == [0.0, 1.0]

@@ -32,7 +32,8 @@ FLAGS = {
     "expect": "--expect", "force": "--force", "grid": "--grid", "kind": "--kind",
     "lam": "--lambda", "method": "--method",
     "n": "--monte-carlo",  # monte_carlo_design(n=...); no other message may say {n}
-    "objective": "--objective", "out": "--out", "player": "--player", "require_all": "--all",
+    "objective": "--objective", "out": "--out", "player": "--player", "refine": "--refine",
+    "require_all": "--all",
     "resume": "--resume", "sample": "--sample", "sampling": "--sampling",
     "scheduler": "--scheduler", "seed": "--seed", "settings": "--set",
     "tie_break": "--tie-break", "tol": "--tol", "vary": "--vary", "workers": "--workers",

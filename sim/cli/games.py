@@ -74,6 +74,13 @@ def add_solve(commands: Commands) -> None:
         metavar="MOVE=ACTION",
         help="--concept spe: among tied best actions at MOVE prefer ACTION (repeatable)",
     )
+    solve.add_argument(
+        "--refine",
+        choices=["intuitive"],
+        default=None,
+        help="--concept pbe: keep the equilibria that pass the intuitive criterion "
+        "(Cho and Kreps; signalling games)",
+    )
     add_scenario_options(solve)
     solve.add_argument(
         "--select",
@@ -115,6 +122,7 @@ def _solve(args: argparse.Namespace) -> str:
         player=args.player,
         lam=args.lam,
         tie_break=pairs(args.tie_break, "--tie-break") or None,
+        refine=args.refine,
     )
     criteria: tuple[Criterion, ...] = ()
     if args.select and not isinstance(solution, ScenarioSolution):

@@ -123,6 +123,7 @@ def solve(
     max_equilibria: int | None = None,
     initial_label: int | None = None,
     rng: np.random.Generator | int | None = None,
+    refine: str | None = None,
 ) -> Solution | ScenarioSolution:
     """Find the equilibria of a game or a scenario, given as itself or as a path.
 
@@ -136,6 +137,8 @@ def solve(
         for a scenario ``"spe"`` when it is sequential (``default_concept``).
     method, require_all, tol, objective, player, lam, tie_break, max_equilibria, initial_label, rng
         As for :func:`sim.solvers.solve`.
+    refine
+        For ``"pbe"``: ``"intuitive"``, as for :func:`sim.solvers.solve`.
     settings, force
         Scenarios only: ``{parameter: value}`` overrides and ``{move: action}``
         restrictions, as for :func:`solve_scenario`.
@@ -177,6 +180,7 @@ def solve(
             tie_break=tie_break,
             max_equilibria=MAX_EQUILIBRIA if max_equilibria is None else max_equilibria,
             rng=rng,
+            refine=refine,
         )
     refuse_scenario_options(settings, force, "solve")
     from sim.solvers import solve as solve_game
@@ -194,6 +198,7 @@ def solve(
         max_equilibria=max_equilibria,
         initial_label=initial_label,
         rng=rng,
+        refine=refine,
     )
 
 
@@ -212,6 +217,7 @@ def solve_scenario(
     max_equilibria: int = MAX_EQUILIBRIA,
     structure: ScenarioStructure | None = None,
     rng: np.random.Generator | int | None = None,
+    refine: str | None = None,
 ) -> ScenarioSolution:
     """Equilibria of a scenario at one parameter point.
 
@@ -234,6 +240,8 @@ def solve_scenario(
         The scenario's tree, if already built (ignored with ``force``).
     rng
         Seed or generator for randomised methods, as for :func:`sim.solvers.solve`.
+    refine
+        For ``"pbe"``: ``"intuitive"`` (Cho and Kreps's intuitive criterion).
 
     Returns
     -------
@@ -265,9 +273,11 @@ def solve_scenario(
     compiled = compile_scenario(scenario, settings, structure=None if force else structure)
     concept = concept or default_concept(scenario, compiled.structure)
     if concept == "spe":
-        _refuse_unused(objective=objective, player=player, lam=lam, concept=concept)
+        _refuse_unused(objective=objective, player=player, lam=lam, refine=refine, concept=concept)
     else:
         _refuse_unused(tie_break=tie_break, concept=concept)
+    if concept != "pbe":
+        _refuse_unused(refine=refine, concept=concept)
     game = compiled.game()
     if concept == "spe":
         if method not in ("auto", "backward_induction"):
@@ -281,7 +291,7 @@ def solve_scenario(
     if concept == "pbe":
         from sim.solvers import solve
 
-        found = solve(game, concept, method)
+        found = solve(game, concept, method, refine=refine)
         views = tuple(behaviour_equilibrium(compiled, game, eq) for eq in found)
         return ScenarioSolution(compiled.scenario, compiled, found, views)
     normal = normal_form_within(game, MAX_PROFILES)

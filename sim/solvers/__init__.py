@@ -89,7 +89,7 @@ _REGISTRY = [
      "the logit quantal response equilibrium at a given lambda"),
     ("iterated_dominance", "dominance", "dominance", "any", "all", (),
      "iterated elimination of strictly dominated actions, by pure or mixed actions"),
-    ("two_stage_pbe", "pbe", "perfect_bayesian", "any", "all", (),
+    ("two_stage_pbe", "pbe", "perfect_bayesian", "any", "all", ("refine",),
      "every perfect Bayesian equilibrium of a two-stage game tree (senders, then "
      "receivers), by support enumeration and linear programs"),
 ]  # fmt: skip
@@ -197,6 +197,7 @@ def solve(
     max_equilibria: int | None = None,
     initial_label: int | None = None,
     rng: np.random.Generator | int | None = None,
+    refine: str | None = None,
 ) -> Solution:
     """Find equilibria of a game.
 
@@ -231,6 +232,9 @@ def solve(
     rng
         Seed or generator for randomised methods (``support_enumeration``); the
         same seed gives the same result. Methods that draw nothing ignore it.
+    refine
+        For ``"pbe"``: ``"intuitive"`` keeps the equilibria that pass Cho and
+        Kreps's intuitive criterion (signalling games).
 
     Returns
     -------
@@ -281,6 +285,7 @@ def solve(
         "tie_break": tie_break,
         "max_equilibria": max_equilibria,
         "initial_label": initial_label,
+        "refine": refine,
     }
     options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     why = _why_listable(tree, normal, too_large, concept, method, require_all)

@@ -84,7 +84,9 @@ class _Stages:
     below: dict[tuple[int, int], tuple[list[tuple[int, float]], FloatArray]]
 
 
-def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
+def two_stage_pbe(
+    game: ExtensiveFormGame, *, tol: float = 1e-9, refine: str | None = None
+) -> Solution:
     """Every perfect Bayesian equilibrium of a two-stage game, by support enumeration.
 
     Parameters
@@ -95,6 +97,13 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
         (up to chance).
     tol
         Tolerance of the linear programs and of the referee's checks.
+    refine
+        ``"intuitive"``: keep only the equilibria that pass Cho and Kreps's
+        intuitive criterion. For each message no type sends, the types that
+        could not gain by it under any belief are set aside; an equilibrium
+        fails when another type would gain under every best response to
+        beliefs on the rest. Signalling games only (one sender with a node
+        per type, each message leading to one receiver set).
 
     Returns
     -------
@@ -109,7 +118,8 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
     UsageError
         If the game has a third stage, or a first-stage set of several nodes
         that chance never reaches (its belief would be free and the
-        conditions no longer linear).
+        conditions no longer linear); with ``refine``, if it is not a
+        signalling game.
     TooLargeError
         If there are more than 20,000 support profiles.
 
@@ -128,6 +138,24 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
     >>> solution = two_stage_pbe(game)
     >>> [eq.behaviour[0].tolist() for eq in solution], solution.complete
     ([[0.0, 0.0, 1.0]], True)
+
+    A signalling game is refined by Cho and Kreps's intuitive criterion with
+    ``refine="intuitive"``: in beer-quiche only pooling on beer survives.
+
+    >>> from sim.games.extensive_form import Chance
+    >>> def sender(strong):
+    ...     def answer(food):
+    ...         liked = 1 if (food == "beer") == strong else 0
+    ...         return Decision("R", [("duel", Terminal([liked, -1 if strong else 1])),
+    ...                               ("not", Terminal([liked + 2, 0]))], f"after {food}")
+    ...     return Decision("S", [(f, answer(f)) for f in ("beer", "quiche")],
+    ...                     "strong" if strong else "weak")
+    >>> quiche = build_game(["S", "R"], Chance([("strong", 0.9, sender(True)),
+    ...                                         ("weak", 0.1, sender(False))], "type"))
+    >>> len(two_stage_pbe(quiche)), len(two_stage_pbe(quiche, refine="intuitive"))
+    (4, 2)
+    >>> {eq.behaviour[1].tolist()[0] for eq in two_stage_pbe(quiche, refine="intuitive")}
+    {1.0}
     """
     if not (isinstance(tol, float | int) and math.isfinite(tol) and tol > 0):
         raise UsageError(
@@ -135,6 +163,12 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
         )
     # The programs see payoffs scaled to a range of 1: their tolerances are absolute.
     scale = game.payoff_range if game.payoff_range > 0 else 1.0
+    if refine not in (None, "intuitive"):
+        raise UsageError(
+            f"{{refine}}: expected 'intuitive'; got {refine!r}",
+            function="two_stage_pbe",
+            parameters=["refine"],
+        )
     stages = _stages(ExtensiveFormGame(game.tree, game.payoffs / scale, game.chance_probabilities))
     tree = game.tree
     sets = [*stages.senders, *stages.receivers]
@@ -179,7 +213,17 @@ def two_stage_pbe(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solution:
         eq if normal is None else replace(eq, strategies=reduced_profile(game, eq.behaviour or ()))
         for eq, _ in found
     ]
-    notes = _belief_notes(game, stages, found)
+    notes: list[str] = []
+    if refine == "intuitive":
+        structure = _signalling(game)
+        passed = [k for k, (eq, _) in enumerate(found) if _passes(game, structure, eq)]
+        notes.append(
+            f"the intuitive criterion (Cho and Kreps 1987) keeps {len(passed)} of "
+            f"{len(found)} perfect Bayesian equilibria"
+        )
+        found = [found[k] for k in passed]
+        equilibria = [equilibria[k] for k in passed]
+    notes = _belief_notes(game, stages, found) + notes
     return Solution(
         game=game,
         equilibria=tuple(equilibria),
@@ -626,3 +670,100 @@ def _seen(tree: object, nodes: tuple[int, ...]) -> dict[str, str]:
         for m, a in histories[0].items()
         if m not in chance and all(h.get(m) == a for h in histories[1:])
     }
+
+
+# ---------------------------------------------------------------------- refinement
+@dataclass(frozen=True)
+class _Signalling:
+    senders: tuple[int, ...]  # one node per type: the sender's decision nodes
+    receiver_of: dict[int, int]  # message index -> the receiver set it leads to
+    node_of: dict[tuple[int, int], int]  # (message, type) -> the receiver node
+
+
+def _signalling(game: ExtensiveFormGame) -> _Signalling:
+    tree = game.tree
+    stages = _stages(game)
+    nodes = [tree.infoset_members(h) for h in stages.senders]
+    owners = {int(tree.infoset_player[h]) for h in stages.senders}
+    labels = {tree.action_labels[h] for h in stages.senders}
+    refuse = UsageError(
+        "{refine}: the intuitive criterion needs a signalling game: one sender, one "
+        "first-stage node per type with the same messages, and each message leading to "
+        "one receiver set with a node per type",
+        function="two_stage_pbe",
+        parameters={"refine": "intuitive"},
+    )
+    if len(owners) != 1 or len(labels) != 1 or any(len(n) != 1 for n in nodes):
+        raise refuse
+    senders = tuple(int(n[0]) for n in nodes)
+    receiver_of: dict[int, int] = {}
+    node_of: dict[tuple[int, int], int] = {}
+    for t, x in enumerate(senders):
+        for m, child in enumerate(tree.children(x)):
+            if tree.node_kind[child] != DECISION:
+                raise refuse
+            h = int(tree.node_infoset[child])
+            if receiver_of.setdefault(m, h) != h:
+                raise refuse
+            node_of[(m, t)] = child
+    for m, h in receiver_of.items():
+        if len(tree.infoset_members(h)) != len(senders):
+            raise refuse
+        if any(tree.node_kind[c] == DECISION for c in tree.children(node_of[(m, 0)])):
+            raise refuse
+    return _Signalling(senders, receiver_of, node_of)
+
+
+def _passes(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium) -> bool:
+    """Whether no unsent message breaks the equilibrium by the intuitive criterion."""
+    from sim.games.behaviour import node_reach, node_values
+
+    tree = game.tree
+    assert eq.behaviour is not None
+    values = node_values(game, eq.behaviour)
+    reach = node_reach(game, eq.behaviour)
+    sender = int(tree.infoset_player[tree.node_infoset[structure.senders[0]]])
+    receiver = int(tree.infoset_player[next(iter(structure.receiver_of.values()))])
+    types = range(len(structure.senders))
+    star = [float(values[x, sender]) for x in structure.senders]
+    for m, h in structure.receiver_of.items():
+        if float(reach[list(tree.infoset_members(h))].sum()) > 1e-12:
+            continue  # sent: Bayes' rule pins the belief
+        nodes = [structure.node_of[(m, t)] for t in types]
+        # [type][answer] -> the payoff after the message and the answer
+        after = [[values[child] for child in tree.children(v)] for v in nodes]
+        everyone = _best_responses([[u[receiver] for u in row] for row in after])
+        best = [max(float(after[t][a][sender]) for a in everyone) for t in types]
+        dominated = [t for t in types if best[t] < star[t] - 1e-9]
+        others = [t for t in types if t not in dominated]
+        if not dominated or not others:
+            continue
+        credible = _best_responses([[u[receiver] for u in after[t]] for t in others])
+        for t in others:
+            if min(float(after[t][a][sender]) for a in credible) > star[t] + 1e-9:
+                return False
+    return True
+
+
+def _best_responses(payoffs: list[list[float]]) -> list[int]:
+    """The answers that are a best response to some belief over the rows' types."""
+    return [a for a in range(len(payoffs[0])) if _best_for_some_belief(payoffs, a)]
+
+
+def _best_for_some_belief(payoffs: list[list[float]], action: int) -> bool:
+    """Whether ``action`` is a best response to some belief over the rows' types."""
+    from scipy.optimize import linprog
+
+    table = np.asarray(payoffs, dtype=np.float64)  # (types, actions)
+    n = len(table)
+    rows = [table[:, b] - table[:, action] for b in range(table.shape[1]) if b != action]
+    result = linprog(
+        np.zeros(n),
+        A_ub=np.array(rows) if rows else None,
+        b_ub=np.zeros(len(rows)) if rows else None,
+        A_eq=np.ones((1, n)),
+        b_eq=np.array([1.0]),
+        bounds=[(0.0, 1.0)] * n,
+        method="highs",
+    )
+    return bool(result.status == 0)
