@@ -32,7 +32,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "tests" / "data" / "behaviour.json.gz"
-CONCEPTS = ("nash", "pure-nash", "spe", "correlated", "coarse-correlated", "qre", "dominance")
+CONCEPTS = (
+    "nash",
+    "pure-nash",
+    "spe",
+    "pbe",
+    "correlated",
+    "coarse-correlated",
+    "qre",
+    "dominance",
+)
 #: Options a concept needs to run at all.
 EXTRA = {"qre": ["--lambda", "1"]}
 #: Runs with options, beyond every input with every concept: the flagship with
