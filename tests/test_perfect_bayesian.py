@@ -309,3 +309,27 @@ def test_the_intuitive_criterion_rules_out_pooling_when_only_the_strong_would_si
     tree = solution.game.tree
     assert eq.behaviour[_set_of(tree, "signal", "type", "strong")].tolist() == [1.0, 0.0]
     assert eq.behaviour[_set_of(tree, "signal", "type", "weak")].tolist() == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("cost", "kinds"),
+    [(0.5, {"semi-separating", "pooling"}), (1.5, {"separating", "pooling"}), (2.5, {"pooling"})],
+)
+def test_each_pbe_of_the_signalling_game_is_labelled(cost: float, kinds: set[str]) -> None:
+    """The kinds derived in test_honest_sweeps.py: the weak type bluffs below 1 (semi-
+    separating), the types separate between 1 and 2, and pooling on staying holds throughout."""
+    solution = solve_scenario(load_scenario(SIGNAL), concept="pbe", settings={"cost": cost})
+    report = solution_to_dict(solution)
+    assert {eq["signalling"] for eq in report["equilibria"]} == kinds
+    first = report["equilibria"][0]["signalling"]
+    assert f"Equilibrium 1 ({first}, max regret" in str(solution)
+
+
+def test_beer_quiche_equilibria_are_all_pooling() -> None:
+    from sim.formats import load_game
+    from sim.report import solution_table
+
+    solution = solve(load_game(ROOT / "sim" / "examples" / "beer_quiche.efg"), "pbe")
+    kinds = {eq["signalling"] for eq in solution_to_dict(solution)["equilibria"]}
+    assert kinds == {"pooling"}
+    assert "Equilibrium 1 (pure, pooling)" in solution_table(solution)

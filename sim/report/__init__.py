@@ -17,6 +17,7 @@ from sim.report.records import (
     equilibrium_record,
     information_sets,
     outcomes,
+    signalling_record,
 )
 from sim.report.scenario import ScenarioSolution
 from sim.report.sets import set_lines, set_records
@@ -105,6 +106,7 @@ def _game_parts(solution: Solution) -> tuple[dict[str, Any], list[dict[str, Any]
             {"strategies": empty, "behaviour": behaviour_by_player(tree, eq.behaviour or ())},
             outcomes(game, eq),
             **belief_records(tree, eq.beliefs),
+            **signalling_record(game, eq),
         )
         for eq in solution
     ]
@@ -186,6 +188,8 @@ def solution_table(solution: Solution | ScenarioSolution) -> str:
     ]
     for k, eq in enumerate(solution, start=1):
         kind = "pure" if eq.pure else ("correlated" if eq.joint is not None else "mixed")
+        if isinstance(game, ExtensiveFormGame):
+            kind += "".join(f", {k}" for k in signalling_record(game, eq).values())
         lines.append(f"Equilibrium {k} ({kind})")
         if normal is not None and eq.strategies is not None:
             lines += _strategy_lines(normal, eq)

@@ -252,7 +252,10 @@ def scenario_table(solution: ScenarioSolution) -> str:
         lines += set_lines(solution.solution, observer(solution))
     for k, eq in enumerate(solution, start=1):
         regret = regret_text(eq.max_regret)
-        lines += ["", f"Equilibrium {k} (max regret {regret}):"]
+        from sim.report.records import signalling_record
+
+        kind = "".join(f"{v}, " for v in signalling_record(solution.game, eq.equilibrium).values())
+        lines += ["", f"Equilibrium {k} ({kind}max regret {regret}):"]
         if solution.rounds:
             lines += _round_lines(scenario, solution)
         else:
@@ -354,7 +357,12 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
     >>> report["equilibria"][0]["behaviour"][1][0]
     [1.0, 0.0, 0.0]
     """  # noqa: E501
-    from sim.report.records import behaviour_by_player, belief_records, equilibrium_record
+    from sim.report.records import (
+        behaviour_by_player,
+        belief_records,
+        equilibrium_record,
+        signalling_record,
+    )
 
     scenario = solution.scenario
     names = _names(scenario)
@@ -417,6 +425,7 @@ def scenario_parts(solution: ScenarioSolution) -> tuple[dict[str, Any], list[dic
             path=" ".join(line.strip() for line in narrate(scenario, eq.outcomes)),
             payoff_terms={names[pid]: dict(terms) for pid, terms in eq.breakdown.items()},
             **belief_records(tree, eq.equilibrium.beliefs),
+            **signalling_record(solution.game, eq.equilibrium),
         )
         for eq in solution
     ]

@@ -27,6 +27,7 @@ __all__ = [
     "equilibrium_record",
     "information_sets",
     "outcomes",
+    "signalling_record",
 ]
 
 #: The keys design.md fixes for each equilibrium; concept details never replace them.
@@ -166,6 +167,20 @@ def behaviour_by_player(
         if tree.infoset_player[h] >= 0:
             split[int(tree.infoset_player[h])].append([float(p) for p in np.asarray(beta)])
     return split
+
+
+def signalling_record(game: ExtensiveFormGame, eq: Equilibrium) -> dict[str, Any]:
+    """``{"signalling": kind}`` for a PBE of a signalling game; ``{}`` for anything else.
+
+    The kind is ``pooling``, ``separating``, ``partially pooling`` or
+    ``semi-separating`` (:func:`sim.solvers.perfect_bayesian.signalling_kind`).
+    """
+    if eq.concept != "pbe" or eq.behaviour is None:
+        return {}
+    from sim.solvers.perfect_bayesian import signalling_kind
+
+    kind = signalling_kind(game, eq.behaviour)
+    return {} if kind is None else {"signalling": kind}
 
 
 def belief_records(tree: GameTree, beliefs: Sequence[npt.ArrayLike] | None) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -767,3 +768,46 @@ def _best_for_some_belief(payoffs: list[list[float]], action: int) -> bool:
         method="highs",
     )
     return bool(result.status == 0)
+
+
+def signalling_kind(game: ExtensiveFormGame, behaviour: Sequence[npt.ArrayLike]) -> str | None:
+    """``"pooling"``, ``"separating"``, ``"partially pooling"`` or ``"semi-separating"``.
+
+    In a signalling game (as for ``refine="intuitive"``) with at least two
+    types: pooling when every type sends the same message, separating when
+    each sends its own, partially pooling when all send one message each but
+    some share it, semi-separating when some type mixes. ``None`` for other
+    games.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Chance, Decision, Terminal, build_game
+    >>> answer = lambda m: Decision("R", [("a", Terminal([0, 0])), ("b", Terminal([1, 1]))], m)
+    >>> sender = lambda t: Decision("S", [("x", answer("after x")), ("y", answer("after y"))], t)
+    >>> types = Chance([("t1", 0.5, sender("t1")), ("t2", 0.5, sender("t2"))])
+    >>> game = build_game(["S", "R"], types)
+    >>> game.tree.move_names
+    ('chance 1', 't1', 'after x', 'after y', 't2')
+    >>> signalling_kind(game, [[], [1, 0], [1, 0], [1, 0], [0, 1]])
+    'separating'
+    >>> signalling_kind(game, [[], [1, 0], [1, 0], [1, 0], [0.5, 0.5]])
+    'semi-separating'
+    """
+    try:
+        structure = _signalling(game)
+    except UsageError:
+        return None
+    tree = game.tree
+    if len(structure.senders) < 2:
+        return None
+    supports = [
+        frozenset(np.flatnonzero(np.asarray(behaviour[int(tree.node_infoset[x])]) > 1e-9).tolist())
+        for x in structure.senders
+    ]
+    if any(len(s) != 1 for s in supports):
+        return "semi-separating"
+    if len(set(supports)) == 1:
+        return "pooling"
+    if len(set(supports)) == len(supports):
+        return "separating"
+    return "partially pooling"
