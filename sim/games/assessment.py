@@ -44,8 +44,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import GameError
-from sim.games.behaviour import Behaviour, node_reach, node_values
-from sim.games.extensive_form import CHANCE, DECISION, ExtensiveFormGame
+from sim.games.behaviour import Behaviour, _edges, best_response_value, node_reach, node_values
+from sim.games.extensive_form import CHANCE, ExtensiveFormGame, GameTree
 
 __all__ = ["assessment_regret", "bayes_beliefs", "telling_histories"]
 
@@ -131,7 +131,7 @@ def assessment_regret(
                 f"got {float(mu[h].sum()):g}"
             )
     values = node_values(game, behaviour)
-    edges = _edge_probabilities(game, behaviour)
+    edges = _edges(game, behaviour)
     regret = 0.0
     for h in range(tree.n_infosets):
         player = int(tree.infoset_player[h])
@@ -139,7 +139,7 @@ def assessment_regret(
             continue
         members = tree.infoset_members(h)
         now = sum(float(p) * float(values[v, player]) for p, v in zip(mu[h], members, strict=True))
-        best = _best_continuation(game, edges, player, members, mu[h])
+        best = best_response_value(game, edges, player, list(zip(members, mu[h], strict=True)))
         regret = max(regret, best - now)
     bayes = 0.0
     for root in tree.subgame_roots():
@@ -150,10 +150,8 @@ def assessment_regret(
     return max(regret, 0.0), bayes
 
 
-def _inside(tree: object, root: int, h: int) -> bool:
-    from sim.games.tree import GameTree
-
-    assert isinstance(tree, GameTree)
+def _inside(tree: GameTree, root: int, h: int) -> bool:
+    """Whether information set ``h`` lies in the subtree of ``root``."""
     first = tree.infoset_members(h)[0]
     return root <= first < root + int(tree.subtree_size[root])
 
@@ -163,84 +161,13 @@ def _reach_from(game: ExtensiveFormGame, behaviour: Behaviour, root: int) -> Flo
     if root == 0:
         return node_reach(game, behaviour)
     tree = game.tree
-    edges = _edge_probabilities(game, behaviour)
+    edges = _edges(game, behaviour)
     reach = np.zeros(tree.n_nodes)
     reach[root] = 1.0
     for v in range(root, root + int(tree.subtree_size[root])):
         for a, child in enumerate(tree.children(v)):
             reach[child] = reach[v] * edges[v][a]
     return reach
-
-
-def _edge_probabilities(game: ExtensiveFormGame, behaviour: Behaviour) -> list[FloatArray]:
-    from sim.games.behaviour import _edges
-
-    return _edges(game, behaviour)
-
-
-def _best_continuation(
-    game: ExtensiveFormGame,
-    edges: list[FloatArray],
-    player: int,
-    members: Sequence[int],
-    belief: FloatArray,
-) -> float:
-    """``player``'s best value from an information set whose nodes have weights ``belief``.
-
-    Over the subtrees below the set's nodes, the player's own information
-    sets are decided deepest first, each by the action that maximises the
-    sum over its nodes of (the weight the belief, chance and the others put
-    on the node) x (its value when play continues so); with perfect recall
-    every later set of the player lies wholly below the set's nodes.
-    """
-    tree = game.tree
-    weight = np.zeros(tree.n_nodes)
-    below: list[int] = []
-    for x, p in zip(members, belief, strict=True):
-        weight[x] = float(p)
-        stack = [x]
-        while stack:  # preorder within the subtree
-            v = stack.pop()
-            below.append(v)
-            kids = tree.children(v)
-            mine = (
-                tree.node_kind[v] == DECISION
-                and tree.infoset_player[tree.node_infoset[v]] == player
-            )
-            for a, child in enumerate(kids):
-                weight[child] = weight[v] * (1.0 if mine else edges[v][a])
-            stack.extend(reversed(kids))
-    terminal_row = np.full(tree.n_nodes, -1, dtype=np.int64)
-    terminal_row[tree.terminals] = np.arange(tree.n_terminals)
-    own: dict[int, list[int]] = {}
-    for v in below:
-        h = int(tree.node_infoset[v])
-        if tree.node_kind[v] == DECISION and tree.infoset_player[h] == player:
-            own.setdefault(h, []).append(v)
-    decided: dict[int, int] = {}
-    memo: dict[int, float] = {}
-
-    def worth(v: int) -> float:
-        if v in memo:
-            return memo[v]
-        kids = tree.children(v)
-        if not kids:
-            result = float(game.payoffs[terminal_row[v], player])
-        elif tree.node_kind[v] == DECISION and int(tree.node_infoset[v]) in decided:
-            result = worth(kids[decided[int(tree.node_infoset[v])]])
-        else:
-            result = float(sum(p * worth(c) for p, c in zip(edges[v], kids, strict=True)))
-        memo[v] = result
-        return result
-
-    # Deepest sets first: with perfect recall a set below another has its first
-    # node after the other's first node in preorder.
-    for h, nodes in sorted(own.items(), key=lambda item: -min(item[1])):
-        n = len(tree.action_labels[h])
-        scores = [sum(weight[v] * worth(tree.children(v)[a]) for v in nodes) for a in range(n)]
-        decided[h] = int(np.argmax(scores))
-    memo.clear()  # nodes above the decided sets are valued again, with the decisions
-    return float(sum(weight[x] * worth(x) for x in members))
 
 
 def telling_histories(game: ExtensiveFormGame, nodes: Sequence[int]) -> list[dict[str, str]]:

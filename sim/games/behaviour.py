@@ -205,33 +205,38 @@ def _perfect_information_regret(
     return worst
 
 
-def _best_response_value(
+def best_response_value(
     game: ExtensiveFormGame,
     edges: list[FloatArray],
-    terminal_row: IntArray,
     player: int,
-    root: int,
+    start: Sequence[tuple[int, float]],
 ) -> float:
-    """Player ``player``'s best-response value in the subgame rooted at ``root``.
+    """``player``'s best-response value from nodes weighted as in ``start``.
 
-    Work is proportional to the subgame's size; ``terminal_row[v]`` is the
-    payoff row of terminal node ``v``.
+    ``start`` is ``(node, weight)`` pairs: a subgame's root with weight 1, or
+    an information set's nodes with the mover's belief. Below them the
+    player's own information sets are decided deepest first, each by the
+    action that maximises the sum over its nodes of (the start weight times
+    the others' and chance's reach) x (the continuation value); with perfect
+    recall every later set of the player lies wholly below the start nodes.
+    ``edges`` is each node's action probabilities (:func:`_edges`). Work is
+    proportional to the subtrees' size.
     """
     tree = game.tree
-    end = root + int(tree.subtree_size[root])
-    others = np.zeros(end - root)  # the others' and chance's reach, indexed v - root
-    others[0] = 1.0
+    weight: dict[int, float] = {}
     own_sets: dict[int, list[int]] = {}
-    for v in range(root, end):
-        kind = tree.node_kind[v]
-        h = int(tree.node_infoset[v])
-        mine = kind == DECISION and tree.infoset_player[h] == player
-        if mine:
-            own_sets.setdefault(h, []).append(v)
-        for a, child in enumerate(tree.children(v)):
-            others[child - root] = others[v - root] * (1.0 if mine else edges[v][a])
+    for root, w in start:
+        weight[root] = float(w)
+        for v in range(root, root + int(tree.subtree_size[root])):  # preorder: parents first
+            h = int(tree.node_infoset[v])
+            mine = tree.node_kind[v] == DECISION and tree.infoset_player[h] == player
+            if mine:
+                own_sets.setdefault(h, []).append(v)
+            for a, child in enumerate(tree.children(v)):
+                weight[child] = weight[v] * (1.0 if mine else edges[v][a])
     decided: dict[int, int] = {}
     memo: dict[int, float] = {}
+    terminal_row = _terminal_row(tree)
 
     def worth(v: int) -> float:
         if v in memo:
@@ -248,13 +253,28 @@ def _best_response_value(
         memo[v] = result
         return result
 
-    for h, members in sorted(own_sets.items(), key=lambda item: -item[1][0]):
+    # Deepest sets first: with perfect recall a set below another has its first
+    # node after the other's first node in preorder. A value cached while
+    # scoring lies below sets already decided, so it stays right.
+    for h, members in sorted(own_sets.items(), key=lambda item: -min(item[1])):
         n = len(tree.action_labels[h])
-        scores = [
-            sum(others[v - root] * worth(tree.children(v)[a]) for v in members) for a in range(n)
-        ]
+        scores = [sum(weight[v] * worth(tree.children(v)[a]) for v in members) for a in range(n)]
         decided[h] = int(np.argmax(scores))
-    return worth(root)
+    return float(sum(w * worth(root) for root, w in start))
+
+
+def _terminal_row(tree: GameTree) -> IntArray:
+    """Each node's payoff row (``-1`` for non-terminals), built once per tree."""
+    if tree not in _TERMINAL_ROWS:
+        if len(_TERMINAL_ROWS) >= 8:
+            _TERMINAL_ROWS.clear()
+        row = np.full(tree.n_nodes, -1, dtype=np.int64)
+        row[tree.terminals] = np.arange(tree.n_terminals)
+        _TERMINAL_ROWS[tree] = row
+    return _TERMINAL_ROWS[tree]
+
+
+_TERMINAL_ROWS: dict[GameTree, IntArray] = {}
 
 
 def subgame_regret(game: ExtensiveFormGame, behaviour: Behaviour) -> float:
@@ -282,12 +302,10 @@ def subgame_regret(game: ExtensiveFormGame, behaviour: Behaviour) -> float:
     values = node_values(game, behaviour)
     if tree.is_perfect_information:
         return _perfect_information_regret(game, edges, values)
-    terminal_row = np.full(tree.n_nodes, -1, dtype=np.int64)
-    terminal_row[tree.terminals] = np.arange(tree.n_terminals)
     worst = 0.0
     for root in tree.subgame_roots():
         for i in range(tree.n_players):
-            gain = _best_response_value(game, edges, terminal_row, i, root) - values[root, i]
+            gain = best_response_value(game, edges, i, [(root, 1.0)]) - values[root, i]
             worst = max(worst, float(gain))
     return worst
 
