@@ -48,7 +48,7 @@ import numpy.typing as npt
 
 from sim.errors import TooLargeError, UsageError
 from sim.games.assessment import assessment_regret, bayes_beliefs, telling_histories
-from sim.games.extensive_form import CHANCE, CHANCE_NODE, DECISION, ExtensiveFormGame
+from sim.games.extensive_form import CHANCE, CHANCE_NODE, DECISION, ExtensiveFormGame, GameTree
 from sim.games.reduced_form import normal_form_within
 from sim.solvers.solution import Equilibrium, Solution, make_behaviour_equilibrium
 from sim.solvers.subgame_perfect import reduced_profile
@@ -58,8 +58,10 @@ __all__ = ["two_stage_pbe"]
 
 FloatArray = npt.NDArray[np.float64]
 
-#: At most this many support profiles (the product over sets of 2^actions - 1).
+#: At most this many support profiles (the product over sets of the supports that some
+#: belief or answer makes optimal), and this many actions at one set.
 MAX_SUPPORT_PROFILES = 20_000
+MAX_ACTIONS = 12
 #: Up to this many reduced profiles, equilibria also carry their reduced strategies.
 REDUCED_LIMIT = 10_000
 #: A used action's probability must be at least this in some point of the polytope.
@@ -122,7 +124,8 @@ def two_stage_pbe(
         conditions no longer linear); with ``refine``, if it is not a
         signalling game.
     TooLargeError
-        If there are more than 20,000 support profiles.
+        If there are more than 20,000 support profiles that some belief or
+        answer makes optimal, or a set has more than 12 actions.
 
     Examples
     --------
@@ -174,31 +177,22 @@ def two_stage_pbe(
     tree = game.tree
     sets = [*stages.senders, *stages.receivers]
     sizes = [len(tree.action_labels[h]) for h in sets]
-    profiles = math.prod(2**k - 1 for k in sizes)
-    if profiles > MAX_SUPPORT_PROFILES:
+    if max(sizes, default=0) > MAX_ACTIONS:
         raise TooLargeError(
-            f"{profiles:,} support profiles (more than {MAX_SUPPORT_PROFILES:,}) to enumerate",
+            f"an information set with {max(sizes)} actions (more than {MAX_ACTIONS}): "
+            "too many supports to enumerate",
             function="two_stage_pbe",
         )
     found: list[tuple[Equilibrium, dict[int, tuple[FloatArray, FloatArray]]]] = []
-    subsets = [
-        [s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)] for k in sizes
-    ]
+    subsets = _possible_supports(game, stages, tol)
     n_send = len(stages.senders)
-    # A support that no belief (receivers) or no answer (senders) makes optimal can
-    # be in no equilibrium: drop it before taking products.
-    receiver_sizes = [len(tree.action_labels[h]) for h in stages.receivers]
-    for k, h in enumerate(stages.senders):
-
-        def possible(used: tuple[int, ...], h: int = h) -> bool:
-            program = _Program(list(stages.receivers), receiver_sizes)
-            if not _sender_conditions(game, stages, program, h, used, tol):
-                return False
-            return not stages.receivers or program.solve(None, tol) is not None
-
-        subsets[k] = [used for used in subsets[k] if possible(used)]
-    for k, h in enumerate(stages.receivers, start=n_send):
-        subsets[k] = [used for used in subsets[k] if _free_belief(game, stages, h, used)]
+    profiles = math.prod(len(options) for options in subsets)
+    if profiles > MAX_SUPPORT_PROFILES:
+        raise TooLargeError(
+            f"{profiles:,} support profiles (more than {MAX_SUPPORT_PROFILES:,}) to enumerate, "
+            "after dropping the supports that no belief or answer makes optimal",
+            function="two_stage_pbe",
+        )
     for first in itertools.product(*subsets[:n_send]):
         used1 = dict(zip(stages.senders, first, strict=True))
         reached = {h: _reached(tree, stages, h, used1) for h in stages.receivers}
@@ -234,6 +228,37 @@ def two_stage_pbe(
         notes=tuple(notes),
         normal=normal,
     )
+
+
+def _possible_supports(
+    game: ExtensiveFormGame, stages: _Stages, tol: float
+) -> list[list[tuple[int, ...]]]:
+    """Per set (senders, then receivers), the supports that can be in an equilibrium.
+
+    A support that no belief (receivers) or no answer of the receivers
+    (senders) makes optimal can be in no equilibrium: dropping it before the
+    products are taken is what makes three-type games tractable.
+    """
+    tree = game.tree
+    sets = [*stages.senders, *stages.receivers]
+    subsets = [
+        [s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)]
+        for k in (len(tree.action_labels[h]) for h in sets)
+    ]
+    receiver_sizes = [len(tree.action_labels[h]) for h in stages.receivers]
+
+    def possible(h: int, used: tuple[int, ...]) -> bool:
+        program = _Program(list(stages.receivers), receiver_sizes)
+        if not _sender_conditions(game, stages, program, h, used, tol):
+            return False
+        return not stages.receivers or program.solve(None) is not None
+
+    n_send = len(stages.senders)
+    for k, h in enumerate(stages.senders):
+        subsets[k] = [used for used in subsets[k] if possible(h, used)]
+    for k, h in enumerate(stages.receivers, start=n_send):
+        subsets[k] = [used for used in subsets[k] if _free_belief(game, stages, h, used)]
+    return subsets
 
 
 # ---------------------------------------------------------------------- structure
@@ -334,11 +359,8 @@ def _stages(game: ExtensiveFormGame) -> _Stages:
     return _Stages(tuple(senders), tuple(receivers), chance, before, weight, value, below)
 
 
-def _reached(tree: object, stages: _Stages, h: int, used1: dict[int, tuple[int, ...]]) -> bool:
+def _reached(tree: GameTree, stages: _Stages, h: int, used1: dict[int, tuple[int, ...]]) -> bool:
     """Whether the senders' supports reach receiver set ``h`` with positive probability."""
-    from sim.games.tree import GameTree
-
-    assert isinstance(tree, GameTree)
     members = tree.infoset_members(h)
     if len(members) == 1:
         return False  # a single node: its belief is 1 whatever the behaviour
@@ -383,7 +405,7 @@ class _Program:
     def zero(self, row: FloatArray) -> None:
         self.equal.append((row, 0.0))
 
-    def solve(self, used: dict[int, tuple[int, ...]] | None, tol: float) -> FloatArray | None:
+    def solve(self, used: dict[int, tuple[int, ...]] | None) -> FloatArray | None:
         """A feasible point with every used probability >= t > 0 (maximising t), or None.
 
         ``used=None``: any support will do (a feasibility check, no margin).
@@ -464,7 +486,7 @@ def _solve_support(
                     first.constant(row, worth)
             gain.append(row)
         _optimal(first, h, used2[h], gain)
-    beta1 = first.solve(used1, tol)
+    beta1 = first.solve(used1)
     if beta1 is None:
         return None
     # Receivers' behaviour: senders' conditions.
@@ -472,7 +494,7 @@ def _solve_support(
     for h in stages.senders:
         if not _sender_conditions(game, stages, second, h, used1[h], tol):
             return None
-    beta2 = second.solve(used2, tol) if stages.receivers else np.zeros(1)
+    beta2 = second.solve(used2) if stages.receivers else np.zeros(1)
     if beta2 is None:
         return None
     # Beliefs where the senders do not go: any that keeps the receivers' choice optimal.
@@ -491,9 +513,6 @@ def _solve_support(
         behaviour[h] = _clean(beta1[first.offset[h] : first.offset[h] + sizes[h]])
     for h in stages.receivers:
         behaviour[h] = _clean(beta2[second.offset[h] : second.offset[h] + sizes[h]])
-    for h in range(tree.n_infosets):  # decision sets no path reaches: none in a two-stage game
-        if tree.infoset_player[h] != CHANCE and behaviour[h].size == 0:
-            behaviour[h] = np.full(len(tree.action_labels[h]), 1 / len(tree.action_labels[h]))
     beliefs = []
     for h, belief in enumerate(bayes_beliefs(game, behaviour)):
         if tree.infoset_player[h] == CHANCE:
@@ -657,11 +676,8 @@ def _belief_notes(
     return notes
 
 
-def _seen(tree: object, nodes: tuple[int, ...]) -> dict[str, str]:
+def _seen(tree: GameTree, nodes: tuple[int, ...]) -> dict[str, str]:
     """The players' moves and actions common to every node of a set: what its mover saw."""
-    from sim.games.tree import GameTree
-
-    assert isinstance(tree, GameTree)
     histories = [tree.history(v) for v in nodes]
     chance = {
         tree.move_names[h] for h in range(tree.n_infosets) if tree.infoset_player[h] == CHANCE
