@@ -37,6 +37,7 @@ CONCEPTS = (
     "pure-nash",
     "spe",
     "pbe",
+    "sequential",
     "correlated",
     "coarse-correlated",
     "qre",

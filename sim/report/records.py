@@ -175,7 +175,7 @@ def signalling_record(game: ExtensiveFormGame, eq: Equilibrium) -> dict[str, Any
     The kind is ``pooling``, ``separating``, ``partially pooling`` or
     ``semi-separating`` (:func:`sim.solvers.perfect_bayesian.signalling_kind`).
     """
-    if eq.concept != "pbe" or eq.behaviour is None:
+    if eq.concept not in ("pbe", "sequential") or eq.behaviour is None:
         return {}
     from sim.solvers.perfect_bayesian import signalling_kind
 

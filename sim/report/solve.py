@@ -288,7 +288,7 @@ def solve_scenario(
             )
         preferred = {**scenario.tie_break, **(tie_break or {})}
         return solve_spe_stage(compiled, game, preferred, max_equilibria)
-    if concept == "pbe":
+    if concept in ("pbe", "sequential"):
         from sim.solvers import solve
 
         found = solve(game, concept, method, refine=refine)

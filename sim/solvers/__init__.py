@@ -92,6 +92,9 @@ _REGISTRY = [
     ("two_stage_pbe", "pbe", "perfect_bayesian", "any", "all", ("refine",),
      "every perfect Bayesian equilibrium of a two-stage game tree (senders, then "
      "receivers), by support enumeration and linear programs"),
+    ("sequential_equilibria", "sequential", "sequential", "any", "some", (),
+     "sequential equilibria (consistent beliefs); every one of a two-stage game where all "
+     "beliefs are consistent, else the pure ones stretched one set at a time"),
 ]  # fmt: skip
 
 #: Every registered solver by name, in the order ``sim methods`` lists them.
@@ -105,14 +108,15 @@ SOLVERS: dict[str, SolverInfo] = {
         finds,
         summary,
         options,
-        needs_tree=concept in ("spe", "pbe"),
+        needs_tree=concept in ("spe", "pbe", "sequential"),
     )
     for name, concept, module, players, finds, options, summary in _REGISTRY
 }
 
 #: The solution concepts :func:`solve` understands (every registered solver has one).
 CONCEPTS = (
-    "nash", "pure-nash", "spe", "pbe", "correlated", "coarse-correlated", "qre", "dominance"
+    "nash", "pure-nash", "spe", "pbe", "sequential", "correlated", "coarse-correlated", "qre",
+    "dominance",
 )  # fmt: skip
 
 #: The method "auto" picks for concepts that have only one.
@@ -209,6 +213,7 @@ def solve(
     concept
         One of :data:`CONCEPTS`: ``"nash"``, ``"pure-nash"``, ``"spe"``, ``"pbe"``
         (perfect Bayesian: a game tree's assessments, with ``beliefs``),
+        ``"sequential"`` (Kreps and Wilson: the same, with consistent beliefs),
         ``"correlated"``, ``"coarse-correlated"``, ``"qre"``, ``"dominance"``.
     method
         A name from :data:`SOLVERS`, or ``"auto"`` to choose by concept and game shape.

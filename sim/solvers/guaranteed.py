@@ -82,7 +82,9 @@ def listable_equilibria(
     found: list[Equilibrium] = []
     ran: list[str] = []
     listed: list[str] = []
-    if tree is not None:
+    # A tree without a proper subgame is one simultaneous stage, which backward
+    # induction would hand straight back to Nash: it adds nothing there (and would loop).
+    if tree is not None and len(tree.subgame_roots()) > 1:
         spe = backward_induction(tree) if tol is None else backward_induction(tree, tol=tol)
         ran.append("backward_induction")
         listed.append("every pure subgame-perfect equilibrium")

@@ -54,7 +54,7 @@ from sim.solvers.solution import Equilibrium, Solution, make_behaviour_equilibri
 from sim.solvers.subgame_perfect import reduced_profile
 from sim.text import path_text
 
-__all__ = ["two_stage_pbe"]
+__all__ = ["clean_probabilities", "is_two_stage", "signalling_kind", "two_stage_pbe"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -262,6 +262,24 @@ def _possible_supports(
 
 
 # ---------------------------------------------------------------------- structure
+def is_two_stage(game: ExtensiveFormGame) -> bool:
+    """Whether :func:`two_stage_pbe` takes the game: senders after chance, then receivers.
+
+    Examples
+    --------
+    >>> from sim.games.extensive_form import Decision, Terminal, build_game
+    >>> end = Terminal([0, 0])
+    >>> is_two_stage(build_game(["A", "B"], Decision("A", [("x", Decision("B", [("y", end)])),
+    ...                                                    ("z", end)])))
+    True
+    """
+    try:
+        _stages(game)
+    except UsageError:
+        return False
+    return True
+
+
 def _stages(game: ExtensiveFormGame) -> _Stages:
     tree = game.tree
     decisions_above = np.zeros(tree.n_nodes, dtype=np.int64)
@@ -295,7 +313,9 @@ def _stages(game: ExtensiveFormGame) -> _Stages:
             raise UsageError(
                 f"{{concept}}: sim lists perfect Bayesian equilibria of two-stage games so far "
                 f"(senders, then receivers whose moves end the game); information set "
-                f"{tree.move_names[h]!r} comes after {max(depth)} decisions",
+                f"{tree.move_names[h]!r} comes after {max(depth)} decisions; "
+                "{concept=sequential} lists the pure sequential equilibria of deeper games "
+                "(each one is also perfect Bayesian)",
                 function="two_stage_pbe",
                 parameters={"concept": "pbe"},
             )
@@ -510,9 +530,9 @@ def _solve_support(
         point_beliefs[h] = interval[2]
     behaviour = [np.zeros(0) for _ in range(tree.n_infosets)]
     for h in stages.senders:
-        behaviour[h] = _clean(beta1[first.offset[h] : first.offset[h] + sizes[h]])
+        behaviour[h] = clean_probabilities(beta1[first.offset[h] : first.offset[h] + sizes[h]])
     for h in stages.receivers:
-        behaviour[h] = _clean(beta2[second.offset[h] : second.offset[h] + sizes[h]])
+        behaviour[h] = clean_probabilities(beta2[second.offset[h] : second.offset[h] + sizes[h]])
     beliefs = []
     for h, belief in enumerate(bayes_beliefs(game, behaviour)):
         if tree.infoset_player[h] == CHANCE:
@@ -611,7 +631,11 @@ def _free_belief(
     centre = linprog(np.zeros(n), **kwargs)  # one belief of the set
     if centre.status != 0:
         return None
-    return _rounded(low), _rounded(high), _clean(np.asarray(centre.x, dtype=np.float64))
+    return (
+        _rounded(low),
+        _rounded(high),
+        clean_probabilities(np.asarray(centre.x, dtype=np.float64)),
+    )
 
 
 def _rounded(p: FloatArray) -> FloatArray:
@@ -619,7 +643,7 @@ def _rounded(p: FloatArray) -> FloatArray:
     return np.clip(np.round(p, 12), 0.0, 1.0) + 0.0
 
 
-def _clean(p: FloatArray) -> FloatArray:
+def clean_probabilities(p: FloatArray) -> FloatArray:
     """A probability vector without the programs' round-off."""
     q = np.where(np.abs(p) < 1e-12, 0.0, p)
     q = np.clip(q, 0.0, 1.0)

@@ -58,7 +58,10 @@ __all__ = ["EquilibriumSet", "FreeChoice", "connected_groups", "equilibrium_sets
 FloatArray = npt.NDArray[np.float64]
 
 #: Concepts whose listed equilibria are joined: the argument above holds for them.
-JOINED_CONCEPTS = frozenset({"nash", "spe"})
+JOINED_CONCEPTS = frozenset({"nash", "spe", "pbe", "sequential"})
+#: Of those, the ones whose equilibria carry beliefs (assessments): joined only with the
+#: same beliefs, and only when the referee passes points inside the segment.
+ASSESSMENT_CONCEPTS = frozenset({"pbe", "sequential"})
 
 #: Two probabilities closer than this are the same.
 SAME = 1e-9
@@ -175,7 +178,7 @@ def connected_groups(solution: Solution) -> list[tuple[int, ...]]:
     >>> connected_groups(solve(coordination))  # three isolated equilibria
     [(0,), (1,), (2,)]
     """
-    return _components(solution.equilibria, solution.concept)
+    return _components(solution.equilibria, solution.concept, solution.game)
 
 
 def _pieces(eq: Equilibrium, concept: str) -> list[FloatArray] | None:
@@ -192,7 +195,9 @@ def _pieces(eq: Equilibrium, concept: str) -> list[FloatArray] | None:
     return [np.ravel(np.asarray(b, dtype=np.float64)) for b in eq.behaviour]
 
 
-def _components(equilibria: Sequence[Equilibrium], concept: str) -> list[tuple[int, ...]]:
+def _components(
+    equilibria: Sequence[Equilibrium], concept: str, game: object = None
+) -> list[tuple[int, ...]]:
     """Indices grouped by joins between equilibria that differ in one piece only."""
     parent = list(range(len(equilibria)))
 
@@ -209,12 +214,47 @@ def _components(equilibria: Sequence[Equilibrium], concept: str) -> list[tuple[i
                 right = vectors[b]
                 if left is None or right is None or len(left) != len(right):
                     continue
-                if sum(_differ(x, y) for x, y in zip(left, right, strict=True)) == 1:
-                    parent[root(b)] = root(a)
+                if sum(_differ(x, y) for x, y in zip(left, right, strict=True)) != 1:
+                    continue
+                if concept in ASSESSMENT_CONCEPTS and not _segment_holds(
+                    game, equilibria[a], equilibria[b], concept
+                ):
+                    continue
+                parent[root(b)] = root(a)
     groups: dict[int, list[int]] = {}
     for k in range(len(equilibria)):
         groups.setdefault(root(k), []).append(k)
     return [tuple(g) for g in groups.values()]
+
+
+def _segment_holds(game: object, left: Equilibrium, right: Equilibrium, concept: str) -> bool:
+    """Whether two assessments with the same beliefs are the ends of a segment of them.
+
+    With the beliefs fixed, every mover's conditions are linear in the one set
+    that differs, as above; Bayes' rule and (for sequential equilibria)
+    consistency are not, so the referee checks three points inside: the odds
+    that Bayes' rule or consistency would need trace a strictly concave curve,
+    which no line meets three times.
+    """
+    from sim.games.assessment import assessment_regret
+    from sim.games.consistency import is_consistent
+
+    if not isinstance(game, ExtensiveFormGame) or left.beliefs is None or right.beliefs is None:
+        return False
+    if any(_differ(x, y) for x, y in zip(left.beliefs, right.beliefs, strict=True)):
+        return False
+    assert left.behaviour is not None
+    assert right.behaviour is not None
+    bound = 1e-7 * (game.payoff_range or 1.0)
+    for t in (0.25, 0.5, 0.75):
+        behaviour = [(1 - t) * np.asarray(x) + t * np.asarray(y)
+                     for x, y in zip(left.behaviour, right.behaviour, strict=True)]  # fmt: skip
+        regret, bayes = assessment_regret(game, behaviour, left.beliefs)
+        if regret > bound or bayes > 1e-7:
+            return False
+        if concept == "sequential" and not is_consistent(game, behaviour, left.beliefs):
+            return False
+    return True
 
 
 def _differ(x: FloatArray, y: FloatArray) -> bool:
