@@ -385,3 +385,31 @@ def test_a_signalling_game_with_too_many_supports_is_refused_in_words() -> None:
 
     with pytest.raises(TooLargeError, match="after dropping the supports"):
         solve(random_signalling_game(4, 4, 4), "pbe")
+
+
+def test_criterion_d1_keeps_only_pure_pooling_on_beer() -> None:
+    """Cho and Kreps (1987, section IV): after quiche the strong type, which gets 3 by
+    beer, could gain from no answer, so D1 puts the belief on the weak type; the
+    receiver must then duel for sure (the mixed answer at belief 1/2 goes)."""
+    game = beer_quiche()
+    solution = solve(game, "pbe", refine="d1")
+    assert [eq.behaviour[1].tolist() for eq in solution] == [[1.0, 0.0]]
+    (eq,) = solution
+    assert eq.behaviour[2].tolist() == [0.0, 1.0]  # no duel after beer
+    assert eq.behaviour[4].tolist() == [1.0, 0.0]  # duel after quiche
+    assert any("D1" in note and "keeps 1 of 4" in note for note in solution.notes)
+
+
+@settings(max_examples=25, deadline=None)
+@given(two_stage_games(most=2, generic=False))
+def test_what_survives_d1_passes_the_intuitive_criterion(game: ExtensiveFormGame) -> None:
+    """D1 is the stronger refinement: its survivors are among the intuitive ones."""
+
+    def plays(refine: str) -> list[list[float]]:
+        return [
+            np.concatenate([np.ravel(b) for b in eq.behaviour]).round(9).tolist()
+            for eq in solve(game, "pbe", refine=refine)
+        ]
+
+    intuitive = plays("intuitive")
+    assert all(p in intuitive for p in plays("d1"))

@@ -273,3 +273,9 @@ def test_the_mixed_end_has_the_play_of_the_pure_one() -> None:
         for eq in solve(game, "sequential")
     }
     assert probabilities == {(1.0, 0.0, 0.0, 0.0, 0.0)}
+
+
+def test_a_notebook_shows_the_beliefs_of_each_assessment() -> None:
+    html = solve(read_efg(HORSE.read_text(), HORSE), "sequential")._repr_html_()
+    assert "<th>beliefs</th>" in html
+    assert "at 3: 1=C; 2=d 0.667, 1=D 0.333" in html

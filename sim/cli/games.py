@@ -76,10 +76,10 @@ def add_solve(commands: Commands) -> None:
     )
     solve.add_argument(
         "--refine",
-        choices=["intuitive"],
+        choices=["intuitive", "d1"],
         default=None,
-        help="--concept pbe: keep the equilibria that pass the intuitive criterion "
-        "(Cho and Kreps; signalling games)",
+        help="--concept pbe: keep the equilibria that pass the intuitive criterion or "
+        "criterion D1 (Cho and Kreps; signalling games)",
     )
     add_scenario_options(solve)
     solve.add_argument(

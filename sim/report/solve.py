@@ -138,7 +138,7 @@ def solve(
     method, require_all, tol, objective, player, lam, tie_break, max_equilibria, initial_label, rng
         As for :func:`sim.solvers.solve`.
     refine
-        For ``"pbe"``: ``"intuitive"``, as for :func:`sim.solvers.solve`.
+        For ``"pbe"``: ``"intuitive"`` or ``"d1"``, as for :func:`sim.solvers.solve`.
     settings, force
         Scenarios only: ``{parameter: value}`` overrides and ``{move: action}``
         restrictions, as for :func:`solve_scenario`.
@@ -241,7 +241,7 @@ def solve_scenario(
     rng
         Seed or generator for randomised methods, as for :func:`sim.solvers.solve`.
     refine
-        For ``"pbe"``: ``"intuitive"`` (Cho and Kreps's intuitive criterion).
+        For ``"pbe"``: ``"intuitive"`` (Cho and Kreps's intuitive criterion) or ``"d1"``.
 
     Returns
     -------

@@ -239,7 +239,8 @@ def solve(
         same seed gives the same result. Methods that draw nothing ignore it.
     refine
         For ``"pbe"``: ``"intuitive"`` keeps the equilibria that pass Cho and
-        Kreps's intuitive criterion (signalling games).
+        Kreps's intuitive criterion, ``"d1"`` those that survive criterion D1
+        (signalling games).
 
     Returns
     -------

@@ -62,6 +62,11 @@ FloatArray = npt.NDArray[np.float64]
 #: belief or answer makes optimal), and this many actions at one set.
 MAX_SUPPORT_PROFILES = 20_000
 MAX_ACTIONS = 12
+#: The refinements of signalling equilibria, as the notes name them.
+REFINEMENTS = {
+    "intuitive": "the intuitive criterion (Cho and Kreps 1987)",
+    "d1": "criterion D1 (Cho and Kreps 1987; Banks and Sobel 1987)",
+}
 #: Up to this many reduced profiles, equilibria also carry their reduced strategies.
 REDUCED_LIMIT = 10_000
 #: A used action's probability must be at least this in some point of the polytope.
@@ -101,6 +106,10 @@ def two_stage_pbe(
     tol
         Tolerance of the linear programs and of the referee's checks.
     refine
+        ``"d1"``: keep only those that survive criterion D1: after an unsent
+        message, a type is set aside when another gains from every answer
+        that would make it gain or break even, and the receiver's answer must
+        be a best response to a belief on the types left.
         ``"intuitive"``: keep only the equilibria that pass Cho and Kreps's
         intuitive criterion. For each message no type sends, the types that
         could not gain by it under any belief are set aside; an equilibrium
@@ -167,9 +176,9 @@ def two_stage_pbe(
         )
     # The programs see payoffs scaled to a range of 1: their tolerances are absolute.
     scale = game.payoff_range if game.payoff_range > 0 else 1.0
-    if refine not in (None, "intuitive"):
+    if refine not in (None, *REFINEMENTS):
         raise UsageError(
-            f"{{refine}}: expected 'intuitive'; got {refine!r}",
+            f"{{refine}}: expected 'intuitive' or 'd1'; got {refine!r}",
             function="two_stage_pbe",
             parameters=["refine"],
         )
@@ -209,12 +218,12 @@ def two_stage_pbe(
         for eq, _ in found
     ]
     notes: list[str] = []
-    if refine == "intuitive":
-        structure = _signalling(game)
-        passed = [k for k, (eq, _) in enumerate(found) if _passes(game, structure, eq)]
+    if refine is not None:
+        structure = _signalling(game, refine)
+        test = _passes if refine == "intuitive" else _passes_d1
+        passed = [k for k, (eq, _) in enumerate(found) if test(game, structure, eq)]
         notes.append(
-            f"the intuitive criterion (Cho and Kreps 1987) keeps {len(passed)} of "
-            f"{len(found)} perfect Bayesian equilibria"
+            f"{REFINEMENTS[refine]} keeps {len(passed)} of {len(found)} perfect Bayesian equilibria"
         )
         found = [found[k] for k in passed]
         equilibria = [equilibria[k] for k in passed]
@@ -693,8 +702,9 @@ def _belief_notes(
                 )
         if parts:
             which = "equilibrium" if len(members) == 1 else "equilibria"
+            verb = "is" if len(members) == 1 else "are"
             notes.append(
-                f"{which} {numbers} (one outcome) are supported by these beliefs: "
+                f"{which} {numbers} (one outcome) {verb} supported by these beliefs: "
                 + "; ".join(parts)
             )
     return notes
@@ -721,18 +731,19 @@ class _Signalling:
     node_of: dict[tuple[int, int], int]  # (message, type) -> the receiver node
 
 
-def _signalling(game: ExtensiveFormGame) -> _Signalling:
+def _signalling(game: ExtensiveFormGame, refine: str = "intuitive") -> _Signalling:
     tree = game.tree
     stages = _stages(game)
     nodes = [tree.infoset_members(h) for h in stages.senders]
     owners = {int(tree.infoset_player[h]) for h in stages.senders}
     labels = {tree.action_labels[h] for h in stages.senders}
     refuse = UsageError(
-        "{refine}: the intuitive criterion needs a signalling game: one sender, one "
+        "{refine}: " + REFINEMENTS[refine].split(" (")[0] + " needs a signalling game: one "
+        "sender, one "
         "first-stage node per type with the same messages, and each message leading to "
         "one receiver set with a node per type",
         function="two_stage_pbe",
-        parameters={"refine": "intuitive"},
+        parameters={"refine": refine},
     )
     if len(owners) != 1 or len(labels) != 1 or any(len(n) != 1 for n in nodes):
         raise refuse
@@ -784,6 +795,96 @@ def _passes(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium) ->
             if min(float(after[t][a][sender]) for a in credible) > star[t] + 1e-9:
                 return False
     return True
+
+
+def _passes_d1(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium) -> bool:
+    """Whether the equilibrium survives criterion D1 at every unsent message.
+
+    After an unsent message, type ``t`` is set aside when some other type
+    ``t'`` gains strictly from every receiver answer (a mixed best response
+    to some belief) that would make ``t`` gain or break even: ``t'`` is the
+    likelier deviator. The receiver's equilibrium answer must then be a best
+    response to a belief on the remaining types (all of them, should none
+    remain). The mixed best responses are the simplices of the answer sets
+    that some belief makes optimal together; a linear program per such set
+    and pair of types says whether it holds an answer against the pruning.
+    """
+    from sim.games.behaviour import node_reach, node_values
+
+    tree = game.tree
+    assert eq.behaviour is not None
+    values = node_values(game, eq.behaviour)
+    reach = node_reach(game, eq.behaviour)
+    sender = int(tree.infoset_player[tree.node_infoset[structure.senders[0]]])
+    receiver = int(tree.infoset_player[next(iter(structure.receiver_of.values()))])
+    types = range(len(structure.senders))
+    star = np.array([float(values[x, sender]) for x in structure.senders])
+    for m, h in structure.receiver_of.items():
+        if float(reach[list(tree.infoset_members(h))].sum()) > 1e-12:
+            continue  # sent: Bayes' rule pins the belief
+        nodes = [structure.node_of[(m, t)] for t in types]
+        after = np.array([[values[child] for child in tree.children(v)] for v in nodes])
+        theirs, mine = after[:, :, receiver], after[:, :, sender]  # (types, answers)
+        answers = range(theirs.shape[1])
+        sets = [
+            used
+            for k in range(1, len(answers) + 1)
+            for used in itertools.combinations(answers, k)
+            if _optimal_together(theirs, list(types), used)
+        ]
+        kept = [
+            t
+            for t in types
+            if not any(
+                other != t and all(not _answer_against(mine, t, other, star, u) for u in sets)
+                for other in types
+            )
+        ]
+        used = tuple(int(a) for a in np.flatnonzero(eq.behaviour[h] > 1e-9))
+        if not _optimal_together(theirs, kept or list(types), used):
+            return False
+    return True
+
+
+def _optimal_together(payoffs: FloatArray, rows: list[int], used: tuple[int, ...]) -> bool:
+    """Whether some belief over ``rows`` makes every ``used`` answer optimal (tied)."""
+    from scipy.optimize import linprog
+
+    table = payoffs[rows]
+    anchor = used[0]
+    a_eq = [np.ones(len(rows))] + [table[:, a] - table[:, anchor] for a in used[1:]]
+    a_ub = [table[:, b] - table[:, anchor] for b in range(table.shape[1]) if b not in used]
+    result = linprog(
+        np.zeros(len(rows)),
+        A_ub=np.array(a_ub) if a_ub else None,
+        b_ub=np.full(len(a_ub), 1e-9) if a_ub else None,
+        A_eq=np.array(a_eq),
+        b_eq=np.array([1.0] + [0.0] * (len(used) - 1)),
+        bounds=[(0.0, 1.0)] * len(rows),
+        method="highs",
+    )
+    return bool(result.status == 0)
+
+
+def _answer_against(
+    mine: FloatArray, t: int, other: int, star: FloatArray, used: tuple[int, ...]
+) -> bool:
+    """Whether a mix of the ``used`` answers lets ``t`` break even while ``other`` does not gain."""
+    from scipy.optimize import linprog
+
+    n = len(used)
+    rows = np.array([-mine[t, list(used)], mine[other, list(used)]])
+    bounds = np.array([-star[t] + 1e-9, star[other] + 1e-9])
+    result = linprog(
+        np.zeros(n),
+        A_ub=rows,
+        b_ub=bounds,
+        A_eq=np.ones((1, n)),
+        b_eq=np.array([1.0]),
+        bounds=[(0.0, 1.0)] * n,
+        method="highs",
+    )
+    return bool(result.status == 0)
 
 
 def _best_responses(payoffs: list[list[float]]) -> list[int]:

@@ -246,7 +246,33 @@ class Solution:
             rows.append([str(k), *played, payoffs, regret_text(eq.max_regret)])
         columns = list(normal.players) if normal is not None else ["play"]
         header = ["#", *columns, "payoffs", "max regret"]
+        beliefs = [_beliefs_text(self.game, eq) for eq in self.equilibria]
+        if any(beliefs):
+            header.append("beliefs")
+            for row, text in zip(rows, beliefs, strict=True):
+                row.append(text)
         return html_report(heading, [((), header, rows), (self.notes, (), ())])
+
+
+def _beliefs_text(game: NormalFormGame | ExtensiveFormGame, eq: Equilibrium) -> str:
+    """An assessment's beliefs at its sets of several nodes, in one line ("" if none)."""
+    from sim.games.assessment import telling_histories
+    from sim.text import path_text
+
+    if not isinstance(game, ExtensiveFormGame) or eq.beliefs is None:
+        return ""
+    tree = game.tree
+    parts = []
+    for h, belief in enumerate(eq.beliefs):
+        nodes = tree.infoset_members(h)
+        if tree.infoset_player[h] < 0 or len(nodes) < 2:
+            continue
+        told = telling_histories(game, nodes)
+        odds = ", ".join(
+            f"{path_text(history)} {float(p):.3g}" for history, p in zip(told, belief, strict=True)
+        )
+        parts.append(f"at {tree.move_names[h]}: {odds}")
+    return "; ".join(parts)
 
 
 def _paths_text(game: NormalFormGame | ExtensiveFormGame, eq: Equilibrium, limit: int = 3) -> str:
