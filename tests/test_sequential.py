@@ -279,3 +279,51 @@ def test_a_notebook_shows_the_beliefs_of_each_assessment() -> None:
     html = solve(read_efg(HORSE.read_text(), HORSE), "sequential")._repr_html_()
     assert "<th>beliefs</th>" in html
     assert "at 3: 1=C; 2=d 0.667, 1=D 0.333" in html
+
+
+def gibbons_signalling_game() -> ExtensiveFormGame:
+    """Gibbons (1992), *Game Theory for Applied Economists*, section 4.2.B: two equally
+    likely types, messages L and R, answers u and d."""
+    pay = {
+        ("t1", "L", "u"): (1, 3), ("t1", "L", "d"): (4, 0),
+        ("t1", "R", "u"): (2, 1), ("t1", "R", "d"): (0, 0),
+        ("t2", "L", "u"): (2, 4), ("t2", "L", "d"): (0, 1),
+        ("t2", "R", "u"): (1, 0), ("t2", "R", "d"): (1, 2),
+    }  # fmt: skip
+
+    def sender(t: str) -> Decision:
+        return Decision(
+            "Sender",
+            [
+                (m, Decision("Receiver",
+                             [(a, Terminal(list(pay[(t, m, a)]))) for a in "ud"], f"after {m}"))
+                for m in "LR"
+            ],
+            t,
+        )  # fmt: skip
+
+    return build_game(
+        ["Sender", "Receiver"], Chance([("t1", 0.5, sender("t1")), ("t2", 0.5, sender("t2"))])
+    )
+
+
+@pytest.mark.parametrize("concept", ["pbe", "sequential"])
+def test_gibbons_signalling_game_has_its_published_pure_equilibria(concept: str) -> None:
+    """Gibbons's answer: pooling on L with u after L and d after R, supported by a belief
+    q = P(t1 | R) of at most 2/3; and separating, t1 sending R and t2 L, answered u and
+    u. Pooling on R and the other separation are not equilibria. sim also lists the far
+    end of the pooling set: after R the receiver may answer u with probability up to 1/2."""
+    game = gibbons_signalling_game()
+    # Sets, in order: chance, t1's message, after L, after R, t2's message.
+    solution = solve(game, concept)
+    assert solution.complete
+    pure = sorted(tuple(tuple(b.tolist()) for b in eq.behaviour[1:]) for eq in solution if eq.pure)
+    pooling = ((1.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 0.0))
+    separating = ((0.0, 1.0), (1.0, 0.0), (1.0, 0.0), (1.0, 0.0))
+    assert pure == sorted([pooling, separating])
+    (mixed,) = [eq for eq in solution if not eq.pure]
+    assert mixed.behaviour[3].tolist() == pytest.approx([0.5, 0.5])
+    assert any(
+        "after R (off the path), believes chance 1=t1 with probability from 0 to 0.667" in note
+        for note in solution.notes
+    ), solution.notes
