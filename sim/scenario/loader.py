@@ -18,7 +18,7 @@ import datetime
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -502,7 +502,12 @@ class _Checker:
         date = meta.get("date", "")
         players = self.players(top["players"])
         parameters = self.parameters(top.get("parameters", {}))
-        moves = self.moves(top["moves"], [p.id for p in players])
+        moves = self.moves(top["moves"], [p.id for p in players], top.get("types", {}))
+        if "types" in top and "rounds" in top:
+            self.fail(
+                ("types",),
+                "types cannot be combined with [rounds] yet: each round would draw them again",
+            )
         terms = self.terms(top["terms"], players, moves)
         rounds = self.rounds(top["rounds"], moves) if "rounds" in top else None
         expectations = self.expectations(top.get("expect", []), parameters, moves)
@@ -734,16 +739,60 @@ class _Checker:
             parts.append((name, frozenset(chosen)))
         return tuple(parts)
 
-    def moves(self, table: dict[str, Any], players: Sequence[str]) -> tuple[Move, ...]:
+    def moves(
+        self, table: dict[str, Any], players: Sequence[str], types: dict[str, Any] | None = None
+    ) -> tuple[Move, ...]:
+        """The moves in the order of play: the types first (chance's draws), then the moves.
+
+        A type is private: a move sees it when it is its own player's, or when its
+        ``observes`` names it; a move without ``observes`` sees every earlier move but
+        the others' types.
+        """
         earlier: dict[str, Move] = {}
         groups: list[str] = []
+        owner: dict[str, str] = {}
+        for name, spec in (types or {}).items():
+            move, owner[name] = self.type_move(name, spec, players)
+            earlier[name] = move
+            groups.append("")
         for name, spec in table.items():
             path = ("moves", name)
+            if name in owner:
+                self.fail(path, f"{name!r} already names a type ([types.{name}])")
             spec = self.table(spec, path, TABLES["move"])
             move = self.move(name, spec, path, players, earlier, groups)
+            seen = move.observes
+            if "observes" not in spec:
+                seen = tuple(m for m in seen if owner.get(m, move.player) == move.player)
+            own = tuple(t for t, who in owner.items() if who == move.player and t not in seen)
+            if seen != move.observes or own:
+                move = replace(move, observes=(*own, *seen))
             earlier[name] = move
             groups.append(move.group)
         return tuple(earlier.values())
+
+    def type_move(self, name: str, spec: object, players: Sequence[str]) -> tuple[Move, str]:
+        """A ``[types.NAME]`` table as chance's move, and the player who knows it."""
+        path = ("types", name)
+        spec = self.table(spec, path, TABLES["type"])
+        player = self.one_of(spec["player"], (*path, "player"), players, "a player's id")
+        values = tuple(spec["values"])
+        prior = (*path, "prior")
+        says: dict[str, str] = dict(spec.get("says", {}))
+        for value in says:
+            self.one_of(value, (*path, "says", value), values, "one of the values")
+        move = Move(
+            name=name,
+            player=CHANCE_PLAYER,
+            actions=values,
+            observes=(),
+            cases=(
+                ChanceCase((), self.probabilities(spec["prior"], prior, values), self.label(prior)),
+            ),
+            says=says,
+            description=spec.get("description", ""),
+        )
+        return move, player
 
     def move(
         self,

@@ -183,6 +183,15 @@ TABLES: Final[dict[str, Table]] = {
                 table="parameter",
             ),
             Key(
+                "types",
+                "table",
+                "One `[types.NAME]` table per piece of private information: a player's type, "
+                "drawn by chance before the first move, known to that player only.",
+                item="type",
+                limit="moves",
+                table="type",
+            ),
+            Key(
                 "moves",
                 "table",
                 "One `[moves.NAME]` table per move, in the order of play.",
@@ -323,6 +332,47 @@ TABLES: Final[dict[str, Table]] = {
             ),
             Key("says", "phrases", "How each action reads in a sentence after the player's name."),
             Key("description", "text", "What the move is."),
+        ),
+    ),
+    "type": Table(
+        "[types.NAME]",
+        "A player's private information. Chance draws it before the first move, with the "
+        "prior given; the player's own moves always observe it, and other players' moves "
+        "only when their `observes` names it. `NAME` is an identifier that works like a "
+        'chance move\'s name: conditions (`when = {NAME = "weak"}`) in moves and terms '
+        "test it, and play paths show it.",
+        (
+            Key(
+                "player",
+                "identifier",
+                "The player who knows it (a player's ID).",
+                required=True,
+                reference=True,
+            ),
+            Key(
+                "values",
+                "identifiers",
+                "The types the player may be, at most 64.",
+                required=True,
+                item="type",
+                limit="actions",
+                nonempty=True,
+                noun="a type name",
+            ),
+            Key(
+                "prior",
+                "probabilities",
+                "How likely each type is, before anyone moves (expressions of parameters, so "
+                "a prior can be set and swept).",
+                required=True,
+            ),
+            Key(
+                "says",
+                "phrases",
+                'How each type reads after "If" in a narrated path '
+                '(`weak = "the defender is weak"`).',
+            ),
+            Key("description", "text", "What the private information is."),
         ),
     ),
     "case": Table(
