@@ -255,7 +255,10 @@ INSTANCES: dict[str, tuple[str | int, ...]] = {
     "term_case": ("terms", "seoul", "summit", "cases", 0),
     "expect": ("expect", 0),
     "rounds": ("rounds",),  # added to the base scenario for these cases
+    "type": ("types", "resolve"),  # likewise
 }
+#: The private information added to the base scenario for the cases of [types.NAME].
+A_TYPE = {"player": "seoul", "values": ["firm", "soft"], "prior": {"firm": 0.5}}
 SPECIAL_INSTANCES = {
     ("move", "probabilities"): ("moves", "sale"),
     ("move", "cases"): ("moves", "sale"),
@@ -330,6 +333,8 @@ def test_a_wrong_type_is_refused_at_its_key(
     document = copy.deepcopy(BASE)
     if path[0] == "rounds":
         document["rounds"] = {"count": 2}
+    if path[0] == "types":
+        document["types"] = {"resolve": copy.deepcopy(A_TYPE)}
     _set_in(document, path, value)
     shown = _dotted(path)
     err = refused(write(tmp_path, to_toml(document)), needles=(shown,))
