@@ -337,3 +337,30 @@ def test_on_generated_trees_with_ties_the_sweep_lists_what_solve_lists(
         rows = np.flatnonzero(index == k)
         assert len(rows) == len(solution)
         assert {found["outcome"][r] for r in rows} == {label(solution, eq) for eq in solution}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("concept", ["pbe", "sequential"])
+def test_the_signal_sweep_reports_the_kinds_of_equilibrium_between_the_thresholds(
+    concept: str,
+) -> None:
+    """The thresholds derived by hand above hold for perfect Bayesian and sequential
+    equilibria too (every Nash equilibrium of this game is one, with the off-path
+    belief that supports it): below c = 1 the weak type bluffs (semi-separating),
+    from 1 to 2 the types separate, and pooling on staying holds throughout. At
+    c = 2 exactly the strong type is indifferent and may mix while the weak one
+    stays (after a mobilisation the challenger is sure it faces the strong type):
+    a band of one point, which the search brackets within its tolerance."""
+    from sim.report import solution_to_dict
+
+    scenario = load_scenario(SIGNAL)
+    result = find_shifts(scenario, "cost", 0.1, 3, concept=concept)
+    assert {round(s.value, 4) for s in result.shifts} == {1.0, 2.0}
+    kinds = []
+    for band in [b for b in result.bands if b.high - b.low > 1e-3]:
+        middle = (band.low + band.high) / 2
+        report = solution_to_dict(
+            solve_scenario(scenario, concept=concept, settings={"cost": middle})
+        )
+        kinds.append({eq["signalling"] for eq in report["equilibria"]})
+    assert kinds == [{"semi-separating", "pooling"}, {"separating", "pooling"}, {"pooling"}]
