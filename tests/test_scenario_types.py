@@ -138,6 +138,19 @@ value = "1"
     )
 
 
+#: One move of player a and one term: the rest of a file around the types under test.
+ONE_MOVE = """
+[moves.first]
+player = "a"
+actions = ["x", "y"]
+
+[terms.a.t]
+reason = "r"
+when = { first = "x" }
+value = "1"
+"""
+
+
 @pytest.mark.parametrize(
     ("types", "message"),
     [
@@ -157,41 +170,14 @@ value = "1"
     ],
 )
 def test_bad_types_are_refused_with_the_key_and_what_was_expected(types: str, message: str) -> None:
-    body = """
-[moves.first]
-player = "a"
-actions = ["x", "y"]
-
-[terms.a.t]
-reason = "r"
-when = { first = "x" }
-value = "1"
-"""
     with pytest.raises(FormatError, match=message):
-        load_scenario_text(HEAD + types + "\n" + body)
+        load_scenario_text(HEAD + types + "\n" + ONE_MOVE)
 
 
 def test_types_with_rounds_are_refused() -> None:
-    text = """
-[types.mood]
-player = "a"
-values = ["x", "y"]
-prior = { x = 0.5 }
-
-[moves.first]
-player = "a"
-actions = ["x", "y"]
-
-[terms.a.t]
-reason = "r"
-when = { first = "x" }
-value = "1"
-
-[rounds]
-count = 2
-"""
+    mood = '[types.mood]\nplayer = "a"\nvalues = ["x", "y"]\nprior = { x = 0.5 }\n'
     with pytest.raises(FormatError, match="types cannot be combined with"):
-        load_scenario_text(HEAD + text)
+        load_scenario_text(HEAD + mood + ONE_MOVE + "\n[rounds]\ncount = 2\n")
 
 
 def test_a_prior_outside_zero_and_one_fails_at_the_command_line(tmp_path: Path) -> None:
@@ -205,4 +191,4 @@ def test_a_prior_outside_zero_and_one_fails_at_the_command_line(tmp_path: Path) 
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "prior" in result.stderr, result.stderr
+    assert "types.type.prior: the probabilities must be nonnegative and sum to 1" in result.stderr

@@ -766,8 +766,18 @@ def _signalling(game: ExtensiveFormGame, refine: str = "intuitive") -> _Signalli
     return _Signalling(senders, receiver_of, node_of)
 
 
-def _passes(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium) -> bool:
-    """Whether no unsent message breaks the equilibrium by the intuitive criterion."""
+@dataclass(frozen=True)
+class _Unsent:
+    """A message no type sends in an equilibrium, and the payoffs after it."""
+
+    receiver_set: int
+    theirs: FloatArray  # (types, answers): the receiver's payoff after the message
+    mine: FloatArray  # (types, answers): the sender's
+    star: FloatArray  # each type's equilibrium payoff
+
+
+def _unsent(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium) -> list[_Unsent]:
+    """The messages the equilibrium never sends: where a refinement restricts beliefs."""
     from sim.games.behaviour import node_reach, node_values
 
     tree = game.tree
@@ -776,23 +786,31 @@ def _passes(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium) ->
     reach = node_reach(game, eq.behaviour)
     sender = int(tree.infoset_player[tree.node_infoset[structure.senders[0]]])
     receiver = int(tree.infoset_player[next(iter(structure.receiver_of.values()))])
-    types = range(len(structure.senders))
-    star = [float(values[x, sender]) for x in structure.senders]
+    star = np.array([float(values[x, sender]) for x in structure.senders])
+    found = []
     for m, h in structure.receiver_of.items():
         if float(reach[list(tree.infoset_members(h))].sum()) > 1e-12:
             continue  # sent: Bayes' rule pins the belief
-        nodes = [structure.node_of[(m, t)] for t in types]
-        # [type][answer] -> the payoff after the message and the answer
-        after = [[values[child] for child in tree.children(v)] for v in nodes]
-        everyone = _best_responses([[u[receiver] for u in row] for row in after])
-        best = [max(float(after[t][a][sender]) for a in everyone) for t in types]
+        nodes = [structure.node_of[(m, t)] for t in range(len(structure.senders))]
+        after = np.array([[values[child] for child in tree.children(v)] for v in nodes])
+        found.append(_Unsent(h, after[:, :, receiver], after[:, :, sender], star))
+    return found
+
+
+def _passes(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium) -> bool:
+    """Whether no unsent message breaks the equilibrium by the intuitive criterion."""
+    for message in _unsent(game, structure, eq):
+        theirs, mine, star = message.theirs.tolist(), message.mine, message.star
+        types = range(len(theirs))
+        everyone = _best_responses(theirs)
+        best = [max(float(mine[t][a]) for a in everyone) for t in types]
         dominated = [t for t in types if best[t] < star[t] - 1e-9]
         others = [t for t in types if t not in dominated]
         if not dominated or not others:
             continue
-        credible = _best_responses([[u[receiver] for u in after[t]] for t in others])
+        credible = _best_responses([theirs[t] for t in others])
         for t in others:
-            if min(float(after[t][a][sender]) for a in credible) > star[t] + 1e-9:
+            if min(float(mine[t][a]) for a in credible) > star[t] + 1e-9:
                 return False
     return True
 
@@ -809,28 +827,16 @@ def _passes_d1(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium)
     that some belief makes optimal together; a linear program per such set
     and pair of types says whether it holds an answer against the pruning.
     """
-    from sim.games.behaviour import node_reach, node_values
-
-    tree = game.tree
     assert eq.behaviour is not None
-    values = node_values(game, eq.behaviour)
-    reach = node_reach(game, eq.behaviour)
-    sender = int(tree.infoset_player[tree.node_infoset[structure.senders[0]]])
-    receiver = int(tree.infoset_player[next(iter(structure.receiver_of.values()))])
-    types = range(len(structure.senders))
-    star = np.array([float(values[x, sender]) for x in structure.senders])
-    for m, h in structure.receiver_of.items():
-        if float(reach[list(tree.infoset_members(h))].sum()) > 1e-12:
-            continue  # sent: Bayes' rule pins the belief
-        nodes = [structure.node_of[(m, t)] for t in types]
-        after = np.array([[values[child] for child in tree.children(v)] for v in nodes])
-        theirs, mine = after[:, :, receiver], after[:, :, sender]  # (types, answers)
+    for message in _unsent(game, structure, eq):
+        theirs, mine, star = message.theirs, message.mine, message.star
+        types = list(range(len(theirs)))
         answers = range(theirs.shape[1])
         sets = [
             used
             for k in range(1, len(answers) + 1)
             for used in itertools.combinations(answers, k)
-            if _optimal_together(theirs, list(types), used)
+            if _optimal_together(theirs, types, used)
         ]
         kept = [
             t
@@ -840,14 +846,20 @@ def _passes_d1(game: ExtensiveFormGame, structure: _Signalling, eq: Equilibrium)
                 for other in types
             )
         ]
-        used = tuple(int(a) for a in np.flatnonzero(eq.behaviour[h] > 1e-9))
-        if not _optimal_together(theirs, kept or list(types), used):
+        answer = eq.behaviour[message.receiver_set]
+        used = tuple(int(a) for a in np.flatnonzero(answer > 1e-9))
+        if not _optimal_together(theirs, kept or types, used):
             return False
     return True
 
 
-def _optimal_together(payoffs: FloatArray, rows: list[int], used: tuple[int, ...]) -> bool:
-    """Whether some belief over ``rows`` makes every ``used`` answer optimal (tied)."""
+def _optimal_together(
+    payoffs: FloatArray, rows: list[int], used: tuple[int, ...], slack: float = 1e-9
+) -> bool:
+    """Whether some belief over ``rows`` makes every ``used`` answer optimal (tied).
+
+    ``slack``: how much better than the used answers another may be (round-off).
+    """
     from scipy.optimize import linprog
 
     table = payoffs[rows]
@@ -857,7 +869,7 @@ def _optimal_together(payoffs: FloatArray, rows: list[int], used: tuple[int, ...
     result = linprog(
         np.zeros(len(rows)),
         A_ub=np.array(a_ub) if a_ub else None,
-        b_ub=np.full(len(a_ub), 1e-9) if a_ub else None,
+        b_ub=np.full(len(a_ub), slack) if a_ub else None,
         A_eq=np.array(a_eq),
         b_eq=np.array([1.0] + [0.0] * (len(used) - 1)),
         bounds=[(0.0, 1.0)] * len(rows),
@@ -894,21 +906,8 @@ def _best_responses(payoffs: list[list[float]]) -> list[int]:
 
 def _best_for_some_belief(payoffs: list[list[float]], action: int) -> bool:
     """Whether ``action`` is a best response to some belief over the rows' types."""
-    from scipy.optimize import linprog
-
     table = np.asarray(payoffs, dtype=np.float64)  # (types, actions)
-    n = len(table)
-    rows = [table[:, b] - table[:, action] for b in range(table.shape[1]) if b != action]
-    result = linprog(
-        np.zeros(n),
-        A_ub=np.array(rows) if rows else None,
-        b_ub=np.zeros(len(rows)) if rows else None,
-        A_eq=np.ones((1, n)),
-        b_eq=np.array([1.0]),
-        bounds=[(0.0, 1.0)] * n,
-        method="highs",
-    )
-    return bool(result.status == 0)
+    return _optimal_together(table, list(range(len(table))), (action,), slack=0.0)
 
 
 def signalling_kind(game: ExtensiveFormGame, behaviour: Sequence[npt.ArrayLike]) -> str | None:
