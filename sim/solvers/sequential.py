@@ -75,6 +75,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: At most this many partial pure profiles are visited on a game deeper than two stages.
 MAX_VISITS = 200_000
+#: At most this many of them survive the one-shot checks and get beliefs (a few ms each).
+MAX_CANDIDATES = 5_000
 #: Probabilities of a stretched set are found to this precision (bisection).
 PRECISION = 1e-12
 
@@ -107,7 +109,8 @@ def sequential_equilibria(game: ExtensiveFormGame, *, tol: float = 1e-9) -> Solu
         If ``tol`` is not positive.
     TooLargeError
         On a game deeper than two stages where more than 200,000 partial
-        pure profiles survive the one-shot checks; on a two-stage game, as
+        pure profiles are visited, or more than 5,000 complete ones survive
+        the one-shot checks; on a two-stage game, as
         :func:`~sim.solvers.perfect_bayesian.two_stage_pbe`.
 
     Examples
@@ -198,7 +201,14 @@ def _deeper(game: ExtensiveFormGame, tol: float) -> Solution:
     scale = game.payoff_range if game.payoff_range > 0 else 1.0
     found: list[tuple[list[FloatArray], list[FloatArray]]] = []
     unsettled = 0
-    for choice in _pure_candidates(game, sets, tol * scale):
+    for k, choice in enumerate(_pure_candidates(game, sets, tol * scale)):
+        if k == MAX_CANDIDATES:
+            raise TooLargeError(
+                f"more than {MAX_CANDIDATES:,} pure profiles pass the one-shot checks; each "
+                "needs linear programs and the referee, too many to try for sequential "
+                f"equilibria ({len(sets)} information sets)",
+                function=METHOD,
+            )
         behaviour = _pure(tree, choice)
         assessment = _supporting_beliefs(game, behaviour, tol * scale)
         if assessment is _UNSETTLED:
@@ -400,6 +410,8 @@ def _supporting_beliefs(
     """
     tree = game.tree
     values = node_values(game, behaviour)
+    if not _best_on_the_path(game, behaviour, values, tol):
+        return None
     fixed = _fixed_beliefs(game, behaviour)
     options: list[list[FloatArray]] = []
     for h in range(tree.n_infosets):
@@ -430,12 +442,36 @@ def _supporting_beliefs(
     return _UNSETTLED
 
 
+def _best_on_the_path(
+    game: ExtensiveFormGame, behaviour: list[FloatArray], values: FloatArray, tol: float
+) -> bool:
+    """Whether every set play reaches has a best one-shot choice given Bayes' rule.
+
+    Necessary, and one pass over the tree: most profiles fail it, before any
+    linear program or subgame's beliefs are computed.
+    """
+    tree = game.tree
+    reach = node_reach(game, behaviour)
+    for h in range(tree.n_infosets):
+        if tree.infoset_player[h] == CHANCE:
+            continue
+        weights = reach[list(tree.infoset_members(h))]
+        if weights.sum() <= 0:
+            continue
+        worth = _gains(game, values, h) @ weights
+        if float(worth.max() - worth[int(np.argmax(behaviour[h]))]) > tol * weights.sum():
+            return False
+    return True
+
+
 def _checked(
     game: ExtensiveFormGame, behaviour: list[FloatArray], beliefs: list[FloatArray], tol: float
 ) -> bool:
     """The referee's verdict: sequentially rational, Bayes where it applies, consistent."""
+    if not is_consistent(game, behaviour, beliefs):  # the cheaper test, first
+        return False
     regret, bayes = assessment_regret(game, behaviour, beliefs)
-    return regret <= 10 * tol and bayes <= 1e-7 and is_consistent(game, behaviour, beliefs)
+    return regret <= 10 * tol and bayes <= 1e-7
 
 
 def _stretch(
